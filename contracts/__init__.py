@@ -1,0 +1,1 @@
+"""jiefen contracts: the marshmallow schemas, enums and error codes every service and client shares."""

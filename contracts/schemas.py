@@ -1,0 +1,97 @@
+"""Marshmallow contracts shared by every case service: the uniform case surface and its payloads."""
+from __future__ import annotations
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from stdnum.cn import ric, uscc
+
+from contracts.enums import CATEGORIES, CHANNELS, PARTY_KINDS, PARTY_ROLES
+from infra.config import default_config
+
+LIMITS = default_config()["limits"]
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{5,8})$")   # mobile, landline, short service numbers
+KEY = validate.Length(min=8, max=128)
+
+
+def text(limit_key: str, required: bool = True, **kw) -> fields.String:
+    minimum = 1 if required else 0
+    return fields.String(required=required, validate=validate.Length(min=minimum, max=LIMITS[limit_key]), **kw)
+
+
+class PartySchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(PARTY_ROLES))
+    kind = fields.String(required=True, validate=validate.OneOf(PARTY_KINDS))
+    name = text("name")
+    id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(PHONE, error="not a valid phone number"))
+    address = text("address", required=False, load_default=None, allow_none=True)
+
+    @validates_schema
+    def check_id_number(self, data, **kwargs):
+        number = data.get("id_number")
+        if not number:
+            if data.get("kind") == "person" and data.get("role") == "applicant":
+                # LVR Art 19 / PML Art 17: the applicant's identity is recorded at registration
+                raise ValidationError("required for a person who applies", "id_number")
+            return
+        if data.get("kind") == "person" and not ric.is_valid(number):
+            raise ValidationError("not a valid 居民身份证号 (18 digits, checksum)", "id_number")
+        if data.get("kind") == "organisation" and not uscc.is_valid(number):
+            raise ValidationError("not a valid 统一社会信用代码 (18 characters, checksum)", "id_number")
+
+
+class RegisterCaseSchema(Schema):
+    """SPEC §2 register_claim: name, address, request, facts and reasons (LVR Art 19, 21)."""
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    summary = text("summary")
+    request = text("request")
+    facts = text("facts", required=False, load_default="")
+    oral = fields.Boolean(load_default=False, metadata={"description": "oral claim recorded by the clerk"})
+    subject_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LIMITS["address"]),
+                                metadata={"description": "address, parcel or contract no. the dispute is about"})
+    claim_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    parties = fields.List(fields.Nested(PartySchema), required=True,
+                          validate=validate.Length(min=1, max=LIMITS["parties"]))
+
+    @validates_schema
+    def one_applicant(self, data, **kwargs):
+        if not any(p.get("role") == "applicant" for p in data.get("parties", [])):
+            raise ValidationError("at least one applicant is required", "parties")
+
+
+class PageSchema(Schema):
+    number = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class FindCasesSchema(Schema):
+    status = fields.List(fields.String(validate=validate.Length(max=40)), load_default=None)
+    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
+    channel = fields.String(load_default=None, validate=validate.OneOf(CHANNELS))
+    org_id = fields.String(load_default=None)
+    case_no = fields.String(load_default=None)
+    party_id_number = fields.String(load_default=None)
+    parent_case_id = fields.String(load_default=None)
+    supervised = fields.Boolean(load_default=None)
+    overdue = fields.Boolean(load_default=None)
+    due_within_days = fields.Integer(load_default=None, validate=validate.Range(min=0, max=366))
+    created_from = fields.AwareDateTime(load_default=None)
+    created_to = fields.AwareDateTime(load_default=None)
+    text = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+class FireSchema(Schema):
+    case_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    event = fields.String(required=True, validate=validate.Length(min=1, max=48))
+    data = fields.Dict(load_default=dict)
+    expected_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    idempotency_key = fields.String(required=True, validate=KEY)
+
+
+class CommandSchema(Schema):
+    """What every intake command carries besides its own data."""
+    case_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    expected_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    idempotency_key = fields.String(required=True, validate=KEY)

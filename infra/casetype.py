@@ -1,0 +1,206 @@
+"""Case types as data (like HMCTS CCD definitions): states, events, guards, roles, clocks, legal basis.
+
+The python-statemachine class, the permission table, the clock table, ``case_definition()`` and the
+generated docs are all read from one ``CaseType``. Services never write ``status`` themselves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable
+
+import statemachine.engines.base as _sm_engine
+from eventlet import patcher
+from marshmallow import Schema
+from statemachine import State, StateMachine
+
+from contracts.enums import ROLES
+from contracts.errors import JiefenError
+
+NEW = "_NEW"   # the pseudo-state creation events leave from; never stored
+
+# python-statemachine reaches into queue.PriorityQueue's ``mutex``; eventlet's green queue has none.
+# A machine lives inside one worker's greenthread, so the unpatched queue is safe here.
+_sm_engine.PriorityQueue = patcher.original("queue").PriorityQueue
+
+
+@dataclass(frozen=True)
+class StateDef:
+    code: str
+    label: str
+    terminal: bool = False
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A legal condition of an event. ``check(case, data, ctx)`` returns True when it holds; when it
+    does not, the caller gets GUARD_FAILED with ``message``, which cites the article."""
+    check: Callable[[Any, dict, Any], bool]
+    message: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class EventDef:
+    id: str
+    label: str
+    sources: tuple[str, ...]            # () = creates the case
+    target: str | None                  # None = stays in the same state (self-loop)
+    roles: tuple[str, ...]
+    basis: str
+    guards: tuple[Guard, ...] = ()
+    schema: type[Schema] | None = None  # the data the event needs
+    effect: Callable[[Any, dict, Any], None] | None = None   # domain change to the case row, no I/O
+    description: str = ""
+
+    @property
+    def creates(self) -> bool:
+        return not self.sources
+
+
+@dataclass(frozen=True)
+class Period:
+    amount: int
+    unit: str                           # days | working_days | months (infra.calendar)
+
+
+@dataclass(frozen=True)
+class Extension:
+    """How a clock may be extended: by whom, by at most how much in total, and what must come with it."""
+    event: str
+    max_total: int | None               # in the clock's unit; None = no statutory cap
+    basis: str
+    needs: tuple[str, ...] = ()         # data fields the extension must carry (approval, notice, ...)
+
+
+@dataclass(frozen=True)
+class ClockDef:
+    kind: str
+    label: str
+    period: Callable[[Any, Any], Period]   # (config, case) -> Period, so [A] values come from config
+    starts_in: tuple[str, ...]             # entering one of these states starts the clock
+    runs_in: tuple[str, ...]               # leaving all of these stops it
+    on_expiry: str                         # an event id fired by sys, or "supervise" (督办 flag)
+    basis: str
+    applies: Callable[[Any], bool] = lambda case: True
+    extension: Extension | None = None
+    pausable: bool = False                 # clock_pause / clock_resume (appraisal, hearing)
+    on_warning: str | None = "deadline_warning"
+    anchor: str = "transition"             # "created": the period counts from registration, wherever it starts
+
+
+@dataclass
+class CaseType:
+    code: str
+    label: str
+    service: str
+    case_no_prefix: str
+    basis: str
+    states: tuple[StateDef, ...]
+    events: tuple[EventDef, ...]
+    clocks: tuple[ClockDef, ...] = ()
+    _events: dict[str, EventDef] = field(init=False, repr=False)
+    _states: dict[str, StateDef] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._states = {s.code: s for s in self.states}
+        self._events = {e.id: e for e in self.events}
+        for e in self.events:
+            unknown = [s for s in (*e.sources, e.target) if s and s not in self._states]
+            if unknown:
+                raise ValueError(f"{self.code}.{e.id}: unknown states {unknown}")
+            bad_roles = [r for r in e.roles if r not in ROLES]
+            if bad_roles:
+                raise ValueError(f"{self.code}.{e.id}: unknown roles {bad_roles}")
+        for c in self.clocks:
+            unknown = [s for s in (*c.starts_in, *c.runs_in) if s not in self._states]
+            if unknown:
+                raise ValueError(f"{self.code} clock {c.kind}: unknown states {unknown}")
+
+    def state(self, code: str) -> StateDef:
+        return self._states[code]
+
+    def event(self, event_id: str) -> EventDef | None:
+        return self._events.get(event_id)
+
+    def creation_events(self) -> list[EventDef]:
+        return [e for e in self.events if e.creates]
+
+    def events_from(self, state: str) -> list[EventDef]:
+        return [e for e in self.events if state in e.sources]
+
+    def target_of(self, event: EventDef, state: str) -> str:
+        return event.target or state
+
+    @cached_property
+    def machine_class(self) -> type[StateMachine]:
+        attrs: dict[str, Any] = {NEW: State(NEW, value=NEW, initial=True)}
+        has_exit = {src for e in self.events for src in e.sources}
+        for s in self.states:
+            attrs[s.code] = State(s.label, value=s.code, final=s.code not in has_exit)
+        for e in self.events:
+            transitions = None
+            validators = [_validator(g) for g in e.guards]
+            for src in (e.sources or (NEW,)):
+                source = attrs[src]
+                t = (source.to.itself(internal=True, validators=validators) if e.target is None
+                     else source.to(attrs[e.target], validators=validators))
+                transitions = t if transitions is None else transitions | t
+            attrs[e.id] = transitions
+        return type(f"{self.code.title()}Machine", (StateMachine,), attrs)
+
+    def to_dict(self, config=None) -> dict:
+        """The case type as data, for ``case_definition()`` and the docs."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "service": self.service,
+            "basis": self.basis,
+            "states": [{"code": s.code, "label": s.label, "terminal": s.terminal, "basis": s.basis}
+                       for s in self.states],
+            "events": [{
+                "id": e.id, "label": e.label, "from": list(e.sources), "to": e.target,
+                "self_loop": e.target is None, "creates": e.creates, "roles": list(e.roles),
+                "basis": e.basis, "guards": [{"message": g.message, "basis": g.basis} for g in e.guards],
+                "data": _schema_fields(e.schema), "description": e.description,
+            } for e in self.events],
+            "clocks": [{
+                "kind": c.kind, "label": c.label, "starts_in": list(c.starts_in), "runs_in": list(c.runs_in),
+                "period": _period_text(c, config), "on_expiry": c.on_expiry, "basis": c.basis,
+                "pausable": c.pausable,
+                "extension": None if c.extension is None else {
+                    "event": c.extension.event, "max_total": c.extension.max_total,
+                    "needs": list(c.extension.needs), "basis": c.extension.basis},
+            } for c in self.clocks],
+        }
+
+
+def _validator(guard: Guard):
+    def check(*args, case=None, data=None, gctx=None, **kwargs):
+        if not guard.check(case, data or {}, gctx):
+            raise JiefenError("GUARD_FAILED", guard.message, {"basis": guard.basis})
+    check.__name__ = f"guard_{abs(hash(guard.message))}"
+    return check
+
+
+def _schema_fields(schema: type[Schema] | None) -> list[dict]:
+    if schema is None:
+        return []
+    out = []
+    for name, f in schema().fields.items():
+        out.append({"name": f.data_key or name, "type": type(f).__name__, "required": f.required,
+                    "choices": sorted(getattr(f.validate, "choices", []) or [])
+                    if f.validate is not None and hasattr(f.validate, "choices") else [],
+                    "description": f.metadata.get("description", "")})
+    return out
+
+
+def _period_text(clock: ClockDef, config) -> dict | None:
+    if config is None:
+        return None
+    try:
+        p = clock.period(config, None)
+    except Exception:   # a period that depends on the case (e.g. its category) is shown per case
+        return None
+    return {"amount": p.amount, "unit": p.unit}

@@ -1,0 +1,98 @@
+"""Databases: one per service (an SQLite file by default, a PostgreSQL schema in production),
+created and upgraded with alembic."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra.config import ROOT, Config, default_config
+
+MIGRATIONS = ROOT / "infra" / "migrations"
+
+
+def service_db_url(service: str, config: Config | None = None) -> tuple[str, str | None]:
+    """(url, schema) of a service's database: DB_URL may hold ``{service}``; a PostgreSQL URL without
+    it gives every service its own schema ``jiefen_<service>`` in that one database."""
+    config = config or default_config()
+    url = config.get("db_url")
+    if not url:
+        data_dir = config.path("data_dir")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{data_dir / (service + '.sqlite')}", None
+    if "{service}" in url:
+        return url.format(service=service), None
+    if url.startswith("postgresql"):
+        return url, f"{config.get('db_schema_prefix', 'jiefen_')}{service}"
+    return url, None
+
+
+def normalise_url(url: str) -> str:
+    """PostgreSQL goes through psycopg2 (patched for eventlet by psycogreen), whatever SQLAlchemy's default."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg2://" + url[len(plain):]
+    return url
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def make_engine(url: str, schema: str | None = None) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None          # we issue BEGIN ourselves, below
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # Writers take the lock at BEGIN: two writers never both read a version and then
+            # deadlock on upgrade; readers are not blocked (WAL).
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+        return engine
+    if schema and not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
+        raise ValueError(f"bad schema name {schema!r}")
+    args = {"options": f"-csearch_path={schema}"} if schema else {}
+    return create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def write_session(engine: Engine) -> Session:
+    return Session(bind=engine.execution_options(write=True), expire_on_commit=False)
+
+
+def read_session(engine: Engine) -> Session:
+    return Session(bind=engine, expire_on_commit=False)
+
+
+def upgrade(url: str, schema: str | None = None) -> None:
+    """Bring a service database to the newest schema (alembic ``upgrade head``)."""
+    url = normalise_url(url)
+    if schema:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        engine.dispose()
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["url"] = url
+    cfg.attributes["schema"] = schema
+    command.upgrade(cfg, "head")
+
+
+def sqlite_path(url: str) -> Path | None:
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None

@@ -1,0 +1,236 @@
+"""The one transition function every service uses to change a case.
+
+actor permission → version check → state machine (guards) → domain effect → clocks → audit entry →
+outbox rows → idempotency record → one commit. Anything that fails rolls the whole change back.
+"""
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from marshmallow import ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from statemachine.exceptions import TransitionNotAllowed
+
+from contracts.errors import JiefenError, validation_error
+from infra import audit, clocks
+from infra.actors import Actor
+from infra.calendar import SHANGHAI, Calendar
+from infra.casetype import NEW, CaseType, EventDef
+from infra.config import Config
+from infra.db import is_postgres, write_session
+from infra.models import AuditEntry, Case, IdempotencyRecord, OutboxRow, Sequence
+from infra.orgs import Directory
+from infra.timekeeping import now as clock_now
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"   # no 0/O, 1/I: read aloud at the window
+
+
+@dataclass
+class Env:
+    """What the engine needs from a service: its name, case type, database and directories."""
+    service: str
+    case_type: CaseType
+    engine: Any
+    config: Config
+    directory: Directory
+    calendar: Calendar
+    now: Callable[[], datetime] = clock_now
+
+
+@dataclass
+class GuardContext:
+    """Handed to guards and effects: everything they may read, nothing they may write outside the case."""
+    env: Env
+    actor: Actor
+    session: Session
+    now: datetime
+    event: EventDef
+    from_state: str
+    extra: dict = field(default_factory=dict)   # effects leave results here (e.g. the query code)
+    outbox: list = field(default_factory=list)  # effects may add (event_type, payload) pairs
+
+
+def validate_data(event: EventDef, data: dict | None) -> dict:
+    if event.schema is None:
+        return dict(data or {})
+    try:
+        return event.schema().load(data or {})
+    except ValidationError as err:
+        raise validation_error({"data": err.messages}) from None
+
+
+def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = None, data: dict | None = None,
+               expected_version: int | None = None, idempotency_key: str | None = None,
+               view: Callable[[Case, GuardContext], dict]) -> dict:
+    """Apply one event. Returns ``view(case, ctx)`` (also stored for replays of the same key)."""
+    ct = env.case_type
+    event = ct.event(event_id)
+    if event is None:
+        raise validation_error({"event": [f"unknown event for case type {ct.code}"]},
+                               f"未知事件 {event_id!r}（案件类型 {ct.code}）")
+    if event.creates == (case_id is not None):
+        raise validation_error({"case_id": ["a creation event takes no case_id" if event.creates
+                                            else "required"]})
+    if not event.creates and expected_version is None:
+        raise validation_error({"expected_version": ["required"]})
+    if actor.role not in event.roles:
+        raise JiefenError("FORBIDDEN", f"角色 {actor.role} 不可执行事件 {event.id}（{event.label}）",
+                          {"role": actor.role, "event": event.id, "allowed_roles": list(event.roles)})
+    payload = validate_data(event, data)
+    request_hash = audit.digest({"event": event_id, "case_id": case_id, "data": payload,
+                                 "expected_version": expected_version, "actor": actor.to_dict()})
+    key = f"{env.service}:{idempotency_key}" if idempotency_key else None
+
+    session = write_session(env.engine)
+    try:
+        if key:
+            replay = _replay(session, key, request_hash)
+            if replay is not None:
+                return replay
+        now = env.now()
+        case = _load_or_new(session, env, event, case_id, now)
+        from_state = case.status
+        if not event.creates:
+            if not env.directory.governs(actor.org_id, case.org_id) and not actor.is_system:
+                raise JiefenError("FORBIDDEN", f"机构 {actor.org_id} 无权处理本案（承办机构 {case.org_id}）",
+                                  {"org_id": actor.org_id, "case_org_id": case.org_id})
+            if case.version != expected_version:
+                raise JiefenError("VERSION_CONFLICT", f"案件已被更新（当前版本 {case.version}），请刷新后重试",
+                                  {"expected_version": expected_version, "current_version": case.version})
+        ctx = GuardContext(env, actor, session, now, event, from_state)
+        machine = ct.machine_class(model=case, state_field="status")
+        try:
+            machine.send(event.id, case=case, data=payload, gctx=ctx)
+        except TransitionNotAllowed:
+            state = ct.state(from_state)
+            raise JiefenError("TRANSITION_NOT_ALLOWED",
+                              f"案件处于“{state.label}”（{state.code}），不能执行“{event.label}”（{event.id}）",
+                              {"state": state.code, "event": event.id,
+                               "allowed_events": [e.id for e in ct.events_from(state.code)]}) from None
+        if event.effect is not None:
+            event.effect(case, payload, ctx)
+        case.updated_at = now
+        if ct.state(case.status).terminal and case.closed_at is None:
+            case.closed_at = now
+        if event.creates:
+            session.add(case)
+        clocks.on_transition(case, ct, event, from_state, payload, ctx)
+        session.flush()
+        entry = _append_audit(session, case, actor, event, from_state, payload, now)
+        _write_outbox(session, env, case, event, from_state, entry, ctx)
+        result = view(case, ctx)
+        if key:
+            session.add(IdempotencyRecord(key=key, request_hash=request_hash, response=result, created_at=now))
+        session.commit()
+        return result
+    except StaleDataError:
+        session.rollback()
+        raise JiefenError("VERSION_CONFLICT", "案件已被同时更新，请刷新后重试", {"case_id": case_id}) from None
+    except IntegrityError:
+        session.rollback()
+        if key:   # the same key committed by a concurrent call: answer as a replay
+            with write_session(env.engine) as s2:
+                replay = _replay(s2, key, request_hash)
+                if replay is not None:
+                    return replay
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _replay(session: Session, key: str, request_hash: str) -> dict | None:
+    record = session.get(IdempotencyRecord, key)
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise JiefenError("IDEMPOTENCY_MISMATCH", "该幂等键已用于另一请求，请使用新的幂等键",
+                          {"idempotency_key": key.split(":", 1)[1]})
+    return record.response
+
+
+def _load_or_new(session: Session, env: Env, event: EventDef, case_id: str | None, now: datetime) -> Case:
+    if not event.creates:
+        stmt = select(Case).where(Case.id == case_id, Case.case_type == env.case_type.code)
+        if is_postgres(env.engine):
+            stmt = stmt.with_for_update()
+        case = session.scalars(stmt).first()
+        if case is None:
+            raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在", {"case_id": case_id})
+        return case
+    return Case(id=uuid.uuid4().hex, case_type=env.case_type.code, case_no=_next_case_no(session, env, now),
+                status=NEW, org_id="", data={}, supervised=False, created_at=now, updated_at=now)
+
+
+def _next_case_no(session: Session, env: Env, now: datetime) -> str:
+    """一案一码: prefix-county-year-sequence; the counter row is locked by the write transaction, and a
+    rolled-back registration gives its number back, so committed numbers are unique and never reused."""
+    county = env.config.county_code
+    year = now.astimezone(SHANGHAI).year
+    prefix = env.case_type.case_no_prefix
+    name = f"{prefix}:{county}:{year}"
+    if session.execute(update(Sequence).where(Sequence.name == name).values(value=Sequence.value + 1)).rowcount == 0:
+        session.add(Sequence(name=name, value=1))
+        session.flush()
+    value = session.scalar(select(Sequence.value).where(Sequence.name == name))
+    return f"{prefix}-{county}-{year}-{value:06d}"
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
+
+
+def _append_audit(session, case, actor, event, from_state, payload, now) -> AuditEntry:
+    last = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)
+                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    entry = AuditEntry(
+        case_id=case.id, seq=(last.seq + 1) if last else 1, at=now, user_id=actor.user_id, role=actor.role,
+        org_id=actor.org_id, event=event.id, from_state=None if from_state == NEW else from_state,
+        to_state=case.status, version=case.version, payload_digest=audit.digest(payload),
+        summary=public_summary(payload), basis=event.basis,
+        prev_hash=last.hash if last else audit.GENESIS)
+    entry.hash = audit.entry_hash(entry)
+    session.add(entry)
+    return entry
+
+
+PERSONAL_FIELDS = {"parties", "id_number", "phone", "address"}
+
+
+def public_summary(payload: dict) -> dict:
+    """What the timeline shows of an event's data: no personal data, long text cut."""
+    out = {}
+    for k, v in payload.items():
+        if k in PERSONAL_FIELDS:
+            continue
+        if isinstance(v, str) and len(v) > 200:
+            v = v[:200] + "…"
+        out[k] = v
+    return out
+
+
+def _write_outbox(session, env: Env, case: Case, event: EventDef, from_state: str, entry: AuditEntry,
+                  ctx: GuardContext) -> None:
+    state = env.case_type.state(case.status)
+    base = {
+        "service": env.service, "case_type": case.case_type, "case_id": case.id, "case_no": case.case_no,
+        "event": event.id, "from": entry.from_state, "to": case.status, "status_label": state.label,
+        "terminal": state.terminal, "version": case.version, "at": entry.at.isoformat(),
+        "org_id": case.org_id, "parent_service": case.parent_service, "parent_case_id": case.parent_case_id,
+        "supervised": case.supervised,
+    }
+    rows = [("case_registered" if event.creates else "case_transitioned", base)]
+    rows += [(etype, {**base, **extra}) for etype, extra in ctx.outbox]
+    for etype, payload in rows:
+        event_id = uuid.uuid4().hex
+        session.add(OutboxRow(id=event_id, created_at=entry.at, event_type=etype,
+                              payload={**payload, "event_id": event_id, "event_type": etype}))

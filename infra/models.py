@@ -1,0 +1,158 @@
+"""Tables every case service owns in its own database: the case, its parties, links, audit trail,
+clocks, outbox, inbox, idempotency records and number sequences."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_type: Mapped[str] = mapped_column(String(40), index=True)
+    case_no: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(40), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    request: Mapped[str] = mapped_column(Text, default="")
+    facts: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    supervised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    query_code_hash: Mapped[str | None] = mapped_column(String(64))
+    parent_service: Mapped[str | None] = mapped_column(String(32))
+    parent_case_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    parties: Mapped[list["Party"]] = relationship(
+        back_populates="case", order_by="Party.seq", cascade="all, delete-orphan", lazy="selectin")
+    clocks: Mapped[list["Clock"]] = relationship(
+        back_populates="case", order_by="Clock.id", cascade="all, delete-orphan", lazy="selectin")
+    links: Mapped[list["CaseLink"]] = relationship(
+        back_populates="case", order_by="CaseLink.id", cascade="all, delete-orphan", lazy="selectin")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Party(Base):
+    __tablename__ = "parties"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int]
+    role: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(400))
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+
+class CaseLink(Base):
+    """A hand-off or relation to another case, in this service or another (SPEC §7)."""
+    __tablename__ = "case_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    link_type: Mapped[str] = mapped_column(String(24))      # child | duplicate_of | source | parent
+    target_service: Mapped[str] = mapped_column(String(32))
+    target_case_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    target_case_no: Mapped[str | None] = mapped_column(String(40))
+    target_status: Mapped[str | None] = mapped_column(String(40))
+    target_terminal: Mapped[bool] = mapped_column(Boolean, default=False)
+    basis: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    case: Mapped[Case] = relationship(back_populates="links")
+
+
+class AuditEntry(Base):
+    """Append-only; hash-chained per case (see infra.audit)."""
+    __tablename__ = "audit_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(32), index=True)
+    seq: Mapped[int]
+    at: Mapped[datetime]
+    user_id: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    org_id: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(48))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int]
+    payload_digest: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    basis: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_audit_case_seq"),)
+
+
+class Clock(Base):
+    """A statutory period running on a case (SPEC §1; clock kinds are defined in each case type)."""
+    __tablename__ = "clocks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    status: Mapped[str] = mapped_column(String(16))          # running | paused | stopped | expired
+    unit: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int]
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    warn_at: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
+    pauses: Mapped[list[Any]] = mapped_column(default=list)   # [[from, to], ...] ISO strings
+    extended_by: Mapped[int] = mapped_column(Integer, default=0)
+    warned: Mapped[bool] = mapped_column(Boolean, default=False)
+    stopped_at: Mapped[datetime | None]
+    expired_at: Mapped[datetime | None]
+    basis: Mapped[str] = mapped_column(Text, default="")
+    claimed_until: Mapped[datetime | None]                  # a sweeping instance's claim
+    case: Mapped[Case] = relationship(back_populates="clocks")
+    __table_args__ = (
+        Index("ix_clocks_due", "status", "due_at"),
+        Index("ix_clocks_warn", "status", "warned", "warn_at"),
+    )
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)   # the event id consumers dedupe on
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    event_type: Mapped[str] = mapped_column(String(48))
+    payload: Mapped[dict[str, Any]]
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InboxRow(Base):
+    """Event ids a consumer has already handled (at-least-once delivery, ENGINEERING §3)."""
+    __tablename__ = "inbox"
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    handled_at: Mapped[datetime]
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency"
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class Sequence(Base):
+    """Counters for human case numbers (一案一码): one row per county and year, never reset."""
+    __tablename__ = "sequences"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,110 @@
+"""The nameko service ``intake``: the one-stop window (浙江省平安建设条例 Art 39; SPEC §2)."""
+from __future__ import annotations
+
+import hmac
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from contracts.errors import JiefenError
+from contracts.schemas import KEY, CommandSchema
+from infra import clocks
+from infra.db import read_session
+from infra.models import Case
+from infra.service import CaseService, Platform, api, load
+from infra.views import iso
+from services.intake import duplicates
+from services.intake.casetype import INTAKE, query_code_hash
+
+ROUTE_EVENTS = {"mediation": "route_to_mediation", "diversion": "route_to_diversion",
+                "petition": "route_to_petition", "external": "refer_external"}
+QUIET_EVENTS = {"deadline_warning"}   # internal; the resident sees milestones
+
+
+class RegisterArgs(Schema):
+    idempotency_key = fields.String(required=True, validate=KEY)
+
+
+class RouteArgs(CommandSchema):
+    target = fields.String(required=True, validate=validate.OneOf(ROUTE_EVENTS))
+
+
+class LookupArgs(Schema):
+    case_no = fields.String(required=True, validate=validate.Length(min=5, max=40))
+    query_code = fields.String(required=True, validate=validate.Length(min=4, max=16))
+
+
+class IntakeService(CaseService):
+    name = "intake"
+    case_type = INTAKE
+    platform = Platform("intake", INTAKE)
+
+    @api
+    def register_case(self, case: dict, idempotency_key: str | None = None) -> dict:
+        """Register a claim as the window receives it; returns the case with its number and query code."""
+        load(RegisterArgs, {"idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), "register_claim", data=case,
+                                  idempotency_key=idempotency_key)
+
+    @api
+    def classify(self, case_id, category=None, expected_version=None, idempotency_key=None, claim_type=None,
+                 note=""):
+        return self._command("classify", case_id, expected_version, idempotency_key,
+                             {"category": category, "claim_type": claim_type, "note": note})
+
+    @api
+    def route(self, case_id, target=None, reason=None, expected_version=None, idempotency_key=None,
+              details=None):
+        """Route to mediation, diversion, petition, or an external channel (details.external_channel)."""
+        args = load(RouteArgs, {"case_id": case_id, "target": target, "expected_version": expected_version,
+                                "idempotency_key": idempotency_key})
+        return self._command(ROUTE_EVENTS[args["target"]], case_id, expected_version, idempotency_key,
+                             {**(details or {}), "reason": reason})
+
+    @api
+    def answer_on_spot(self, case_id, answer=None, kind=None, expected_version=None, idempotency_key=None):
+        return self._command("answer_on_spot", case_id, expected_version, idempotency_key,
+                             {"answer": answer, "kind": kind})
+
+    @api
+    def close(self, case_id, outcome=None, expected_version=None, idempotency_key=None):
+        return self._command("close", case_id, expected_version, idempotency_key, {"outcome": outcome})
+
+    @api
+    def find_duplicates(self, case_id: str) -> list[dict]:
+        """SPEC §2.2 candidates: exact (D1) or partial (for review); never dropped, only linked."""
+        actor = self.platform.actor()
+        with read_session(self.platform.env.engine) as s:
+            return duplicates.candidates(s, self._readable(s, actor, case_id))
+
+    @api
+    def lookup_by_query_code(self, case_no: str, query_code: str) -> dict:
+        """For residents: where the case stands, with milestones only; no personal data. No actor needed."""
+        args = load(LookupArgs, {"case_no": case_no, "query_code": query_code})
+        env = self.platform.env
+        refused = JiefenError("NOT_FOUND", "案件编号或查询码不正确", {})
+        with read_session(env.engine) as s:
+            case = s.scalars(select(Case).where(Case.case_no == args["case_no"].strip().upper())).first()
+            if case is None or not case.query_code_hash or not hmac.compare_digest(
+                    case.query_code_hash, query_code_hash(case.id, args["query_code"].strip())):
+                raise refused
+            now = env.now()
+            state = INTAKE.state(case.status)
+            running = [clocks.view(k, INTAKE, env.calendar, now) for k in case.clocks if k.status == "running"]
+            route = case.data.get("route") or case.data.get("referral") or {}
+            return {
+                "case_no": case.case_no, "status": case.status, "status_label": state.label,
+                "closed": state.terminal, "category": case.category,
+                "channel": route.get("target") or route.get("channel"),
+                "milestones": [{"at": iso(e.at), "event": e.event, "label": INTAKE.event(e.event).label,
+                                "status": e.to_state, "status_label": INTAKE.state(e.to_state).label}
+                               for e in self._entries(s, case.id) if e.event not in QUIET_EVENTS],
+                "next_deadline": min((c["due_date"] for c in running), default=None),
+                "children": [{"service": l.target_service, "status": l.target_status}
+                             for l in case.links if l.link_type == "child"],
+            }
+
+    def _command(self, event, case_id, expected_version, idempotency_key, data):
+        cmd = load(CommandSchema, {"case_id": case_id, "expected_version": expected_version,
+                                   "idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), event, data=data, **cmd)
