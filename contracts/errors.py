@@ -45,10 +45,12 @@ class JiefenError(Exception):
     def __init__(self, code: str, message: str = "", details: dict | None = None):
         if code not in ERRORS:
             raise ValueError(f"unknown error code {code!r}")
+        if isinstance(details, str):      # as it travels: nameko stringifies non-string exc_args
+            details = json.loads(details or "{}")
         self.code = code
         self.message = message or ERRORS[code].meaning
         self.details = details or {}
-        super().__init__(code, self.message, self.details)
+        super().__init__(code, self.message, json.dumps(self.details, ensure_ascii=False, default=str))
 
     @property
     def http_status(self) -> int:
@@ -66,7 +68,9 @@ class JiefenError(Exception):
         args = error.get("exc_args") or []
         if error.get("exc_type") == cls.__name__ and args and args[0] in ERRORS:
             return cls(*args[:3])
-        return cls("INTERNAL", f"{error.get('exc_type')}: {error.get('value')}")
+        nameko_errors = {"MethodNotFound": "NOT_FOUND", "IncorrectSignature": "VALIDATION_ERROR"}
+        code = nameko_errors.get(error.get("exc_type"), "INTERNAL")
+        return cls(code, f"{error.get('exc_type')}: {error.get('value')}")
 
 
 def validation_error(field_errors: dict, message: str = "") -> JiefenError:

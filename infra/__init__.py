@@ -1,0 +1,4 @@
+"""jiefen shared machinery."""
+import warnings
+
+warnings.filterwarnings("ignore", message=".*Eventlet is deprecated.*")

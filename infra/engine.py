@@ -114,14 +114,15 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
                               f"案件处于“{state.label}”（{state.code}），不能执行“{event.label}”（{event.id}）",
                               {"state": state.code, "event": event.id,
                                "allowed_events": [e.id for e in ct.events_from(state.code)]}) from None
-        if event.effect is not None:
-            event.effect(case, payload, ctx)
-        case.updated_at = now
-        if ct.state(case.status).terminal and case.closed_at is None:
-            case.closed_at = now
-        if event.creates:
-            session.add(case)
-        clocks.on_transition(case, ct, event, from_state, payload, ctx)
+        with session.no_autoflush:   # one flush, so one version step per event
+            if event.effect is not None:
+                event.effect(case, payload, ctx)
+            case.updated_at = now
+            if ct.state(case.status).terminal and case.closed_at is None:
+                case.closed_at = now
+            if event.creates:
+                session.add(case)
+            clocks.on_transition(case, ct, event, from_state, payload, ctx)
         session.flush()
         entry = _append_audit(session, case, actor, event, from_state, payload, now)
         _write_outbox(session, env, case, event, from_state, entry, ctx)

@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from contracts.enums import ROLES  # noqa: E402
 from infra import timekeeping  # noqa: E402
 from infra.db import normalise_url  # noqa: E402
 
@@ -20,6 +21,7 @@ PG_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/tes
 BACKENDS = ("sqlite", "postgresql")
 
 ACTORS = {
+    **{role: {"user_id": f"{role}-01", "role": role, "org_id": "zj-centre"} for role in ROLES if role != "sys"},
     "window": {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"},
     "router": {"user_id": "router-01", "role": "router", "org_id": "zj-centre"},
     "supv": {"user_id": "supv-01", "role": "supv", "org_id": "zj-centre"},
@@ -83,17 +85,19 @@ def service_config(rabbit_config, jiefen):
 @pytest.fixture
 def rpc_as(service_config):
     """rpc_as("window") -> a ClusterRpcProxy whose calls carry that actor (or a dict actor)."""
-    proxies = []
+    proxies: dict = {}
 
     def make(actor, timeout=20):
         context = ACTORS[actor] if isinstance(actor, str) else actor
-        proxy = ClusterRpcProxy(service_config, context_data=context, timeout=timeout)
-        proxies.append(proxy)
-        return proxy.start()
+        ident = (tuple(sorted(context.items())), timeout)
+        if ident not in proxies:
+            proxy = ClusterRpcProxy(service_config, context_data=context, timeout=timeout)
+            proxies[ident] = (proxy, proxy.start())
+        return proxies[ident][1]
 
     yield make
-    for p in proxies:
-        p.stop()
+    for proxy, _ in proxies.values():
+        proxy.stop()
 
 
 @pytest.fixture

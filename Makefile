@@ -1,0 +1,41 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+PY      ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+AMQP_URI ?= amqp://guest:guest@localhost:5672/
+RABBIT_CTL_URI ?= http://guest:guest@localhost:15672
+SERVICES := services.intake.service
+export AMQP_URI
+
+.PHONY: venv migrate run test test-unit docs docs-check bench clean
+
+venv: $(STAMP)
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+migrate: venv   ## create or upgrade every service's database
+	$(BIN)/python -m infra.manage migrate
+
+run: venv migrate   ## all services against $$AMQP_URI, SQLite in var/ unless DB_URL is set
+	$(BIN)/nameko run --config config/nameko.yaml $(SERVICES)
+
+test: venv   ## the whole suite: real RabbitMQ, SQLite and PostgreSQL
+	$(BIN)/python -m infra.manage docs --check
+	$(BIN)/nameko test tests -q -p no:cacheprovider --amqp-uri $(AMQP_URI) --rabbit-ctl-uri $(RABBIT_CTL_URI)
+
+test-unit: venv
+	$(BIN)/nameko test tests/unit -q
+
+docs: venv   ## regenerate docs/casetypes/*.md from the case type definitions
+	$(BIN)/python -m infra.manage docs
+
+bench: venv migrate
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf var .pytest_cache

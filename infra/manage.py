@@ -1,0 +1,92 @@
+"""Operator commands: ``python -m infra.manage migrate | docs [--check]``."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from infra.config import ROOT, load_config
+from infra.db import service_db_url, upgrade
+
+# service name -> the module:attribute of its case type
+CASE_SERVICES = {
+    "intake": "services.intake.casetype:INTAKE",
+}
+DOCS = ROOT / "docs" / "casetypes"
+
+
+def case_type(service: str):
+    module, attr = CASE_SERVICES[service].split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def migrate() -> None:
+    config = load_config()
+    for service in CASE_SERVICES:
+        url, schema = service_db_url(service, config)
+        upgrade(url, schema)
+        print(f"{service}: database at {url}{' schema ' + schema if schema else ''} is current")
+
+
+def render(ct, config) -> str:
+    d = ct.to_dict(config)
+    labels = {s["code"]: s["label"] for s in d["states"]}
+    out = [f"# {d['label']} (`{d['code']}`, service `{d['service']}`)", "",
+           f"Legal basis: {d['basis']}. Generated from `{CASE_SERVICES[ct.service]}` by "
+           "`make docs`; do not edit by hand.", "", "## States", "", "| Code | 名称 | Terminal | Basis |",
+           "|---|---|---|---|"]
+    out += [f"| `{s['code']}` | {s['label']} | {'yes' if s['terminal'] else ''} | {s['basis']} |" for s in d["states"]]
+    out += ["", "## Events", "", "| Event | 名称 | From | To | Roles | Guards | Data | Basis |",
+            "|---|---|---|---|---|---|---|---|"]
+    for e in d["events"]:
+        src = "—" if e["creates"] else ", ".join(f"`{s}`" for s in e["from"])
+        to = "(same)" if e["self_loop"] else f"`{e['to']}` {labels[e['to']]}"
+        guards = "<br>".join(g["message"] for g in e["guards"])
+        data = ", ".join(f"{f['name']}{'*' if f['required'] else ''}" for f in e["data"])
+        out.append(f"| `{e['id']}` | {e['label']} | {src} | {to} | {', '.join(e['roles'])} | {guards} | {data} | {e['basis']} |")
+    out += ["", "## Clocks", "", "| Clock | 名称 | Starts in | Runs in | Period | On expiry | Extension | Basis |",
+            "|---|---|---|---|---|---|---|---|"]
+    for c in d["clocks"]:
+        period = f"{c['period']['amount']} {c['period']['unit']}" if c["period"] else "per case"
+        ext = (f"`{c['extension']['event']}` ≤ {c['extension']['max_total']}" if c["extension"] else "—")
+        out.append(f"| `{c['kind']}` | {c['label']} | {', '.join(c['starts_in'])} | {', '.join(c['runs_in'])} | "
+                   f"{period} | `{c['on_expiry']}` | {ext} | {c['basis']} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def docs(check: bool) -> int:
+    config = load_config(profile="national")
+    DOCS.mkdir(parents=True, exist_ok=True)
+    stale = []
+    for service in CASE_SERVICES:
+        path = DOCS / f"{service}.md"
+        text = render(case_type(service), config)
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path.relative_to(ROOT)))
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print("case type docs are out of date (run `make docs`): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.manage")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("migrate", help="create or upgrade every service database")
+    d = sub.add_parser("docs", help="write docs/casetypes/*.md from the case type definitions")
+    d.add_argument("--check", action="store_true", help="fail if the checked-in docs are stale")
+    args = parser.parse_args(argv)
+    if args.cmd == "migrate":
+        migrate()
+        return 0
+    return docs(args.check)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
