@@ -95,3 +95,24 @@ class CommandSchema(Schema):
     case_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
     expected_version = fields.Integer(required=True, validate=validate.Range(min=1))
     idempotency_key = fields.String(required=True, validate=KEY)
+
+
+class HandoffSchema(Schema):
+    """What a case service receives when another hands a matter over (SPEC §7): the parent case's
+    identity, the routing decision and the claim as registered, parties whole (the receiving body
+    handles the case)."""
+    parent_service = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    parent_case_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    parent_case_no = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    link_type = fields.String(load_default="child", validate=validate.OneOf(("child", "source")))
+    reason = text("note")
+    basis = fields.String(load_default="", validate=validate.Length(max=400))
+    target_org_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CHANNELS))
+    category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CATEGORIES))
+    summary = text("summary")
+    request = text("request")
+    facts = text("facts", required=False, load_default="")
+    parties = fields.List(fields.Nested(PartySchema), required=True,
+                          validate=validate.Length(min=1, max=LIMITS["parties"]))
+    data = fields.Dict(load_default=dict)

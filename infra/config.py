@@ -49,6 +49,7 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         "profile": os.environ.get("JIEFEN_PROFILE"),
         "county_code": os.environ.get("JIEFEN_COUNTY_CODE"),
         "data_dir": os.environ.get("JIEFEN_DATA_DIR"),
+        "db_schema_prefix": os.environ.get("JIEFEN_DB_SCHEMA_PREFIX"),
     }
     data.update({k: v for k, v in env.items() if v})
     data.update(overrides)

@@ -69,6 +69,7 @@ class CaseLink(Base):
     target_case_id: Mapped[str | None] = mapped_column(String(32), index=True)
     target_case_no: Mapped[str | None] = mapped_column(String(40))
     target_status: Mapped[str | None] = mapped_column(String(40))
+    target_version: Mapped[int] = mapped_column(Integer, default=0)   # newest child event applied
     target_terminal: Mapped[bool] = mapped_column(Boolean, default=False)
     basis: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]

@@ -74,18 +74,20 @@ class Platform(DependencyProvider):
         self.directory = load_directory(str(self.config.path("organisations")))
         self.env = Env(self.service, self.case_type, make_engine(url, schema), self.config, self.directory,
                        Calendar(str(self.config.path("holidays"))))
+        self.amqp_config = {"AMQP_URI": self.container.config["AMQP_URI"], "serializer": "json"}
 
     def stop(self):
         self.env.engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return Bound(self.env, worker_ctx.data)
+        return Bound(self.env, worker_ctx.data, self.amqp_config)
 
 
 class Bound:
-    def __init__(self, env: Env, context: dict):
+    def __init__(self, env: Env, context: dict, amqp_config: dict):
         self.env = env
         self.context = context
+        self.amqp_config = amqp_config
 
     def actor(self) -> Actor:
         return actor_from_context(self.context, self.env.directory)

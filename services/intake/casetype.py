@@ -62,7 +62,8 @@ def link_duplicate(case: Case, data: dict, ctx) -> None:
 def route(target: str):
     def effect(case: Case, data: dict, ctx) -> None:
         decision = {"target": target, "reason": data["reason"], "target_org_id": data.get("target_org_id"),
-                    "basis": ctx.event.basis, "decided_by": ctx.actor.user_id, "at": ctx.now.isoformat()}
+                    "basis": ctx.event.basis, "decided_by": ctx.actor.user_id, "actor": ctx.actor.to_dict(),
+                    "at": ctx.now.isoformat()}
         case.data = {**case.data, "route": decision}
         # the child case is created by the target service when it runs (later hand-off); until then
         # the link records the decision and waits

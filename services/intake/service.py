@@ -2,23 +2,30 @@
 from __future__ import annotations
 
 import hmac
+import logging
+import os
 
 from marshmallow import Schema, fields, validate
+from nameko.events import event_handler
+from nameko.timer import timer
 from sqlalchemy import select
 
 from contracts.errors import JiefenError
 from contracts.schemas import KEY, CommandSchema
-from infra import clocks
+from infra import clocks, handoff
 from infra.db import read_session
 from infra.models import Case
 from infra.service import CaseService, Platform, api, load
 from infra.views import iso
 from services.intake import duplicates
 from services.intake.casetype import INTAKE, query_code_hash
+from services.intake.tracking import on_child_event
 
 ROUTE_EVENTS = {"mediation": "route_to_mediation", "diversion": "route_to_diversion",
                 "petition": "route_to_petition", "external": "refer_external"}
-QUIET_EVENTS = {"deadline_warning"}   # internal; the resident sees milestones
+QUIET_EVENTS = {"deadline_warning"}
+HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
+log = logging.getLogger(__name__)   # internal; the resident sees milestones
 
 
 class RegisterArgs(Schema):
@@ -103,6 +110,38 @@ class IntakeService(CaseService):
                 "children": [{"service": l.target_service, "status": l.target_status}
                              for l in case.links if l.link_type == "child"],
             }
+
+    # -- tracking the child cases routed elsewhere (SPEC §2, §7) -----------------------------------
+    @timer(interval=HANDOFF_INTERVAL)
+    def _deliver_handoffs(self):
+        try:
+            handoff.deliver_pending(self.platform.env, self.platform.amqp_config)
+        except Exception:
+            log.exception("hand-off delivery failed")
+
+    @event_handler("mediation", "case_registered")
+    def _mediation_registered(self, payload):
+        on_child_event(self.platform.env, payload)
+
+    @event_handler("mediation", "case_transitioned")
+    def _mediation_transitioned(self, payload):
+        on_child_event(self.platform.env, payload)
+
+    @event_handler("diversion", "case_registered")
+    def _diversion_registered(self, payload):
+        on_child_event(self.platform.env, payload)
+
+    @event_handler("diversion", "case_transitioned")
+    def _diversion_transitioned(self, payload):
+        on_child_event(self.platform.env, payload)
+
+    @event_handler("petition", "case_registered")
+    def _petition_registered(self, payload):
+        on_child_event(self.platform.env, payload)
+
+    @event_handler("petition", "case_transitioned")
+    def _petition_transitioned(self, payload):
+        on_child_event(self.platform.env, payload)
 
     def _command(self, event, case_id, expected_version, idempotency_key, data):
         cmd = load(CommandSchema, {"case_id": case_id, "expected_version": expected_version,

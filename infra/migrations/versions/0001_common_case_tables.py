@@ -107,6 +107,7 @@ def upgrade():
     sa.Column('target_case_id', sa.String(length=32), nullable=True),
     sa.Column('target_case_no', sa.String(length=40), nullable=True),
     sa.Column('target_status', sa.String(length=40), nullable=True),
+    sa.Column('target_version', sa.Integer(), nullable=False),
     sa.Column('target_terminal', sa.Boolean(), nullable=False),
     sa.Column('basis', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,107 @@
+"""Hand-offs between case services (SPEC §7).
+
+The parent records a ``child`` link in the same transaction as its routing event; ``deliver_pending``
+then calls the target's ``open_from_handoff`` over RPC with an idempotency key per link, so a retry
+after a lost reply opens no second case. A target that is not deployed leaves the link waiting.
+The child's outbox events carry ``parent_service``/``parent_case_id``; ``apply_child_event`` keeps
+the parent's link current, once per event id."""
+from __future__ import annotations
+
+import logging
+
+from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from contracts.errors import JiefenError
+from infra.db import read_session, write_session
+from infra.models import Case, CaseLink, InboxRow
+from infra.pii import party_view
+
+log = logging.getLogger(__name__)
+AWAITING = "awaiting_service"
+
+
+def handoff_payload(case: Case, link: CaseLink, route: dict, parent_service: str) -> dict:
+    return {
+        "parent_service": parent_service, "parent_case_id": case.id, "parent_case_no": case.case_no,
+        "link_type": "child", "reason": route.get("reason") or "", "basis": link.basis,
+        "target_org_id": route.get("target_org_id"), "channel": case.channel, "category": case.category,
+        "summary": case.summary, "request": case.request, "facts": case.facts,
+        "parties": [party_view(p, whole=True) for p in case.parties],
+        "data": {k: v for k, v in route.items() if k not in ("reason", "target_org_id", "decided_by", "actor")},
+    }
+
+
+def deliver_pending(env, amqp_config: dict, limit: int = 20) -> dict:
+    """Open the child case of every link still waiting for its service."""
+    counts = {"delivered": 0, "waiting": 0}
+    with read_session(env.engine) as s:
+        links = s.execute(select(CaseLink.id, CaseLink.case_id, CaseLink.target_service)
+                          .where(CaseLink.link_type == "child", CaseLink.target_case_id.is_(None))
+                          .order_by(CaseLink.id).limit(limit)).all()
+    for link_id, case_id, target in links:
+        with read_session(env.engine) as s:
+            case = s.get(Case, case_id)
+            link = s.get(CaseLink, link_id)
+            route = (case.data or {}).get("route") or {}
+            payload = handoff_payload(case, link, route, env.service)
+            actor = route.get("actor")
+        if not actor:
+            continue
+        try:
+            with ClusterRpcProxy(amqp_config, context_data=actor, timeout=10) as rpc:
+                child = getattr(rpc, target).open_from_handoff(
+                    payload, idempotency_key=f"handoff:{env.service}:{case_id}:{link_id}")
+        except (UnknownService, RpcTimeout):
+            counts["waiting"] += 1      # not deployed, or not answering: the next round tries again
+            continue
+        except JiefenError as err:
+            log.warning("hand-off of %s to %s refused: %s %s", case_id, target, err.code, err.message)
+            _update_link(env, link_id, status=f"refused:{err.code}", terminal=False)
+            continue
+        _update_link(env, link_id, child_id=child["case_id"], child_no=child["case_no"], status=child["status"],
+                     terminal=child.get("terminal", False), version=child["version"])
+        counts["delivered"] += 1
+    return counts
+
+
+def _update_link(env, link_id, child_id=None, child_no=None, status=None, terminal=False, version=0) -> None:
+    with write_session(env.engine) as s:
+        link = s.get(CaseLink, link_id)
+        if link.target_version > version:
+            return                          # a newer child event got here first
+        link.target_version = version
+        if child_id:
+            link.target_case_id, link.target_case_no = child_id, child_no
+        link.target_status, link.target_terminal, link.updated_at = status, terminal, env.now()
+        s.commit()
+
+
+def apply_child_event(env, payload: dict) -> str | None:
+    """Record a child's state on the parent's link, once per event id. Returns the parent case id
+    when the event was new and concerns one of this service's cases."""
+    if payload.get("parent_service") != env.service or not payload.get("parent_case_id"):
+        return None
+    with write_session(env.engine) as s:
+        try:
+            s.add(InboxRow(event_id=payload["event_id"], handled_at=env.now()))
+            s.flush()
+        except IntegrityError:
+            s.rollback()
+            return None                     # seen before (at-least-once delivery)
+        links = s.scalars(select(CaseLink).where(
+            CaseLink.case_id == payload["parent_case_id"], CaseLink.link_type == "child",
+            CaseLink.target_service == payload["service"])).all()
+        link = next((l for l in links if l.target_case_id == payload["case_id"]), None) \
+            or next((l for l in links if l.target_case_id is None), None)
+        if link is None or (link.target_case_id == payload["case_id"] and link.target_version >= payload["version"]):
+            s.commit()                      # not ours, or older than what the link shows
+            return None
+        link.target_version = payload["version"]
+        link.target_case_id, link.target_case_no = payload["case_id"], payload["case_no"]
+        link.target_status, link.target_terminal = payload["to"], bool(payload["terminal"])
+        link.updated_at = env.now()
+        s.commit()
+    return payload["parent_case_id"]
