@@ -100,6 +100,9 @@ class CaseType:
     states: tuple[StateDef, ...]
     events: tuple[EventDef, ...]
     clocks: tuple[ClockDef, ...] = ()
+    # organisations besides the owner (case.org_id) that act on a case, e.g. the recipient of a
+    # recommendation or the organ a petition was transferred to: (case) -> iterable of org codes
+    participants: Callable[[Any], Any] | None = None
     _events: dict[str, EventDef] = field(init=False, repr=False)
     _states: dict[str, StateDef] = field(init=False, repr=False)
 
@@ -117,6 +120,9 @@ class CaseType:
             unknown = [s for s in (*c.starts_in, *c.runs_in) if s not in self._states]
             if unknown:
                 raise ValueError(f"{self.code} clock {c.kind}: unknown states {unknown}")
+
+    def acting_orgs(self, case) -> set[str]:
+        return {case.org_id, *(self.participants(case) if self.participants else ())} - {None, ""}
 
     def state(self, code: str) -> StateDef:
         return self._states[code]

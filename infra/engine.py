@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,7 +25,7 @@ from infra.calendar import SHANGHAI, Calendar
 from infra.casetype import NEW, CaseType, EventDef
 from infra.config import Config
 from infra.db import is_postgres, write_session
-from infra.models import AuditEntry, Case, IdempotencyRecord, OutboxRow, Sequence
+from infra.models import AuditEntry, Case, CaseParticipant, IdempotencyRecord, OutboxRow, Sequence
 from infra.orgs import Directory
 from infra.timekeeping import now as clock_now
 
@@ -98,7 +98,7 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         case = _load_or_new(session, env, event, case_id, now)
         from_state = case.status
         if not event.creates:
-            if not env.directory.governs(actor.org_id, case.org_id) and not actor.is_system:
+            if not actor.is_system and not env.directory.governs_any(actor.org_id, ct.acting_orgs(case)):
                 raise JiefenError("FORBIDDEN", f"机构 {actor.org_id} 无权处理本案（承办机构 {case.org_id}）",
                                   {"org_id": actor.org_id, "case_org_id": case.org_id})
             if case.version != expected_version:
@@ -124,6 +124,7 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
                 session.add(case)
             clocks.on_transition(case, ct, event, from_state, payload, ctx)
         session.flush()
+        _sync_participants(session, ct, case)
         entry = _append_audit(session, case, actor, event, from_state, payload, now)
         _write_outbox(session, env, case, event, from_state, entry, ctx)
         result = view(case, ctx)
@@ -147,6 +148,18 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         raise
     finally:
         session.close()
+
+
+def _sync_participants(session: Session, ct: CaseType, case: Case) -> None:
+    if ct.participants is None:
+        return
+    wanted = ct.acting_orgs(case) - {case.org_id}
+    have = set(session.scalars(select(CaseParticipant.org_id).where(CaseParticipant.case_id == case.id)))
+    for org in wanted - have:
+        session.add(CaseParticipant(case_id=case.id, org_id=org))
+    if have - wanted:
+        session.execute(delete(CaseParticipant).where(CaseParticipant.case_id == case.id,
+                                                      CaseParticipant.org_id.in_(have - wanted)))
 
 
 def _replay(session: Session, key: str, request_hash: str) -> dict | None:

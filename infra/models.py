@@ -59,6 +59,14 @@ class Party(Base):
     case: Mapped[Case] = relationship(back_populates="parties")
 
 
+class CaseParticipant(Base):
+    """Organisations besides the owner that act on a case (CaseType.participants), kept by the engine
+    so listings can find a case by any of them."""
+    __tablename__ = "case_participants"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
 class CaseLink(Base):
     """A hand-off or relation to another case, in this service or another (SPEC §7)."""
     __tablename__ = "case_links"

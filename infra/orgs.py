@@ -56,6 +56,9 @@ class Directory:
             org = self.superior(org.code)
         return chain
 
+    def governs_any(self, actor_org: str, orgs) -> bool:
+        return any(self.governs(actor_org, o) for o in orgs)
+
     def governs(self, actor_org: str, case_org: str) -> bool:
         """An organisation acts on its own cases and on those of the bodies below it."""
         return actor_org == case_org or any(o.code == actor_org for o in self.ancestors(case_org))

@@ -24,7 +24,7 @@ from infra.casetype import CaseType
 from infra.config import Config, load_config
 from infra.db import make_engine, read_session, service_db_url, upgrade
 from infra.engine import Env, transition
-from infra.models import AuditEntry, Case, Clock, Party
+from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
 from infra.views import audit_view, case_view
 
@@ -124,8 +124,7 @@ class CaseService:
         p = load(PageSchema, page, "page")
         env = self.platform.env
         now = env.now()
-        stmt = select(Case).where(Case.case_type == self.case_type.code,
-                                  Case.org_id.in_(self._visible_orgs(actor)))
+        stmt = select(Case).where(Case.case_type == self.case_type.code, self._visible(actor))
         if f["status"]:
             stmt = stmt.where(Case.status.in_(f["status"]))
         for name in ("category", "channel", "org_id", "case_no", "parent_case_id", "supervised"):
@@ -160,8 +159,7 @@ class CaseService:
         env = self.platform.env
         now = env.now()
         stmt = (select(Case, Clock).join(Clock, Clock.case_id == Case.id)
-                .where(clocks.overdue_filter(now), Case.case_type == self.case_type.code,
-                       Case.org_id.in_(self._visible_orgs(actor))))
+                .where(clocks.overdue_filter(now), Case.case_type == self.case_type.code, self._visible(actor)))
         with read_session(env.engine) as s:
             total = s.scalar(select(func.count()).select_from(stmt.subquery()))
             rows = s.execute(stmt.order_by(Clock.due_at).offset((p["number"] - 1) * p["size"])
@@ -246,15 +244,18 @@ class CaseService:
                                                                            "status": case.status})
         return clocks.sweep(env, fire)
 
-    def _visible_orgs(self, actor: Actor) -> list[str]:
+    def _visible(self, actor: Actor):
+        """Cases owned by, or involving, an organisation the actor's organisation governs."""
         d = self.platform.env.directory
-        return [o.code for o in d.all() if d.governs(actor.org_id, o.code)]
+        orgs = [o.code for o in d.all() if d.governs(actor.org_id, o.code)]
+        return or_(Case.org_id.in_(orgs),
+                   Case.id.in_(select(CaseParticipant.case_id).where(CaseParticipant.org_id.in_(orgs))))
 
     def _readable(self, session, actor: Actor, case_id: str) -> Case:
         case = session.get(Case, case_id) if isinstance(case_id, str) else None
         if case is None or case.case_type != self.case_type.code:
             raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在", {"case_id": case_id})
-        if not self.platform.env.directory.governs(actor.org_id, case.org_id):
+        if not self.platform.env.directory.governs_any(actor.org_id, self.case_type.acting_orgs(case)):
             raise JiefenError("FORBIDDEN", f"机构 {actor.org_id} 无权查看本案", {"org_id": actor.org_id})
         return case
 

@@ -119,6 +119,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_case_links_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_links_target_case_id'), ['target_case_id'], unique=False)
 
+    op.create_table('case_participants',
+    sa.Column('case_id', sa.String(length=32), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
+    sa.PrimaryKeyConstraint('case_id', 'org_id')
+    )
+    with op.batch_alter_table('case_participants', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_participants_org_id'), ['org_id'], unique=False)
+
     op.create_table('clocks',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('case_id', sa.String(length=32), nullable=False),
@@ -178,6 +187,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_clocks_case_id'))
 
     op.drop_table('clocks')
+    with op.batch_alter_table('case_participants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_participants_org_id'))
+
+    op.drop_table('case_participants')
     with op.batch_alter_table('case_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_links_target_case_id'))
         batch_op.drop_index(batch_op.f('ix_case_links_case_id'))
