@@ -41,6 +41,19 @@ def load(schema: type[Schema], payload: Any, field: str | None = None) -> dict:
         raise validation_error({field: err.messages} if field else err.messages) from None
 
 
+def load_all(**parts: tuple[type[Schema], Any]) -> list[dict]:
+    """Validate several named payloads at once, so one error names every bad field."""
+    loaded, errors = [], {}
+    for name, (schema, payload) in parts.items():
+        try:
+            loaded.append(schema().load(payload if payload is not None else {}))
+        except ValidationError as err:
+            errors[name] = err.messages
+    if errors:
+        raise validation_error(errors)
+    return loaded
+
+
 def api(fn: Callable) -> Callable:
     """An RPC entrypoint whose every failure reaches the caller as a JiefenError, never a traceback."""
     @functools.wraps(fn)
@@ -120,8 +133,7 @@ class CaseService:
     @api
     def find_cases(self, filters: dict | None = None, page: dict | None = None) -> dict:
         actor = self.platform.actor()
-        f = load(FindCasesSchema, filters, "filters")
-        p = load(PageSchema, page, "page")
+        f, p = load_all(filters=(FindCasesSchema, filters), page=(PageSchema, page))
         env = self.platform.env
         now = env.now()
         stmt = select(Case).where(Case.case_type == self.case_type.code, self._visible(actor))
