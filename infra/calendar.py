@@ -294,32 +294,26 @@ class Calendar:
 
     # ----------------------------------------------------------------- periods
 
-    def _end(self, base: date, n: int, unit: str) -> date:
+    def _end(self, base: date, n: int, unit: str, excluded: int = 0) -> date:
         if unit == DAYS:
-            return self.next_working_day(base + timedelta(days=n))
+            return self.next_working_day(base + timedelta(days=n + excluded))
         if unit == WORKING_DAYS:
-            return self.add_working_days(base, n)
-        return self.next_working_day(add_months(base, n))
+            return self.add_working_days(base, n + excluded)
+        return self.next_working_day(add_months(base, n) + timedelta(days=excluded))
 
-    def period_end(self, start: datetime | date, amount: int, unit: str) -> date:
-        """The last day of a period of `amount` `unit`s starting at `start` (counted from the next day)."""
+    def period_end(self, start: datetime | date, amount: int, unit: str, excluded: int = 0) -> date:
+        """The last day of a period of `amount` `unit`s starting at `start` (counted from the next day).
+
+        `excluded`: time not counted (鉴定, 听证: SPEC §1 clock pause), in the period's own unit for
+        days and working days, in natural days for a months period; added before the roll-over."""
         n = _check_amount(amount)
+        _check_amount(excluded)
         _check_unit(unit)
-        return self._end(to_shanghai_date(start), n, unit)
+        return self._end(to_shanghai_date(start), n, unit, excluded)
 
-    def due_at(self, start: datetime, amount: int, unit: str) -> datetime:
+    def due_at(self, start: datetime, amount: int, unit: str, excluded: int = 0) -> datetime:
         """The end of the period's last day, 23:59:59.999999 in Asia/Shanghai (timezone-aware)."""
-        return datetime.combine(self.period_end(start, amount, unit), END_OF_DAY, tzinfo=SHANGHAI)
-
-    def shift(self, last_day: date, amount: int, unit: str) -> date:
-        """Push an existing last day forward by `amount` units, e.g. after a clock pause.
-
-        days: last_day + n, then roll over; working_days: n more working days; months: + n months
-        (same day or month end), then roll over. With amount 0, a working last day is returned unchanged.
-        """
-        n = _check_amount(amount)
-        _check_unit(unit)
-        return self._end(to_shanghai_date(last_day), n, unit)
+        return datetime.combine(self.period_end(start, amount, unit, excluded), END_OF_DAY, tzinfo=SHANGHAI)
 
     def days_left(self, now: datetime, due: datetime, unit: str) -> int:
         """Units left from today (Shanghai) to the due date. Negative once `now` is past `due`.

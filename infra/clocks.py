@@ -19,6 +19,7 @@ if TYPE_CHECKING:   # pragma: no cover
 
 log = logging.getLogger(__name__)
 ACTIVE = ("running", "paused")
+OPEN = ACTIVE + ("expired",)   # an expired clock stays open (overdue, 督办) until its state is left
 PAUSE, RESUME = "clock_pause", "clock_resume"
 
 
@@ -55,6 +56,10 @@ def active(case: Case, kind: str) -> Clock | None:
     return next((c for c in case.clocks if c.kind == kind and c.status in ACTIVE), None)
 
 
+def open_clock(case: Case, kind: str) -> Clock | None:
+    return next((c for c in case.clocks if c.kind == kind and c.status in OPEN), None)
+
+
 def on_transition(case: Case, ct, event, from_state: str, data: dict, ctx: "GuardContext") -> None:
     env, now = ctx.env, ctx.now
     defs = {d.kind: d for d in ct.clocks}
@@ -71,21 +76,28 @@ def on_transition(case: Case, ct, event, from_state: str, data: dict, ctx: "Guar
     if kind and event.id in {d.on_warning for d in ct.clocks if d.on_warning} and (clock := active(case, kind)):
         clock.warned = True
     for clock in case.clocks:
-        if clock.status in ACTIVE and case.status not in defs[clock.kind].runs_in:
+        if clock.status in OPEN and case.status not in defs[clock.kind].runs_in:
             clock.status, clock.stopped_at = "stopped", now
     if case.status != from_state:
         for d in ct.clocks:
-            if case.status in d.starts_in and d.applies(case) and active(case, d.kind) is None:
+            if case.status in d.starts_in and d.applies(case) and open_clock(case, d.kind) is None:
                 case.clocks.append(_start(d, case, env, now))
 
 
 def _start(d: ClockDef, case: Case, env: "Env", now: datetime) -> Clock:
     p: Period = d.period(env.config, case)
     start = utc(case.created_at) if d.anchor == "created" else now
-    due_at = env.calendar.due_at(start, p.amount, p.unit)
-    return Clock(kind=d.kind, status="running", unit=p.unit, amount=p.amount, started_at=start, due_at=due_at,
-                 warn_at=warning_time(env.calendar, env.config, start, due_at) if d.on_warning else None,
-                 paused_at=None, pauses=[], extended_by=0, warned=False, basis=d.basis)
+    clock = Clock(kind=d.kind, status="running", unit=p.unit, amount=p.amount, started_at=start,
+                  paused_at=None, pauses=[], extended_by=0, excluded=0, warned=False, basis=d.basis)
+    _recompute(clock, env, warn=bool(d.on_warning))
+    return clock
+
+
+def _recompute(clock: Clock, env, warn: bool = True) -> None:
+    """Due date from the start: period + extensions, paused time excluded, then the holiday roll-over
+    (SPEC §1; CPL Art 85)."""
+    clock.due_at = env.calendar.due_at(clock.started_at, clock.amount + clock.extended_by, clock.unit, clock.excluded)
+    clock.warn_at = warning_time(env.calendar, env.config, clock.started_at, clock.due_at) if warn else None
 
 
 def _extend(clock: Clock, d: ClockDef, data: dict, env: "Env", now: datetime) -> None:
@@ -102,11 +114,9 @@ def _extend(clock: Clock, d: ClockDef, data: dict, env: "Env", now: datetime) ->
                           f"{d.label}最多延长 {ext.max_total} {_unit_label(clock.unit)}，已延长 {clock.extended_by}（{ext.basis}）",
                           {"basis": ext.basis, "max_total": ext.max_total, "extended_by": clock.extended_by,
                            "requested": amount})
-    new_last = env.calendar.shift(local_date(clock.due_at), amount, clock.unit)
-    clock.due_at = end_of(new_last)
     clock.extended_by += amount
     clock.warned = False
-    clock.warn_at = warning_time(env.calendar, env.config, clock.started_at, clock.due_at)
+    _recompute(clock, env, warn=bool(d.on_warning))
 
 
 def _pause_or_resume(case: Case, defs: dict, event_id: str, kind: str | None, now: datetime, env) -> None:
@@ -123,16 +133,13 @@ def _pause_or_resume(case: Case, defs: dict, event_id: str, kind: str | None, no
     if clock is None or clock.status != "paused":
         raise JiefenError("GUARD_FAILED", f"{d.label}未中止，无法恢复（{d.basis}）", {"basis": d.basis})
     start, end = local_date(clock.paused_at), local_date(now)
-    # the days the pause covered are not counted (鉴定/听证 time excluded): push the last day by them
-    if clock.unit == WORKING_DAYS:
-        excluded = env.calendar.working_days_between(start, end)
-        clock.due_at = end_of(env.calendar.shift(local_date(clock.due_at), excluded, WORKING_DAYS)) if excluded else clock.due_at
-    else:
-        excluded = (end - start).days
-        clock.due_at = end_of(env.calendar.shift(local_date(clock.due_at), excluded, DAYS)) if excluded else clock.due_at
+    # the paused span is not counted (鉴定/听证 time excluded): working days for a working-day clock,
+    # natural days otherwise
+    clock.excluded += (env.calendar.working_days_between(start, end) if clock.unit == WORKING_DAYS
+                       else (end - start).days)
     clock.pauses = [*clock.pauses, [utc(clock.paused_at).isoformat(), utc(now).isoformat()]]
     clock.status, clock.paused_at = "running", None
-    clock.warn_at = warning_time(env.calendar, env.config, clock.started_at, clock.due_at)
+    _recompute(clock, env, warn=bool(d.on_warning))
 
 
 def _unit_label(unit: str) -> str:
@@ -142,7 +149,7 @@ def _unit_label(unit: str) -> str:
 def view(clock: Clock, ct, cal: Calendar, now: datetime) -> dict:
     d = next((c for c in ct.clocks if c.kind == clock.kind), None)
     due = utc(clock.due_at)
-    running = clock.status in ACTIVE
+    running = clock.status in OPEN
     return {
         "kind": clock.kind,
         "label": d.label if d else clock.kind,
@@ -151,6 +158,7 @@ def view(clock: Clock, ct, cal: Calendar, now: datetime) -> dict:
         "unit_label": _unit_label(clock.unit),
         "amount": clock.amount,
         "extended_by": clock.extended_by,
+        "excluded": clock.excluded,
         "started_at": utc(clock.started_at).isoformat(),
         "due_at": due.isoformat(),
         "due_date": local_date(due).isoformat(),
@@ -163,11 +171,13 @@ def view(clock: Clock, ct, cal: Calendar, now: datetime) -> dict:
 
 
 def overdue_filter(now: datetime):
-    return and_(Clock.status == "running", Clock.due_at < now)
+    return and_(Clock.status.in_(("running", "expired")), Clock.due_at < now)
 
 
-def due_within_filter(now: datetime, until: datetime):
-    return and_(Clock.status == "running", Clock.due_at <= until)
+def due_within_filter(now: datetime, days: int):
+    """Clocks whose last day is at most ``days`` calendar days after today (Shanghai)."""
+    until = end_of(local_date(now) + timedelta(days=days))
+    return and_(Clock.status.in_(("running", "paused", "expired")), Clock.due_at <= until)
 
 
 def sweep(env: "Env", fire, limit: int = 500, claim_seconds: int = 60) -> dict:

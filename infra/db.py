@@ -2,6 +2,7 @@
 created and upgraded with alembic."""
 from __future__ import annotations
 
+import fcntl
 import re
 from pathlib import Path
 
@@ -80,18 +81,38 @@ def read_session(engine: Engine) -> Session:
 
 
 def upgrade(url: str, schema: str | None = None) -> None:
-    """Bring a service database to the newest schema (alembic ``upgrade head``)."""
+    """Bring a service database to the newest schema (alembic ``upgrade head``). Instances starting
+    together take turns: an advisory lock on PostgreSQL, a file lock beside an SQLite file."""
     url = normalise_url(url)
-    if schema:
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        engine.dispose()
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["url"] = url
     cfg.attributes["schema"] = schema
-    command.upgrade(cfg, "head")
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), {"k": f"jiefen-migrate:{schema}"})
+            try:
+                if schema:
+                    conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+                    conn.commit()
+                command.upgrade(cfg, "head")
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": f"jiefen-migrate:{schema}"})
+                conn.commit()
+        engine.dispose()
+        return
+    path = sqlite_path(url)
+    if path is None:                                   # in-memory: nobody to race with
+        command.upgrade(cfg, "head")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            command.upgrade(cfg, "head")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -2,15 +2,35 @@
 clocks, outbox, inbox, idempotency records and number sequences."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
+class UTCDateTime(TypeDecorator):
+    """Stored as UTC on every backend; read back aware. (SQLite would keep a Shanghai wall time and
+    drop its offset.)"""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: jiefen stores aware times only")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
 
 
 class Case(Base):
@@ -122,6 +142,7 @@ class Clock(Base):
     paused_at: Mapped[datetime | None]
     pauses: Mapped[list[Any]] = mapped_column(default=list)   # [[from, to], ...] ISO strings
     extended_by: Mapped[int] = mapped_column(Integer, default=0)
+    excluded: Mapped[int] = mapped_column(Integer, default=0)    # paused time not counted (units; months: days)
     warned: Mapped[bool] = mapped_column(Boolean, default=False)
     stopped_at: Mapped[datetime | None]
     expired_at: Mapped[datetime | None]

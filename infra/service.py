@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from datetime import timedelta
 from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError
@@ -154,8 +153,7 @@ class CaseService:
             overdue = select(Clock.case_id).where(clocks.overdue_filter(now))
             stmt = stmt.where(Case.id.in_(overdue) if f["overdue"] else Case.id.not_in(overdue))
         if f["due_within_days"] is not None:
-            until = now + timedelta(days=f["due_within_days"])
-            stmt = stmt.where(Case.id.in_(select(Clock.case_id).where(clocks.due_within_filter(now, until))))
+            stmt = stmt.where(Case.id.in_(select(Clock.case_id).where(clocks.due_within_filter(now, f["due_within_days"]))))
         with read_session(env.engine) as s:
             total = s.scalar(select(func.count()).select_from(stmt.subquery()))
             rows = s.scalars(stmt.order_by(Case.created_at.desc(), Case.id)

@@ -37,7 +37,7 @@ def case_view(case: Case, env, actor: Actor | None, now: datetime, extra: dict |
         "created_at": iso(case.created_at),
         "updated_at": iso(case.updated_at),
         "closed_at": iso(case.closed_at),
-        "deadlines": [clocks.view(c, ct, env.calendar, now) for c in case.clocks if c.status in clocks.ACTIVE],
+        "deadlines": [clocks.view(c, ct, env.calendar, now) for c in case.clocks if c.status in clocks.OPEN],
         "parties": [party_view(p, whole) for p in case.parties],
     }
     if not listing:

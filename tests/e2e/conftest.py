@@ -42,12 +42,15 @@ class Cluster:
             env["JIEFEN_DB_SCHEMA_PREFIX"] = self.jiefen["db_schema_prefix"]
         return env
 
-    def start(self, *services: str) -> "Cluster":
+    def start(self, *services: str, instances: int = 1) -> "Cluster":
+        """Start each service as ``instances`` OS processes sharing its database and queue."""
         for name in services:
-            log = open(self.tmp / f"{name}.log", "w")
-            self.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "config" / "nameko.yaml"),
-                 MODULES[name]], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+            for n in range(instances):
+                tag = name if n == 0 else f"{name}#{n}"
+                log = open(self.tmp / f"{tag}.log", "w")
+                self.procs[tag] = subprocess.Popen(
+                    [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "config" / "nameko.yaml"),
+                     MODULES[name]], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         for name in services:
             self.wait_ready(name)
         return self
@@ -55,8 +58,9 @@ class Cluster:
     def wait_ready(self, name: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.procs[name].poll() is not None:
-                raise RuntimeError(f"{name} exited: {(self.tmp / f'{name}.log').read_text()[-3000:]}")
+            for tag, proc in self.procs.items():
+                if tag.split("#")[0] == name and proc.poll() is not None:
+                    raise RuntimeError(f"{tag} exited: {(self.tmp / f'{tag}.log').read_text()[-3000:]}")
             try:
                 with ClusterRpcProxy(self.config, timeout=5) as rpc:
                     getattr(rpc, name).case_definition()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contracts.client import JiefenClient
 from tests.conftest import ACTORS
+from tests.e2e.conftest import wait_for
 from tests.factories import claim, key
 
 
@@ -36,3 +37,21 @@ def test_pika_client_registers_and_reads(cluster):
         listed = intake.find_cases(filters={"case_no": case["case_no"]})
         assert listed["total"] == 1
         assert listed["items"][0]["parties"][0]["id_number"] == sent["parties"][0]["id_number"][:6] + "*" * 8 + sent["parties"][0]["id_number"][-4:]
+
+
+def test_two_intake_instances_fire_each_warning_and_expiry_once(cluster):
+    """Two processes of the intake service sweep the same database every 0.5 s (SPEC §1 timers)."""
+    cluster.start("intake", instances=2)
+    with cluster.rpc(ACTORS["window"]) as window:
+        cases = [window.intake.register_case(claim(), key()) for _ in range(12)]
+        cluster.advance_days(30)          # far past the 5-working-day classify-and-route period
+
+        def all_expired():
+            return all(window.intake.get_case(c["case_id"])["supervised"] for c in cases)
+        wait_for(all_expired, timeout=60)
+        import time
+        time.sleep(2)                     # a few more sweeps by both instances
+        for c in cases:
+            events = [h["event"] for h in window.intake.case_history(c["case_id"])]
+            assert events.count("deadline_expired") == 1, events
+            assert events.count("deadline_warning") <= 1, events

@@ -10,6 +10,7 @@ import textwrap
 import eventlet
 import pytest
 from sqlalchemy import text
+from stdnum.cn import uscc
 
 from infra.config import ROOT
 from infra.db import make_engine, service_db_url
@@ -18,6 +19,11 @@ from services.intake.casetype import GUARDS
 from tests.conftest import ACTORS
 from tests.factories import claim, key, org_code, person_id
 from tests.harness import expect_error
+
+
+def person_id_not_uscc():
+    """A valid 居民身份证号 that is not by chance also a valid credit code (1 in 31 would be)."""
+    return next(n for n in (person_id() for _ in range(200)) if not uscc.is_valid(n))
 
 
 def engine_of(jiefen):
@@ -71,7 +77,8 @@ BAD_INPUTS = [
     ("bad ID checksum", lambda d: d["parties"][0].update(id_number=d["parties"][0]["id_number"][:-1] + ("0" if d["parties"][0]["id_number"][-1] != "0" else "1")),
      ("parties", "0", "id_number")),
     ("person with a credit code", lambda d: d["parties"][0].update(id_number=org_code()), ("parties", "0", "id_number")),
-    ("organisation with an ID number", lambda d: d["parties"][1].update(kind="organisation"), ("parties", "1", "id_number")),
+    ("organisation with an ID number", lambda d: d["parties"][1].update(kind="organisation", id_number=person_id_not_uscc()),
+     ("parties", "1", "id_number")),
     ("unknown category", lambda d: d.update(category="alien_abduction"), ("category",)),
     ("unknown channel", lambda d: d.update(channel="pigeon"), ("channel",)),
     ("missing summary", lambda d: d.pop("summary"), ("summary",)),

@@ -288,24 +288,21 @@ def test_due_at_working_days(cal):
     assert cal.due_at(sh(2026, 2, 12, 9, 0), 3, WORKING_DAYS) == sh(2026, 2, 24, 23, 59, 59, 999999)
 
 
-# ------------------------------------------------------------------ shift
+# ------------------------------------------------------- excluded (paused) time
 
 @pytest.mark.parametrize(
-    "last_day, n, unit, expected",
+    "start, n, unit, excluded, expected",
     [
-        (date(2025, 3, 7), 2, DAYS, date(2025, 3, 10)),            # Sun 03-09 -> Mon
-        (date(2025, 9, 26), 5, DAYS, date(2025, 10, 9)),           # 10-01 -> 10-09
-        (date(2025, 9, 30), 3, DAYS, date(2025, 10, 9)),           # 10-03 -> 10-09
-        (date(2025, 10, 10), 0, DAYS, date(2025, 10, 10)),         # no pause: unchanged
-        (date(2026, 2, 13), 1, WORKING_DAYS, date(2026, 2, 14)),   # make-up Saturday counts
-        (date(2026, 2, 13), 2, WORKING_DAYS, date(2026, 2, 24)),
-        (date(2025, 12, 31), 2, WORKING_DAYS, date(2026, 1, 5)),   # 01-04 (make-up Sun), 01-05
-        (date(2025, 1, 31), 1, MONTHS, date(2025, 2, 28)),
-        (date(2025, 2, 15), 1, MONTHS, date(2025, 3, 17)),         # Sat 03-15 -> Mon
+        (date(2025, 3, 1), 5, DAYS, 2, date(2025, 3, 10)),          # 03-08 is a Saturday -> Mon
+        (date(2025, 9, 20), 10, DAYS, 1, date(2025, 10, 9)),        # 10-01 in 国庆 -> 10-09
+        (date(2025, 9, 20), 10, DAYS, 0, date(2025, 9, 30)),        # nothing excluded: Tue 09-30
+        (date(2026, 2, 12), 1, WORKING_DAYS, 1, date(2026, 2, 14)), # 02-13, make-up Saturday 02-14
+        (date(2025, 1, 31), 1, MONTHS, 3, date(2025, 3, 3)),        # 02-28 + 3 days
+        (date(2025, 1, 31), 1, MONTHS, 0, date(2025, 2, 28)),
     ],
 )
-def test_shift(cal, last_day, n, unit, expected):
-    assert cal.shift(last_day, n, unit) == expected
+def test_period_end_with_excluded_time(cal, start, n, unit, excluded, expected):
+    assert cal.period_end(start, n, unit, excluded) == expected
 
 
 # ------------------------------------------------------------------ working_days_between
@@ -385,8 +382,6 @@ def test_unknown_unit_raises(cal, unit):
     with pytest.raises(ValueError):
         cal.due_at(sh(2025, 3, 3, 9, 0), 1, unit)
     with pytest.raises(ValueError):
-        cal.shift(date(2025, 3, 3), 1, unit)
-    with pytest.raises(ValueError):
         cal.days_left(sh(2025, 3, 3, 9, 0), sh(2025, 3, 5, 9, 0), unit)
 
 
@@ -397,7 +392,7 @@ def test_negative_amount_raises(cal, unit):
     with pytest.raises(ValueError):
         cal.due_at(sh(2025, 3, 3, 9, 0), -1, unit)
     with pytest.raises(ValueError):
-        cal.shift(date(2025, 3, 3), -1, unit)
+        cal.period_end(date(2025, 3, 3), 1, unit, excluded=-1)
 
 
 def test_non_integer_amount_raises(cal):

@@ -141,6 +141,7 @@ def upgrade():
     sa.Column('paused_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('pauses', sa.JSON(), nullable=False),
     sa.Column('extended_by', sa.Integer(), nullable=False),
+    sa.Column('excluded', sa.Integer(), nullable=False),
     sa.Column('warned', sa.Boolean(), nullable=False),
     sa.Column('stopped_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('expired_at', sa.DateTime(timezone=True), nullable=True),

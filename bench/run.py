@@ -1,0 +1,185 @@
+"""`make bench`: measured, never asserted. Prints one report; figures go into the closing note.
+
+1. register_case latency through nameko RPC (ClusterRpcProxy) and through the pika client, beside the
+   bare AMQP echo round trip on the same broker (the floor), in one run.
+2. The deadline sweep with 10k and 1M clock rows in PostgreSQL: its cost should follow the number of
+   clocks due, not the number of clocks (indexed claim query).
+
+    python -m bench.run [--n 500] [--skip-sweep] [--sweep-rows 10000,1000000]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from bench.amqp_echo import echo_round_trips
+from contracts.client import JiefenClient
+from infra.config import ROOT
+from tests.factories import claim
+
+AMQP = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+WINDOW = {"user_id": "bench", "role": "window", "org_id": "zj-centre"}
+
+
+def pct(samples: list[float], p: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] * 1000
+
+
+def line(name: str, samples: list[float]) -> str:
+    return (f"  {name:<28} n={len(samples):<5} p50={pct(samples, 50):7.2f} ms  p99={pct(samples, 99):7.2f} ms"
+            f"  mean={statistics.mean(samples) * 1000:7.2f} ms")
+
+
+def start_intake(data_dir: str) -> subprocess.Popen:
+    env = {**os.environ, "AMQP_URI": AMQP, "JIEFEN_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+    env.pop("DB_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", "config/nameko.yaml",
+                             "services.intake.service:IntakeService"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with ClusterRpcProxy({"AMQP_URI": AMQP}, timeout=5) as rpc:
+                rpc.intake.case_definition()
+            return proc
+        except Exception:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("intake did not start")
+
+
+def bench_latency(n: int) -> None:
+    print(f"register_case latency (SQLite, one intake process, sequential calls), n={n} each:")
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = start_intake(tmp)
+        try:
+            with ClusterRpcProxy({"AMQP_URI": AMQP, "serializer": "json"}, context_data=WINDOW, timeout=30) as rpc:
+                for _ in range(20):                                  # warm-up
+                    rpc.intake.register_case(claim(), uuid.uuid4().hex)
+                nameko_s = []
+                for _ in range(n):
+                    data, k = claim(), uuid.uuid4().hex
+                    t = time.perf_counter()
+                    rpc.intake.register_case(data, k)
+                    nameko_s.append(time.perf_counter() - t)
+            with JiefenClient(AMQP, actor=WINDOW, timeout=30) as client:
+                for _ in range(20):
+                    client.call("intake", "register_case", claim(), uuid.uuid4().hex)
+                pika_s = []
+                for _ in range(n):
+                    data, k = claim(), uuid.uuid4().hex
+                    t = time.perf_counter()
+                    client.call("intake", "register_case", data, k)
+                    pika_s.append(time.perf_counter() - t)
+                get_s = []
+                case = client.call("intake", "register_case", claim(), uuid.uuid4().hex)
+                for _ in range(n):
+                    t = time.perf_counter()
+                    client.call("intake", "get_case", case["case_id"])
+                    get_s.append(time.perf_counter() - t)
+            echo_s = echo_round_trips(AMQP, n)
+        finally:
+            proc.terminate()
+            proc.wait(15)
+    print(line("bare AMQP echo (floor)", echo_s))
+    print(line("register_case via nameko", nameko_s))
+    print(line("register_case via pika", pika_s))
+    print(line("get_case via pika", get_s))
+    print(f"  ratio register(pika)/echo p50: {pct(pika_s, 50) / pct(echo_s, 50):.1f}x")
+
+
+def bench_sweep(rows_list: list[int], due: int = 200) -> None:
+    from sqlalchemy import text
+
+    from infra.actors import system_actor
+    from infra.calendar import Calendar
+    from infra.config import load_config
+    from infra.db import make_engine, upgrade
+    from infra.engine import Env, transition
+    from infra.orgs import load_directory
+    from infra import clocks
+    from services.intake.casetype import INTAKE
+
+    print(f"deadline sweep on PostgreSQL, {due} clocks due each time:")
+    config = load_config()
+    directory = load_directory(str(config.path("organisations")))
+    calendar = Calendar(str(config.path("holidays")))
+    for rows in rows_list:
+        schema = f"bench_sweep_{rows}"
+        setup = make_engine(PG_URL)
+        with setup.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        setup.dispose()
+        upgrade(PG_URL, schema)
+        engine = make_engine(PG_URL, schema)
+        t = time.perf_counter()
+        with engine.begin() as conn:
+            # `rows` open cases with a running clock; the first `due` are past due, the rest far ahead
+            conn.execute(text("""
+                INSERT INTO cases (id, case_type, case_no, status, version, org_id, channel, category, summary,
+                                   request, facts, data, supervised, created_at, updated_at)
+                SELECT md5(g::text), 'intake', 'JF-330681-2026-' || lpad(g::text, 7, '0'), 'IN_RECEIVED', 1,
+                       'zj-centre', 'window', 'neighbourhood', 's', 'r', '', '{}', false, now(), now()
+                FROM generate_series(1, :rows) g"""), {"rows": rows})
+            conn.execute(text("""
+                INSERT INTO clocks (case_id, kind, status, unit, amount, started_at, due_at, warn_at, pauses,
+                                    extended_by, excluded, warned, basis)
+                SELECT md5(g::text), 'classify_route', 'running', 'working_days', 5, now() - interval '30 days',
+                       CASE WHEN g <= :due THEN now() - interval '1 day' ELSE now() + interval '300 days' END,
+                       CASE WHEN g <= :due THEN now() - interval '4 days' ELSE now() + interval '290 days' END,
+                       '[]', 0, 0, true, 'bench'
+                FROM generate_series(1, :rows) g"""), {"rows": rows, "due": due})
+            conn.execute(text("ANALYZE cases; ANALYZE clocks"))
+        load_s = time.perf_counter() - t
+        env = Env("intake", INTAKE, engine, config, directory, calendar)
+
+        def fire(case_id, event, data, version, key, org_id):
+            return transition(env, system_actor(org_id), event, case_id=case_id, data=data,
+                              expected_version=version, idempotency_key=key, view=lambda c, ctx: {})
+        with engine.connect() as conn:
+            plan = conn.execute(text(
+                "EXPLAIN ANALYZE SELECT id FROM clocks WHERE status = 'running' AND "
+                "(due_at < now() OR (warned = false AND warn_at <= now())) ORDER BY due_at LIMIT 500")).scalars().all()
+        plan_ms = next((p for p in plan if p.startswith("Execution Time")), "")
+        t = time.perf_counter()
+        fired = clocks.sweep(env, fire)
+        sweep_s = time.perf_counter() - t
+        t = time.perf_counter()
+        idle = clocks.sweep(env, fire)
+        idle_s = time.perf_counter() - t
+        print(f"  {rows:>9,} clock rows (loaded in {load_s:5.1f} s): sweep fired {fired['expiries']} expiries in "
+              f"{sweep_s * 1000:8.1f} ms ({sweep_s / max(1, fired['expiries']) * 1000:.2f} ms each); "
+              f"next sweep with nothing due {idle_s * 1000:6.1f} ms; claim query {plan_ms}")
+        engine.dispose()
+        setup = make_engine(PG_URL)
+        with setup.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        setup.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=500)
+    parser.add_argument("--skip-sweep", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--sweep-rows", default="10000,1000000")
+    args = parser.parse_args()
+    if not args.skip_latency:
+        bench_latency(args.n)
+    if not args.skip_sweep:
+        bench_sweep([int(r) for r in args.sweep_rows.split(",")])
+
+
+if __name__ == "__main__":
+    main()
