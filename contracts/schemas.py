@@ -67,6 +67,7 @@ class PageSchema(Schema):
 
 
 class FindCasesSchema(Schema):
+    case_type = fields.String(load_default=None, validate=validate.Length(max=40))
     status = fields.List(fields.String(validate=validate.Length(max=40)), load_default=None)
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
     channel = fields.String(load_default=None, validate=validate.OneOf(CHANNELS))

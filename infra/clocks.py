@@ -191,15 +191,15 @@ def sweep(env: "Env", fire, limit: int = 500, claim_seconds: int = 60) -> dict:
     defs = {d.kind: d for d in env.case_type.clocks}
     fired = {"warnings": 0, "expiries": 0, "skipped": 0}
     claim_until = now + timedelta(seconds=claim_seconds)
-    due = and_(Clock.status == "running",
+    due = and_(Clock.status == "running", Case.case_type == env.case_type.code,
                or_(Clock.due_at < now, and_(Clock.warned.is_(False), Clock.warn_at <= now)),
                or_(Clock.claimed_until.is_(None), Clock.claimed_until < now))
     with write_session(env.engine) as s:
         # claim: PostgreSQL skips rows another instance holds; SQLite's write lock (BEGIN IMMEDIATE)
         # serialises the conditional update. The per-clock idempotency key below is the backstop.
-        ids = select(Clock.id).where(due).order_by(Clock.due_at).limit(limit)
+        ids = select(Clock.id).join(Case, Case.id == Clock.case_id).where(due).order_by(Clock.due_at).limit(limit)
         if is_postgres(env.engine):
-            ids = ids.with_for_update(skip_locked=True)
+            ids = ids.with_for_update(skip_locked=True, of=Clock)
         claimed = list(s.scalars(ids))
         if claimed:
             s.execute(update(Clock).where(Clock.id.in_(claimed)).values(claimed_until=claim_until))

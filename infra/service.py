@@ -70,11 +70,12 @@ def api(fn: Callable) -> Callable:
 
 
 class Platform(DependencyProvider):
-    """One per service container: builds the Env once, hands each worker its actor."""
+    """One per service container: builds one Env per case type the service keeps (sharing the
+    service's database), hands each worker its actor. The first case type is the default."""
 
-    def __init__(self, service: str, case_type: CaseType):
+    def __init__(self, service: str, *case_types: CaseType):
         self.service = service
-        self.case_type = case_type
+        self.case_types = case_types
 
     def setup(self):
         self.config: Config = load_config(**(self.container.config.get("JIEFEN") or {}))
@@ -84,33 +85,49 @@ class Platform(DependencyProvider):
             patch_psycopg()                      # psycopg2 would block the eventlet hub
         upgrade(url, schema)
         self.directory = load_directory(str(self.config.path("organisations")))
-        self.env = Env(self.service, self.case_type, make_engine(url, schema), self.config, self.directory,
-                       Calendar(str(self.config.path("holidays"))))
+        engine, calendar = make_engine(url, schema), Calendar(str(self.config.path("holidays")))
+        self.envs = {ct.code: Env(self.service, ct, engine, self.config, self.directory, calendar)
+                     for ct in self.case_types}
         self.amqp_config = {"AMQP_URI": self.container.config["AMQP_URI"], "serializer": "json"}
 
     def stop(self):
-        self.env.engine.dispose()
+        next(iter(self.envs.values())).engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return Bound(self.env, worker_ctx.data, self.amqp_config)
+        return Bound(self.envs, worker_ctx.data, self.amqp_config)
 
 
 class Bound:
-    def __init__(self, env: Env, context: dict, amqp_config: dict):
-        self.env = env
+    def __init__(self, envs: dict[str, Env], context: dict, amqp_config: dict):
+        self.envs = envs
+        self.env = next(iter(envs.values()))      # the default case type's
         self.context = context
         self.amqp_config = amqp_config
 
     def actor(self) -> Actor:
         return actor_from_context(self.context, self.env.directory)
 
-    def fire(self, actor: Actor, event: str, **kwargs) -> dict:
-        return transition(self.env, actor, event, view=lambda case, ctx: case_view(
-            case, self.env, actor, ctx.now, ctx.extra), **kwargs)
+    def env_for(self, case_type: str) -> Env:
+        return self.envs[case_type]
+
+    def env_of_case(self, case_id: str) -> Env:
+        with read_session(self.env.engine) as s:
+            code = s.scalar(select(Case.case_type).where(Case.id == case_id)) if isinstance(case_id, str) else None
+        if code not in self.envs:
+            raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在", {"case_id": case_id})
+        return self.envs[code]
+
+    def fire(self, actor: Actor, event: str, case_type: str | None = None, **kwargs) -> dict:
+        """Apply an event: to an existing case (its own case type), or create one of ``case_type``."""
+        case_id = kwargs.get("case_id")
+        env = self.env_of_case(case_id) if case_id else self.envs[case_type] if case_type else self.env
+        return transition(env, actor, event, view=lambda case, ctx: case_view(
+            case, env, actor, ctx.now, ctx.extra), **kwargs)
 
 
 class CaseService:
-    """Mixed into every case service: ``name``, ``case_type`` and ``platform`` are set by the service."""
+    """Mixed into every case service: ``name``, ``case_type`` (the default) and ``platform`` are set by
+    the service; a service keeping several case types passes them all to ``Platform``."""
     name: str
     case_type: CaseType
     platform: Bound
@@ -118,13 +135,14 @@ class CaseService:
 
     # -- reading ---------------------------------------------------------------------------------
     @api
-    def case_definition(self) -> dict:
-        return self.case_type.to_dict(self.platform.env.config)
+    def case_definition(self, case_type: str | None = None) -> dict:
+        env = self._env_named(case_type)
+        return env.case_type.to_dict(env.config)
 
     @api
     def get_case(self, case_id: str) -> dict:
         actor = self.platform.actor()
-        env = self.platform.env
+        env = self.platform.env_of_case(case_id)
         with read_session(env.engine) as s:
             case = self._readable(s, actor, case_id)
             return case_view(case, env, actor, env.now())
@@ -135,7 +153,7 @@ class CaseService:
         f, p = load_all(filters=(FindCasesSchema, filters), page=(PageSchema, page))
         env = self.platform.env
         now = env.now()
-        stmt = select(Case).where(Case.case_type == self.case_type.code, self._visible(actor))
+        stmt = select(Case).where(Case.case_type.in_(self._types(f.get("case_type"))), self._visible(actor))
         if f["status"]:
             stmt = stmt.where(Case.status.in_(f["status"]))
         for name in ("category", "channel", "org_id", "case_no", "parent_case_id", "supervised"):
@@ -158,7 +176,7 @@ class CaseService:
             total = s.scalar(select(func.count()).select_from(stmt.subquery()))
             rows = s.scalars(stmt.order_by(Case.created_at.desc(), Case.id)
                              .offset((p["number"] - 1) * p["size"]).limit(p["size"])).all()
-            items = [case_view(c, env, actor, now, listing=True) for c in rows]
+            items = [case_view(c, self.platform.env_for(c.case_type), actor, now, listing=True) for c in rows]
         return {"items": items, "total": total, "page": p["number"], "size": p["size"]}
 
     @api
@@ -169,13 +187,16 @@ class CaseService:
         env = self.platform.env
         now = env.now()
         stmt = (select(Case, Clock).join(Clock, Clock.case_id == Case.id)
-                .where(clocks.overdue_filter(now), Case.case_type == self.case_type.code, self._visible(actor)))
+                .where(clocks.overdue_filter(now), Case.case_type.in_(self._types()), self._visible(actor)))
         with read_session(env.engine) as s:
             total = s.scalar(select(func.count()).select_from(stmt.subquery()))
             rows = s.execute(stmt.order_by(Clock.due_at).offset((p["number"] - 1) * p["size"])
                              .limit(p["size"])).all()
-            items = [{**case_view(c, env, actor, now, listing=True),
-                      "overdue_clock": clocks.view(k, self.case_type, env.calendar, now)} for c, k in rows]
+            items = []
+            for c, k in rows:
+                case_env = self.platform.env_for(c.case_type)
+                items.append({**case_view(c, case_env, actor, now, listing=True),
+                              "overdue_clock": clocks.view(k, case_env.case_type, env.calendar, now)})
         return {"items": items, "total": total, "page": p["number"], "size": p["size"]}
 
     @api
@@ -198,8 +219,9 @@ class CaseService:
         actor = self.platform.actor()
         with read_session(self.platform.env.engine) as s:
             case = self._readable(s, actor, case_id)
-            definition = {e["id"]: e for e in self.case_type.to_dict()["events"]}
-            return [definition[e.id] for e in self.case_type.events_from(case.status) if actor.role in e.roles]
+            ct = self.platform.env_for(case.case_type).case_type
+            definition = {e["id"]: e for e in ct.to_dict()["events"]}
+            return [definition[e.id] for e in ct.events_from(case.status) if actor.role in e.roles]
 
     @api
     def list_organisations(self, kind: str | None = None) -> list[dict]:
@@ -245,14 +267,25 @@ class CaseService:
 
     # -- helpers ---------------------------------------------------------------------------------
     def _sweep(self) -> dict:
-        env = self.platform.env
+        totals = {"warnings": 0, "expiries": 0, "skipped": 0}
+        for env in self.platform.envs.values():
+            def fire(case_id, event, data, version, key, org_id, env=env):
+                return transition(env, system_actor(org_id), event, case_id=case_id, data=data,
+                                  expected_version=version, idempotency_key=key,
+                                  view=lambda case, ctx: {"case_id": case.id, "status": case.status})
+            for k, v in clocks.sweep(env, fire).items():
+                totals[k] += v
+        return totals
 
-        def fire(case_id, event, data, version, key, org_id):
-            actor = system_actor(org_id)
-            return transition(env, actor, event, case_id=case_id, data=data, expected_version=version,
-                              idempotency_key=key, view=lambda case, ctx: {"case_id": case.id,
-                                                                           "status": case.status})
-        return clocks.sweep(env, fire)
+    def _env_named(self, case_type: str | None) -> Env:
+        if case_type is None:
+            return self.platform.env
+        if case_type not in self.platform.envs:
+            raise validation_error({"case_type": [f"one of {sorted(self.platform.envs)}"]})
+        return self.platform.envs[case_type]
+
+    def _types(self, case_type: str | None = None) -> list[str]:
+        return [self._env_named(case_type).case_type.code] if case_type else list(self.platform.envs)
 
     def _visible(self, actor: Actor):
         """Cases owned by, or involving, an organisation the actor's organisation governs."""
@@ -263,9 +296,10 @@ class CaseService:
 
     def _readable(self, session, actor: Actor, case_id: str) -> Case:
         case = session.get(Case, case_id) if isinstance(case_id, str) else None
-        if case is None or case.case_type != self.case_type.code:
+        if case is None or case.case_type not in self.platform.envs:
             raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在", {"case_id": case_id})
-        if not self.platform.env.directory.governs_any(actor.org_id, self.case_type.acting_orgs(case)):
+        ct = self.platform.env_for(case.case_type).case_type
+        if not self.platform.env.directory.governs_any(actor.org_id, ct.acting_orgs(case)):
             raise JiefenError("FORBIDDEN", f"机构 {actor.org_id} 无权查看本案", {"org_id": actor.org_id})
         return case
 
