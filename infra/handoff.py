@@ -30,7 +30,7 @@ def handoff_payload(case: Case, link: CaseLink, route: dict, parent_service: str
         "target_org_id": route.get("target_org_id"), "channel": case.channel, "category": case.category,
         "summary": case.summary, "request": case.request, "facts": case.facts,
         "parties": [party_view(p, whole=True) for p in case.parties],
-        "data": {k: v for k, v in route.items() if k not in ("reason", "target_org_id", "decided_by", "actor")},
+        "data": {k: v for k, v in route.items() if k not in ("reason", "target_org_id", "decided_by", "actor", "at")},
     }
 
 
@@ -45,7 +45,7 @@ def deliver_pending(env, amqp_config: dict, limit: int = 20) -> dict:
         with read_session(env.engine) as s:
             case = s.get(Case, case_id)
             link = s.get(CaseLink, link_id)
-            route = (case.data or {}).get("route") or {}
+            route = link.handoff or (case.data or {}).get("route") or {}
             payload = handoff_payload(case, link, route, env.service)
             actor = route.get("actor")
         if not actor:

@@ -100,6 +100,7 @@ class CaseLink(Base):
     target_version: Mapped[int] = mapped_column(Integer, default=0)   # newest child event applied
     target_terminal: Mapped[bool] = mapped_column(Boolean, default=False)
     basis: Mapped[str] = mapped_column(Text, default="")
+    handoff: Mapped[dict[str, Any]] = mapped_column(default=dict)   # the decision sent with a child hand-off
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     case: Mapped[Case] = relationship(back_populates="links")

@@ -110,6 +110,7 @@ def upgrade():
     sa.Column('target_version', sa.Integer(), nullable=False),
     sa.Column('target_terminal', sa.Boolean(), nullable=False),
     sa.Column('basis', sa.Text(), nullable=False),
+    sa.Column('handoff', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
