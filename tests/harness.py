@@ -78,3 +78,75 @@ def expect_error(code: str, fn: Callable, *args, **kwargs) -> JiefenError:
 
 def new_key() -> str:
     return key()
+
+
+# -- the three exhaustive checks every case type gets --------------------------------------------------
+def assert_every_allowed_transition(walker: Walker) -> int:
+    """Each (source, event) the definition allows works and moves the case to the event's target."""
+    paths, tried = walker.reachable(), 0
+    for event in walker.ct.events:
+        if event.creates or event.id in walker.skip_events:
+            continue
+        for source in event.sources:
+            if source not in paths:
+                continue
+            overrides = walker.path_overrides.get(event.id, {})
+            case = walker.drive(paths[source], overrides)
+            assert case["status"] == source
+            after = walker.fire(event.id, case, {**walker.overrides_for(paths[source]), **overrides})
+            assert after["status"] == (event.target or source), (event.id, source)
+            assert after["version"] == case["version"] + 1
+            tried += 1
+    assert tried > 0
+    return tried
+
+
+def assert_every_refused_pair(walker: Walker) -> int:
+    """Every event the definition does not allow in a state is TRANSITION_NOT_ALLOWED and changes nothing."""
+    refused = 0
+    for state, path in walker.reachable().items():
+        case = walker.drive(path)
+        for event in walker.ct.events:
+            if state in event.sources or event.creates or event.id in walker.skip_events:
+                continue
+            before = walker.snapshot(case["case_id"])
+            err = expect_error("TRANSITION_NOT_ALLOWED", walker.fire, event.id, case, walker.overrides_for(path),
+                               walker.roles[event.id])
+            assert err.details["state"] == state and err.details["event"] == event.id
+            assert state in err.message and event.id in err.message
+            assert walker.snapshot(case["case_id"]) == before
+            refused += 1
+    assert refused > 0
+    return refused
+
+
+def assert_every_role_event_pair(walker: Walker, roles) -> tuple[int, int]:
+    """Roles an event lists may fire it; every other caller role gets FORBIDDEN and changes nothing."""
+    paths = walker.reachable()
+    forbidden = allowed = 0
+    for event in walker.ct.events:
+        if event.id in walker.skip_events:
+            continue
+        overrides = walker.path_overrides.get(event.id, {})
+        source = None if event.creates else event.sources[0]
+        if source is not None and source not in paths:
+            continue
+        merged = {**(walker.overrides_for(paths[source]) if source else {}), **overrides}
+        case = None if event.creates else walker.drive(paths[source], overrides)
+        for role in roles:
+            if role in event.roles:
+                continue
+            before = None if case is None else walker.snapshot(case["case_id"])
+            expect_error("FORBIDDEN", walker.fire, event.id, case, merged, role)
+            if case is not None:
+                assert walker.snapshot(case["case_id"]) == before
+            forbidden += 1
+        for role in event.roles:
+            if role not in roles:
+                continue
+            fresh = None if event.creates else walker.drive(paths[source], overrides)
+            result = walker.fire(event.id, fresh, merged, role)
+            assert result["status"] == (event.target or source)
+            allowed += 1
+    assert forbidden > 0 and allowed > 0
+    return forbidden, allowed

@@ -6,8 +6,11 @@ import pytest
 
 from contracts.enums import ROLES
 from services.intake.casetype import INTAKE
-from tests.harness import Walker, expect_error, shortest_paths
+from tests.harness import (Walker, assert_every_allowed_transition, assert_every_refused_pair,
+                           assert_every_role_event_pair, expect_error, shortest_paths)
 from tests.interface.intake_walk import EXAMPLES, PATH_OVERRIDES, ROLE_FOR, SYS_EVENTS, rpc_caller
+
+CALLER_ROLES = [r for r in ROLES if r != "sys"]
 
 
 @pytest.fixture
@@ -29,67 +32,18 @@ def test_every_state_is_reachable_from_registration():
 
 
 def test_every_allowed_transition_works(walker):
-    paths = walker.reachable()
-    tried = 0
-    for event in INTAKE.events:
-        if event.creates or event.id in SYS_EVENTS:
-            continue
-        for source in event.sources:
-            overrides = PATH_OVERRIDES.get(event.id, {})
-            case = walker.drive(paths[source], overrides)
-            assert case["status"] == source
-            after = walker.fire(event.id, case, overrides)
-            assert after["status"] == (event.target or source), (event.id, source)
-            assert after["version"] == case["version"] + 1
-            tried += 1
+    tried = assert_every_allowed_transition(walker)
     assert tried == sum(len(e.sources) for e in INTAKE.events if not e.creates and e.id not in SYS_EVENTS)
 
 
 def test_every_disallowed_state_event_pair_is_refused_and_changes_nothing(walker):
-    refused = 0
-    for state, path in walker.reachable().items():
-        case = walker.drive(path)
-        for event in INTAKE.events:
-            if state in event.sources or event.id in SYS_EVENTS:
-                continue
-            before = walker.snapshot(case["case_id"])
-            if event.creates:
-                continue   # a creation event takes no case: nothing to refuse in a state
-            err = expect_error("TRANSITION_NOT_ALLOWED", walker.fire, event.id, case)
-            assert err.details["state"] == state and err.details["event"] == event.id
-            assert state in err.message and event.id in err.message
-            assert walker.snapshot(case["case_id"]) == before
-            refused += 1
+    refused = assert_every_refused_pair(walker)
     non_creating = [e for e in INTAKE.events if not e.creates and e.id not in SYS_EVENTS]
-    expected = sum(1 for s in walker.reachable() for e in non_creating if s not in e.sources)
-    assert refused == expected > 0
+    assert refused == sum(1 for s in INTAKE.states for e in non_creating if s.code not in e.sources)
 
 
-def test_every_role_event_pair(walker, rpc_as):
-    """Allowed roles succeed; every other role gets FORBIDDEN and nothing changes."""
-    paths = walker.reachable()
-    forbidden = allowed = 0
-    external_roles = [r for r in ROLES if r != "sys"]
-    for event in INTAKE.events:
-        overrides = PATH_OVERRIDES.get(event.id, {})
-        source = None if event.creates else event.sources[0]
-        case = None if event.creates else walker.drive(paths[source], overrides)
-        for role in external_roles:
-            if role in event.roles:
-                continue
-            before = None if case is None else walker.snapshot(case["case_id"])
-            expect_error("FORBIDDEN", walker.fire, event.id, case, overrides, role)
-            if case is not None:
-                assert walker.snapshot(case["case_id"]) == before
-            forbidden += 1
-        for role in event.roles:
-            if role == "sys":
-                continue
-            fresh = None if event.creates else walker.drive(paths[source], overrides)
-            result = walker.fire(event.id, fresh, overrides, role)
-            assert result["status"] == (event.target or source)
-            allowed += 1
-    assert forbidden > 0 and allowed > 0
+def test_every_role_event_pair(walker):
+    assert_every_role_event_pair(walker, CALLER_ROLES)
 
 
 def test_sys_role_cannot_be_claimed_by_a_caller(walker, rpc_as):
@@ -97,3 +51,42 @@ def test_sys_role_cannot_be_claimed_by_a_caller(walker, rpc_as):
     sys_actor = {"user_id": "x", "role": "sys", "org_id": "zj-centre"}
     expect_error("FORBIDDEN", rpc_as(sys_actor).intake.fire, case["case_id"], "deadline_expired",
                  {"clock": "classify_route"}, case["version"], "k" * 16)
+
+
+def test_sys_events_are_refused_outside_their_states_and_child_closure_needs_closed_children(walker, jiefen):
+    """The timer's and the tracker's events go through the same transition function as ``sys``."""
+    from sqlalchemy import text
+
+    from infra.actors import system_actor
+    from infra.calendar import Calendar
+    from infra.config import load_config
+    from infra.db import make_engine, service_db_url
+    from infra.engine import Env, transition
+    from infra.orgs import load_directory
+
+    config = load_config(**jiefen)
+    url, schema = service_db_url("intake", config)
+    env = Env("intake", INTAKE, make_engine(url, schema), config, load_directory(str(config.path("organisations"))),
+              Calendar(str(config.path("holidays"))))
+    sys_actor = system_actor("zj-centre")
+
+    def fire(case, event, data):
+        return transition(env, sys_actor, event, case_id=case["case_id"], data=data,
+                          expected_version=case["version"], idempotency_key=None,
+                          view=lambda c, ctx: {"status": c.status, "version": c.version})
+    try:
+        for state, path in walker.reachable().items():
+            case = walker.drive(path)
+            for event in SYS_EVENTS:
+                if state in INTAKE.event(event).sources:
+                    continue
+                expect_error("TRANSITION_NOT_ALLOWED", fire, case, event, EXAMPLES[event])
+        case = walker.drive(["register_claim", "classify", "route_to_mediation", "start_tracking"])
+        expect_error("GUARD_FAILED", fire, case, "child_case_closed", {"child_case_id": "c1"})  # no child yet
+        with env.engine.begin() as conn:
+            conn.execute(text("update case_links set target_case_id = 'c1', target_terminal = :t "
+                              "where case_id = :c and link_type = 'child'"),
+                         {"t": True, "c": case["case_id"]})
+        assert fire(case, "child_case_closed", {"child_case_id": "c1"})["status"] == "IN_CLOSED"
+    finally:
+        env.engine.dispose()
