@@ -11,7 +11,7 @@ from nameko.timer import timer
 from sqlalchemy import select
 
 from contracts.errors import JiefenError
-from contracts.schemas import KEY, CommandSchema
+from contracts.schemas import KEY, CommandSchema, RegisterCaseSchema
 from infra import clocks, handoff
 from infra.db import read_session
 from infra.models import Case
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)   # internal; the resident sees milestones
 
 
 class RegisterArgs(Schema):
+    case = fields.Nested(RegisterCaseSchema, required=True)
     idempotency_key = fields.String(required=True, validate=KEY)
 
 
@@ -49,7 +50,7 @@ class IntakeService(CaseService):
     @api
     def register_case(self, case: dict, idempotency_key: str | None = None) -> dict:
         """Register a claim as the window receives it; returns the case with its number and query code."""
-        load(RegisterArgs, {"idempotency_key": idempotency_key})
+        load(RegisterArgs, {"case": case, "idempotency_key": idempotency_key})
         return self.platform.fire(self.platform.actor(), "register_claim", data=case,
                                   idempotency_key=idempotency_key)
 

@@ -100,7 +100,7 @@ def test_bad_input_names_the_field_and_stores_nothing(intake, rpc_as, jiefen, la
     data = claim()
     mutate(data)
     err = expect_error("VALIDATION_ERROR", rpc_as("window").intake.register_case, data, key())
-    node = err.details["fields"]["data"]
+    node = err.details["fields"]["case"]
     for part in field:
         node = node[int(part)] if isinstance(node, list) else node.get(part, node.get(int(part)) if part.isdigit() else None)
         assert node is not None, (label, err.details)
