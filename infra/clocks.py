@@ -221,4 +221,7 @@ def sweep(env: "Env", fire, limit: int = 500, claim_seconds: int = 60) -> dict:
             # lost the race to another instance, or the case moved on: the next sweep looks again
             fired["skipped"] += 1
             log.info("sweep skipped clock %s (%s): %s", clock_id, act, err.code)
+        with write_session(env.engine) as s:   # release the claim: a warning's clock may expire soon
+            s.execute(update(Clock).where(Clock.id == clock_id).values(claimed_until=None))
+            s.commit()
     return fired

@@ -5,6 +5,7 @@ outbox rows → idempotency record → one commit. Anything that fails rolls the
 """
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from marshmallow import ValidationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -186,17 +187,21 @@ def _load_or_new(session: Session, env: Env, event: EventDef, case_id: str | Non
 
 
 def _next_case_no(session: Session, env: Env, now: datetime) -> str:
-    """一案一码: prefix-county-year-sequence; the counter row is locked by the write transaction, and a
-    rolled-back registration gives its number back, so committed numbers are unique and never reused."""
+    """一案一码: prefix-county-year-sequence."""
     county = env.config.county_code
     year = now.astimezone(SHANGHAI).year
     prefix = env.case_type.case_no_prefix
-    name = f"{prefix}:{county}:{year}"
+    return f"{prefix}-{county}-{year}-{next_sequence(session, f'{prefix}:{county}:{year}'):06d}"
+
+
+def next_sequence(session: Session, name: str) -> int:
+    """The next value of a named counter (case numbers, document numbers). The counter row is locked
+    by the write transaction and a rolled-back transaction gives its number back, so committed
+    numbers are unique and never reused."""
+    # core statements only: an ORM flush here would flush (and version) a case an effect is changing
     if session.execute(update(Sequence).where(Sequence.name == name).values(value=Sequence.value + 1)).rowcount == 0:
-        session.add(Sequence(name=name, value=1))
-        session.flush()
-    value = session.scalar(select(Sequence.value).where(Sequence.name == name))
-    return f"{prefix}-{county}-{year}-{value:06d}"
+        session.execute(insert(Sequence).values(name=name, value=1))
+    return session.scalar(select(Sequence.value).where(Sequence.name == name))
 
 
 def new_query_code() -> str:
@@ -210,7 +215,7 @@ def _append_audit(session, case, actor, event, from_state, payload, now) -> Audi
         case_id=case.id, seq=(last.seq + 1) if last else 1, at=now, user_id=actor.user_id, role=actor.role,
         org_id=actor.org_id, event=event.id, from_state=None if from_state == NEW else from_state,
         to_state=case.status, version=case.version, payload_digest=audit.digest(payload),
-        summary=public_summary(payload), basis=event.basis,
+        summary=json.loads(audit.canonical(public_summary(payload))), basis=event.basis,
         prev_hash=last.hash if last else audit.GENESIS)
     entry.hash = audit.entry_hash(entry)
     session.add(entry)

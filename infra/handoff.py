@@ -96,9 +96,12 @@ def apply_child_event(env, payload: dict) -> str | None:
             CaseLink.target_service == payload["service"])).all()
         link = next((l for l in links if l.target_case_id == payload["case_id"]), None) \
             or next((l for l in links if l.target_case_id is None), None)
-        if link is None or (link.target_case_id == payload["case_id"] and link.target_version >= payload["version"]):
-            s.commit()                      # not ours, or older than what the link shows
+        if link is None:
+            s.commit()
             return None
+        if link.target_case_id == payload["case_id"] and link.target_version >= payload["version"]:
+            s.commit()                      # the link already shows this (the RPC reply got here first):
+            return payload["parent_case_id"]   # the parent still re-checks its own state
         link.target_version = payload["version"]
         link.target_case_id, link.target_case_no = payload["case_id"], payload["case_no"]
         link.target_status, link.target_terminal = payload["to"], bool(payload["terminal"])

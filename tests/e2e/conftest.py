@@ -93,7 +93,7 @@ def cluster(rabbit_config, jiefen, tmp_path):
     c.stop()
 
 
-def wait_for(predicate, timeout: float = 30, interval: float = 0.3):
+def wait_for(predicate, timeout: float = 60, interval: float = 0.3):
     """Poll until predicate() is truthy (events cross process boundaries asynchronously)."""
     deadline = time.monotonic() + timeout
     last = None
