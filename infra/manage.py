@@ -12,6 +12,8 @@ from infra.db import service_db_url, upgrade
 # service name -> the module:attribute of its case type
 CASE_SERVICES = {
     "intake": "services.intake.casetype:INTAKE",
+    "mediation": "services.mediation.casetype:MEDIATION",
+    "recommendation": "services.recommendation.casetype:RECOMMENDATION",
 }
 DOCS = ROOT / "docs" / "casetypes"
 

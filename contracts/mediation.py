@@ -1,0 +1,262 @@
+"""Contracts of the people's mediation service (人民调解, SPEC §3): the data each event carries.
+
+Parties are referred to by their number on the case (1, 2, ... in the order of ``parties`` in the case
+view). Fields a guard checks (what an agreement must carry, who signed, which channels the parties were
+told of) default to empty, so a missing item is refused by the guard that names it and cites its
+article (GUARD_FAILED), rather than by a bare schema error.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from contracts.enums import CATEGORIES, CHANNELS
+from contracts.schemas import KEY, LIMITS, PartySchema, text
+
+CODE = validate.Length(min=1, max=64)
+PARTY_NO = fields.Integer(validate=validate.Range(min=1, max=LIMITS["parties"]))
+
+# PMR Art 22: matters a people's mediation committee does not accept
+REJECT_GROUNDS = {
+    "specialised_organ_only": "法律、法规规定只能由专门机关管辖处理的",
+    "mediation_forbidden": "法律、法规禁止采用民间调解方式解决的",
+    "accepted_by_court": "人民法院已经受理或者解决的",
+    "accepted_by_police": "公安机关已经受理或者解决的",
+    "accepted_by_admin_organ": "其他行政机关已经受理或者解决的",
+}
+
+# PML Art 26 (仲裁、行政、司法等途径); NB Art 18 ¶3 (another committee); LDL Art 5, 14 (labour arbitration)
+CHANNELS_TOLD = {
+    "litigation": "向人民法院提起诉讼",
+    "arbitration": "申请仲裁",
+    "labour_arbitration": "申请劳动争议仲裁",
+    "administrative": "行政途径（行政调解、行政裁决、行政复议等）",
+    "other_committee": "向其他人民调解委员会申请调解",
+}
+
+# where the matter goes next after termination (SPEC §7: PM_TERMINATED → DV_RECEIVED or external)
+NEXT_CHANNELS = ("diversion", "external", "none")
+
+# NB Art 23: grounds for terminating a mediation
+FAILURE_GROUNDS = {
+    "party_refuses_or_abandons": "一方当事人拒绝或者放弃调解",
+    "no_agreement_possible": "人民调解委员会认为无法达成协议",
+    "obstacle": "发生特定的事由使调解不能进行",
+    "other_lawful": "依法可以终止调解的其他情形",
+}
+
+SIGNATURE_FORMS = ("sign", "seal", "fingerprint")    # PML Art 29 ¶2: 签名、盖章或者按指印
+ARCHIVE_MATERIALS = {                                # PML Art 27
+    "registration": "调解登记",
+    "work_record": "调解工作记录",
+    "agreement": "调解协议书",
+    "oral_agreement_record": "口头协议记录",
+    "termination_notice": "终止调解通知书",
+    "confirmation_ruling": "司法确认裁定书",
+    "other": "其他材料",
+}
+APPOINTMENT = ("designated", "chosen_by_parties")    # PML Art 19
+ESCALATION_RISKS = ("public_security", "criminal")   # PML Art 25
+PAUSE_REASONS = ("appraisal",)                       # MDR Art 38: 鉴定时间不计入调解期限
+
+
+def _party_numbers(**kw) -> fields.List:
+    return fields.List(PARTY_NO, load_default=list, validate=validate.Length(max=LIMITS["parties"]), **kw)
+
+
+class HandoffRefSchema(Schema):
+    """The case another service handed over (SPEC §7): set only by ``open_from_handoff``."""
+    parent_service = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    parent_case_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    parent_case_no = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    reason = text("note", required=False, load_default="")
+    basis = fields.String(load_default="", validate=validate.Length(max=400))
+    data = fields.Dict(load_default=dict)
+
+
+class ApplySchema(Schema):
+    """apply / initiate_proactive: the dispute as registered (PML Art 17: written or oral)."""
+    committee_id = fields.String(load_default=None, allow_none=True, validate=CODE,
+                                 metadata={"description": "the committee applied to; default: the actor's "
+                                                          "committee, else the configured default"})
+    channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CHANNELS))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    summary = text("summary")
+    request = text("request")
+    facts = text("facts", required=False, load_default="")
+    oral = fields.Boolean(load_default=False, metadata={"description": "oral application recorded (PML Art 17)"})
+    joint_application = fields.Boolean(load_default=False,
+                                       metadata={"description": "all parties applied together"})
+    parties = fields.List(fields.Nested(PartySchema), required=True,
+                          validate=validate.Length(min=2, max=LIMITS["parties"]))
+    handoff = fields.Nested(HandoffRefSchema, load_default=None, allow_none=True)
+    note = text("note", required=False, load_default="")
+
+    @validates_schema
+    def both_sides(self, data, **kwargs):
+        roles = {p.get("role") for p in data.get("parties", [])}
+        if not {"applicant", "respondent"} <= roles:
+            raise ValidationError("a mediation needs at least one applicant and one respondent", "parties")
+
+
+class ProactiveSchema(ApplySchema):
+    """initiate_proactive: the committee's own case; nobody applied, nothing was handed over."""
+    source = text("note", required=False, load_default="",
+                  metadata={"description": "how the committee learnt of the dispute (grid report, visit …)"})
+
+    class Meta:
+        exclude = ("handoff", "joint_application")
+
+
+class RequestConsentSchema(Schema):
+    how = fields.String(load_default="phone",
+                        validate=validate.OneOf(("in_person", "phone", "letter", "sms", "online")))
+    note = text("note", required=False, load_default="")
+
+
+class ConsentSchema(Schema):
+    party = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    note = text("note", required=False, load_default="")
+
+
+class RefuseSchema(Schema):
+    party = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    express = fields.Boolean(load_default=False, metadata={"description": "the party said so expressly"})
+    statement = text("note", required=False, load_default="")
+
+
+class AcceptSchema(Schema):
+    respondent_consented = fields.Boolean(
+        load_default=False, metadata={"description": "the other party's consent, if given at the committee"})
+    already_accepted_by = fields.String(load_default=None, allow_none=True,
+                                       validate=validate.OneOf(("court", "police", "administrative_organ")))
+    specialised_organ_only = fields.Boolean(load_default=False)
+    mediation_forbidden = fields.Boolean(load_default=False)
+    note = text("note", required=False, load_default="")
+
+
+class RejectSchema(Schema):
+    ground = fields.String(required=True, validate=validate.OneOf(REJECT_GROUNDS))
+    channel_told = text("note", required=False, load_default="",
+                        metadata={"description": "the body or procedure the parties were told to turn to"})
+    escalation_risk = fields.Boolean(load_default=False)
+    calming_measures = text("note", required=False, load_default="")
+    handed_over_to = fields.String(load_default=None, allow_none=True, validate=CODE)
+    note = text("note", required=False, load_default="")
+
+
+class AssignMediatorSchema(Schema):
+    mediator_ids = fields.List(fields.String(validate=CODE), required=True, validate=validate.Length(min=1, max=9))
+    how = fields.String(required=True, validate=validate.OneOf(APPOINTMENT))
+    note = text("note", required=False, load_default="")
+
+
+class EscalationSchema(Schema):
+    risk = fields.String(required=True, validate=validate.OneOf(ESCALATION_RISKS))
+    reported_to = fields.String(required=True, validate=CODE)
+    measures = text("note", required=False, load_default="")
+
+
+class ExtendSchema(Schema):
+    clock = fields.String(required=True, validate=validate.Length(max=48))
+    amount = fields.Integer(required=True, validate=validate.Range(min=1, max=366))
+    requested_by = _party_numbers(metadata={"description": "the parties who ask (all of them)"})
+    reason = text("note", required=False, load_default="")
+
+
+class SignatureSchema(Schema):
+    party = fields.Integer(required=True, validate=validate.Range(min=1))
+    form = fields.String(load_default="sign", validate=validate.OneOf(SIGNATURE_FORMS))
+
+
+class WrittenAgreementSchema(Schema):
+    """PML Art 29: what the 调解协议书 carries and who signs and seals it."""
+    parties = _party_numbers(metadata={"description": "parties named with their particulars (Art 29(1))"})
+    dispute = text("facts", required=False, load_default="",
+                   metadata={"description": "main facts, matters in dispute, each party's responsibility (Art 29(2))"})
+    obligations = text("request", required=False, load_default="",
+                       metadata={"description": "what was agreed (Art 29(3))"})
+    performance_manner = text("note", required=False, load_default="")
+    performance_deadline = text("note", required=False, load_default="")
+    signatures = fields.List(fields.Nested(SignatureSchema), load_default=list)
+    mediator_signature = fields.String(load_default=None, allow_none=True, validate=CODE)
+    committee_seal = fields.Boolean(load_default=False)
+
+
+class OralAgreementSchema(Schema):
+    """PML Art 28, 30; NB Art 24."""
+    content = text("request")
+    written_requested = fields.Boolean(load_default=False)
+    performed_immediately = fields.Boolean(load_default=False)
+    major = fields.Boolean(load_default=False, metadata={"description": "major, complex or difficult dispute"})
+
+
+class TerminateSchema(Schema):
+    channels_told = fields.List(fields.String(validate=validate.OneOf(CHANNELS_TOLD)), load_default=list,
+                                metadata={"description": "channels the parties were told of (PML Art 26)"})
+    next_channel = fields.String(load_default="none", validate=validate.OneOf(NEXT_CHANNELS))
+    reason = text("note", required=False, load_default="")
+
+
+class WithdrawSchema(TerminateSchema):
+    party = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+
+
+class DeclareFailureSchema(TerminateSchema):
+    ground = fields.String(required=True, validate=validate.OneOf(FAILURE_GROUNDS))
+
+
+class ConfirmationApplicationSchema(Schema):
+    """PML Art 33; CPL Art 205; CPLI Art 353."""
+    applicants = _party_numbers(metadata={"description": "the parties applying (jointly: all of them)"})
+    court_id = fields.String(required=True, validate=CODE)
+    form = fields.String(load_default="written", validate=validate.OneOf(("written", "oral")))
+    note = text("note", required=False, load_default="")
+
+
+class SupervisionSchema(Schema):
+    supervisor = fields.String(load_default=None, allow_none=True, validate=CODE)
+    note = text("note", required=False, load_default="")
+
+
+class RulingSchema(Schema):
+    ruling_no = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    reason = text("note", required=False, load_default="")
+
+
+class RejectedTerminateSchema(RulingSchema):
+    channels_told = fields.List(fields.String(validate=validate.OneOf(CHANNELS_TOLD)), load_default=list)
+    next_channel = fields.String(load_default="none", validate=validate.OneOf(NEXT_CHANNELS))
+
+
+class PerformedSchema(Schema):
+    note = text("note", required=False, load_default="")
+
+
+class NonPerformanceSchema(Schema):
+    party = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    note = text("note")
+
+
+class ArchiveSchema(Schema):
+    file_no = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    materials = fields.List(fields.String(validate=validate.OneOf(ARCHIVE_MATERIALS)), load_default=list)
+    note = text("note", required=False, load_default="")
+
+
+class ClockEventSchema(Schema):
+    clock = fields.String(required=True, validate=validate.Length(max=48))
+
+
+class PauseSchema(Schema):
+    clock = fields.String(required=True, validate=validate.Length(max=48))
+    reason = fields.String(required=True, validate=validate.OneOf(PAUSE_REASONS))
+    note = text("note", required=False, load_default="")
+
+
+class ResumeSchema(Schema):
+    clock = fields.String(required=True, validate=validate.Length(max=48))
+    note = text("note", required=False, load_default="")
+
+
+class CreateArgs(Schema):
+    idempotency_key = fields.String(required=True, validate=KEY)

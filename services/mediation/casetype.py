@@ -1,0 +1,150 @@
+"""The people's mediation case type (人民调解; SPEC §3; 人民调解法; 浙江省平安建设条例 Art 44).
+
+Deviations from SPEC §3's table, all forced by the platform or by the statute, and documented in the
+events' descriptions:
+- ``confirmation_rejected`` has two targets in SPEC, so it is two events: ``confirmation_rejected_remediate``
+  (→ PM_IN_MEDIATION) and ``confirmation_rejected_terminate`` (→ PM_TERMINATED).
+- Clocks other than the general/medical mediation period expire through their own events
+  (``acceptance_overdue``, ``consent_expired``, ``labour_period_expired``, ``confirmation_window_closed``);
+  ``deadline_expired`` is SPEC's PM_IN_MEDIATION → PM_TERMINATED and also leaves PM_ACCEPTED, because the
+  period counts from acceptance [A] and may end before a mediator is assigned.
+- ``apply_judicial_confirmation`` may also be made from PM_PERFORMING: PML Art 31 ¶2 supervision and
+  the Art 33 thirty-day window run side by side, so starting supervision must not cost the parties
+  their right to apply (the window clock runs in both states).
+- ``apply`` also admits role ``router``: the centre's hand-off (SPEC §7) creates the case through it.
+"""
+from __future__ import annotations
+
+from contracts import mediation as c
+from infra.casetype import CaseType, EventDef, StateDef
+from services.mediation import confirmation, effects as fx
+from services.mediation.deadlines import AGREED, BEFORE_AGREEMENT, CLOCKS, MEDIATING
+from services.mediation.guards import GUARDS as G
+
+STATES = (
+    StateDef("PM_APPLIED", "申请登记", basis="PML Art 17"),
+    StateDef("PM_CONSENT_PENDING", "征询对方意愿", basis="PML Art 17"),
+    StateDef("PM_REJECTED", "不予受理", terminal=True, basis="PML Art 17; PMR Art 22"),
+    StateDef("PM_ACCEPTED", "已受理", basis="PML Art 17"),
+    StateDef("PM_IN_MEDIATION", "调解中", basis="PML Art 19-25"),
+    StateDef("PM_AGREEMENT_EFFECTIVE", "调解协议生效", basis="PML Art 28-31"),
+    StateDef("PM_CONFIRMATION_PENDING", "司法确认中", basis="PML Art 33; CPL Art 205"),
+    StateDef("PM_PERFORMING", "履行监督", basis="PML Art 31 ¶2"),
+    StateDef("PM_PERFORMED", "履行完毕", basis="PML Art 31"),
+    StateDef("PM_PERFORMANCE_DISPUTE", "履行争议", basis="PML Art 32, 33 ¶2"),
+    StateDef("PM_TERMINATED", "调解终止", basis="PML Art 26; NB Art 23, 27"),
+    StateDef("PM_CLOSED", "结案归档", terminal=True, basis="PML Art 27"),
+)
+
+REMIT = G["acts_within_remit"]
+CLOCK_STATES = ("PM_APPLIED", "PM_CONSENT_PENDING", *MEDIATING, *AGREED)
+
+EVENTS = (
+    # -- registration (PML Art 17) ---------------------------------------------------------------
+    EventDef("apply", "申请调解", (), "PM_APPLIED", ("party", "window", "router"),
+             "PML Art 17: written or oral application, registered; SPEC §7 hand-off from intake (PSR Art 44)",
+             guards=(G["committee"], G["handoff_by_router"]), schema=c.ApplySchema, effect=fx.apply,
+             description="router: only through open_from_handoff (SPEC §7)"),
+    EventDef("initiate_proactive", "主动调解", (), "PM_CONSENT_PENDING", ("pmc",),
+             "PML Art 17: 人民调解委员会也可以主动调解", guards=(G["own_committee"],),
+             schema=c.ProactiveSchema, effect=fx.initiate_proactive),
+    EventDef("request_consent", "征询对方意愿", ("PM_APPLIED",), "PM_CONSENT_PENDING", ("pmc",),
+             "PML Art 17: one-party application", guards=(REMIT, G["one_party_application"]),
+             schema=c.RequestConsentSchema, effect=fx.request_consent),
+    EventDef("respondent_consents", "对方同意调解", ("PM_CONSENT_PENDING",), "PM_ACCEPTED", ("party",),
+             "PML Art 3(1), 17", guards=(REMIT,), schema=c.ConsentSchema, effect=fx.respondent_consents),
+    EventDef("party_refuses", "当事人拒绝调解", ("PM_APPLIED", "PM_CONSENT_PENDING"), "PM_REJECTED", ("party",),
+             "PML Art 17: express refusal bars mediation", guards=(REMIT, G["express_refusal"]),
+             schema=c.RefuseSchema, effect=fx.party_refuses),
+    EventDef("accept", "受理", ("PM_APPLIED",), "PM_ACCEPTED", ("pmc",),
+             "PML Art 2, 17; PMR Art 22: both consent; not barred",
+             guards=(REMIT, G["both_consent"], G["civil_dispute"], G["not_barred"]),
+             schema=c.AcceptSchema, effect=fx.accept),
+    EventDef("reject", "不予受理", ("PM_APPLIED",), "PM_REJECTED", ("pmc",),
+             "PMR Art 22: specialised organ only, mediation forbidden, or already accepted/resolved by a court, "
+             "the police or an administrative organ; tell the right channel; calm, then hand over (PML Art 25)",
+             guards=(REMIT, G["channel_told"], G["escalation_handover"]), schema=c.RejectSchema, effect=fx.reject),
+    # -- mediating (PML Art 19-26) ---------------------------------------------------------------
+    EventDef("assign_mediator", "确定调解员", ("PM_ACCEPTED",), "PM_IN_MEDIATION", ("pmc", "party"),
+             "PML Art 19, 23(1): designated by the committee, or chosen by the parties",
+             guards=(REMIT, G["appointment"], G["mediators_of_committee"]),
+             schema=c.AssignMediatorSchema, effect=fx.assign_mediator),
+    EventDef("report_escalation_risk", "报告激化风险", ("PM_IN_MEDIATION",), None, ("mediator",),
+             "PML Art 25: 治安/刑事 risk reported to the police", guards=(REMIT, G["report_to_police"]),
+             schema=c.EscalationSchema, effect=fx.report_escalation_risk),
+    EventDef("extend_period", "延长调解期限", ("PM_IN_MEDIATION",), None, ("party",),
+             "NB Art 27; SZ Art 25: both parties request; MDR Art 38: by agreement",
+             guards=(REMIT, G["all_parties_request"], G["extendable"]), schema=c.ExtendSchema,
+             effect=fx.extend_period),
+    EventDef("clock_pause", "鉴定中止计算期限", MEDIATING, None, ("mediator", "pmc"),
+             "MDR Art 38: 需要鉴定的，鉴定时间不计入调解期限", guards=(REMIT,), schema=c.PauseSchema,
+             effect=fx.clock_pause),
+    EventDef("clock_resume", "鉴定结束恢复计算", MEDIATING, None, ("mediator", "pmc"),
+             "MDR Art 38", guards=(REMIT,), schema=c.ResumeSchema, effect=fx.clock_resume),
+    EventDef("sign_written_agreement", "签订调解协议书", ("PM_IN_MEDIATION",), "PM_AGREEMENT_EFFECTIVE",
+             ("party", "mediator"), "PML Art 29: all parties sign/seal/fingerprint; mediator signs; committee seal",
+             guards=(REMIT, G["agreement_complete"]), schema=c.WrittenAgreementSchema,
+             effect=fx.sign_written_agreement),
+    EventDef("record_oral_agreement", "记录口头协议", ("PM_IN_MEDIATION",), "PM_AGREEMENT_EFFECTIVE", ("mediator",),
+             "PML Art 28, 30; NB Art 24: written form needed if requested, not performed at once, or major",
+             guards=(REMIT, G["oral_allowed"]), schema=c.OralAgreementSchema, effect=fx.record_oral_agreement),
+    EventDef("party_withdraws", "当事人要求终止调解", ("PM_IN_MEDIATION",), "PM_TERMINATED", ("party",),
+             "PML Art 23(2), 26; NB Art 23(1)", guards=(REMIT, G["channels_told"]), schema=c.WithdrawSchema,
+             effect=fx.party_withdraws),
+    EventDef("declare_failure", "调解不成终止调解", ("PM_IN_MEDIATION",), "PM_TERMINATED", ("mediator",),
+             "PML Art 26; NB Art 23", guards=(REMIT, G["channels_told"]), schema=c.DeclareFailureSchema,
+             effect=fx.declare_failure),
+    EventDef("deadline_expired", "调解期限届满", MEDIATING, "PM_TERMINATED", ("sys",),
+             "NB Art 27: no extension, 终止调解通知书; MDR Art 38: deemed failed", schema=c.ClockEventSchema,
+             effect=fx.deadline_expired,
+             description="also from PM_ACCEPTED: the period counts from acceptance [A]"),
+    EventDef("labour_period_expired", "劳动争议调解期满", BEFORE_AGREEMENT, None, ("sys",),
+             "LDL Art 14 ¶3: the party may apply for arbitration", schema=c.ClockEventSchema,
+             effect=fx.labour_period_expired),
+    # -- agreement, confirmation, performance (PML Art 31-33) -------------------------------------
+    EventDef("apply_judicial_confirmation", "申请司法确认", AGREED, "PM_CONFIRMATION_PENDING", ("party",),
+             "PML Art 33; CPL Art 205: joint application within 30 d of the agreement taking effect",
+             guards=(REMIT, G["joint_application"], G["court"], G["not_yet_confirmed"],
+                     G["within_confirmation_window"]),
+             schema=c.ConfirmationApplicationSchema, effect=confirmation.apply,
+             description="also from PM_PERFORMING: supervision does not end the Art 33 window"),
+    EventDef("start_supervision", "履行监督", ("PM_AGREEMENT_EFFECTIVE",), "PM_PERFORMING", ("pmc",),
+             "PML Art 31 ¶2", guards=(REMIT,), schema=c.SupervisionSchema, effect=fx.start_supervision),
+    EventDef("confirmation_window_closed", "司法确认申请期满", AGREED, None, ("sys",),
+             "PML Art 33; agreement stays binding (Art 31); remedy is a suit (Art 32)", schema=c.ClockEventSchema,
+             effect=fx.confirmation_window_closed),
+    EventDef("confirmation_granted", "确认调解协议有效", ("PM_CONFIRMATION_PENDING",), "PM_PERFORMING",
+             ("judge", "filing"), "CPL Art 206; PML Art 33 ¶2: court ruling valid", guards=(REMIT,),
+             schema=c.RulingSchema, effect=confirmation.ruling("granted")),
+    EventDef("confirmation_rejected_remediate", "驳回确认申请，重新调解", ("PM_CONFIRMATION_PENDING",),
+             "PM_IN_MEDIATION", ("judge", "filing", "party"),
+             "PML Art 33 ¶3; CPL Art 206: amend the agreement or make a new one", guards=(REMIT,),
+             schema=c.RulingSchema, effect=confirmation.ruling("rejected"),
+             description="SPEC confirmation_rejected, remedy: re-mediate"),
+    EventDef("confirmation_rejected_terminate", "驳回确认申请，终止调解", ("PM_CONFIRMATION_PENDING",),
+             "PM_TERMINATED", ("judge", "filing", "party"), "PML Art 33 ¶3; CPL Art 206: the parties may sue",
+             guards=(REMIT, G["channels_told"]), schema=c.RejectedTerminateSchema,
+             effect=fx.confirmation_rejected_terminate,
+             description="SPEC confirmation_rejected, remedy: suit or another channel"),
+    EventDef("record_performed", "履行完毕", ("PM_PERFORMING",), "PM_PERFORMED", ("mediator",), "PML Art 31",
+             guards=(REMIT,), schema=c.PerformedSchema, effect=fx.record_performed),
+    EventDef("report_non_performance", "报告不履行", ("PM_PERFORMING",), "PM_PERFORMANCE_DISPUTE", ("party",),
+             "PML Art 33 ¶2 (confirmed: enforcement); Art 32 (otherwise: a suit)", guards=(REMIT,),
+             schema=c.NonPerformanceSchema, effect=fx.report_non_performance),
+    EventDef("archive", "结案归档", ("PM_PERFORMED", "PM_TERMINATED", "PM_PERFORMANCE_DISPUTE"), "PM_CLOSED",
+             ("pmc",), "PML Art 27", guards=(REMIT, G["archive_materials"]), schema=c.ArchiveSchema,
+             effect=fx.archive),
+    # -- clocks (SPEC §1 timers; deadlines.py) ----------------------------------------------------
+    EventDef("deadline_warning", "期限预警", CLOCK_STATES, None, ("sys",), "SPEC §1: T-3 WD [A]",
+             schema=c.ClockEventSchema),
+    EventDef("acceptance_overdue", "受理逾期（督办）", ("PM_APPLIED",), None, ("sys",),
+             "SPEC §3: acceptance 3 WD [A] → SUPV warning (督办)", schema=c.ClockEventSchema,
+             effect=fx.acceptance_overdue),
+    EventDef("consent_expired", "对方逾期未答复（视为拒绝）", ("PM_CONSENT_PENDING",), "PM_REJECTED", ("sys",),
+             "SPEC §3: no answer within 3 WD is treated as refusal [A]; PML Art 17", schema=c.ClockEventSchema,
+             effect=fx.consent_expired),
+)
+
+MEDIATION = CaseType(code="mediation", label="人民调解", service="mediation", case_no_prefix="PM",
+                     basis="人民调解法; 浙江省平安建设条例 Art 44", states=STATES, events=EVENTS, clocks=CLOCKS,
+                     participants=lambda case: (case.data or {}).get("participants", []))

@@ -1,0 +1,167 @@
+"""How to walk the people's mediation case type: who acts (each role for its own body), sample data per
+event, and a caller that fires over RPC, or through the one transition function for the timer's
+``sys`` events (a caller may not claim ``sys``)."""
+from __future__ import annotations
+
+import pytest
+
+from infra.actors import system_actor
+from infra.engine import transition
+from infra.service import Platform
+from infra.views import case_view
+from services.mediation.casetype import MEDIATION
+from tests.factories import claim, key, person_id
+from tests.harness import Walker
+
+COMMITTEE = "zj-pmc-jiyang"
+COURT = "zj-court"
+
+ACTORS = {
+    "party": {"user_id": "party-01", "role": "party", "org_id": COMMITTEE},   # at the committee's office
+    "window": {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"},
+    "router": {"user_id": "router-01", "role": "router", "org_id": "zj-centre"},
+    "pmc": {"user_id": "pmc-jy-01", "role": "pmc", "org_id": COMMITTEE},
+    "mediator": {"user_id": "med-jy-01", "role": "mediator", "org_id": COMMITTEE},
+    "filing": {"user_id": "filing-01", "role": "filing", "org_id": COURT},
+    "judge": {"user_id": "judge-01", "role": "judge", "org_id": COURT},
+    **{role: {"user_id": f"{role}-01", "role": role, "org_id": "zj-centre"}
+       for role in ("xfb", "handler", "sup", "issuer", "rcpt", "supv")},
+}
+
+FIXED_APPLICANT = person_id("19900315", 911)
+FIXED_RESPONDENT = person_id("19910420", 912)
+
+
+def application(category="neighbourhood", **extra) -> dict:
+    data = claim(category)
+    data["parties"][0]["id_number"] = FIXED_APPLICANT
+    data["parties"][1]["id_number"] = FIXED_RESPONDENT
+    data.pop("subject_ref")
+    return {**data, "committee_id": COMMITTEE, **extra}
+
+
+def written_agreement(**overrides) -> dict:
+    data = {
+        "parties": [1, 2],
+        "dispute": "李四在两户之间通道加建围墙，致张三无法通行；双方对通道归属各执一词",
+        "obligations": "李四拆除占道围墙，张三承担拆除费用的一半（人民币800元）",
+        "performance_manner": "李四自行拆除；张三以现金支付",
+        "performance_deadline": "2026年12月31日前",
+        "signatures": [{"party": 1, "form": "sign"}, {"party": 2, "form": "fingerprint"}],
+        "mediator_signature": "med-jy-01",
+        "committee_seal": True,
+    }
+    data.update(overrides)
+    return data
+
+
+EXAMPLES = {
+    "apply": lambda case: application(),
+    "initiate_proactive": lambda case: {**application(), "committee_id": None, "source": "网格员上报"},
+    "request_consent": {"how": "phone"},
+    "respondent_consents": {"party": 2, "note": "同意调解"},
+    "party_refuses": {"party": 2, "express": True, "statement": "明确表示不愿调解"},
+    "accept": {"respondent_consented": True},
+    "reject": {"ground": "accepted_by_court", "channel_told": "已由人民法院受理，告知当事人向法院了解进展"},
+    "assign_mediator": {"mediator_ids": ["med-jy-01"], "how": "chosen_by_parties"},
+    "report_escalation_risk": {"risk": "public_security", "reported_to": "zj-police", "measures": "分开双方，稳控情绪"},
+    "extend_period": {"clock": "mediation_general", "amount": 15, "requested_by": [1, 2], "reason": "待补充材料"},
+    "clock_pause": {"clock": "mediation_medical", "reason": "appraisal", "note": "委托医疗损害鉴定"},
+    "clock_resume": {"clock": "mediation_medical", "note": "鉴定意见已送达"},
+    "sign_written_agreement": lambda case: written_agreement(),
+    "record_oral_agreement": {"content": "李四当场赔偿张三500元", "performed_immediately": True},
+    "party_withdraws": {"party": 1, "channels_told": ["litigation"], "next_channel": "diversion"},
+    "declare_failure": {"ground": "no_agreement_possible", "channels_told": ["litigation", "administrative"]},
+    "deadline_expired": {"clock": "mediation_general"},
+    "labour_period_expired": {"clock": "mediation_labour"},
+    "apply_judicial_confirmation": {"applicants": [1, 2], "court_id": COURT},
+    "start_supervision": {"supervisor": "med-jy-01"},
+    "confirmation_window_closed": {"clock": "confirmation_window"},
+    "confirmation_granted": {"ruling_no": "（2026）浙0681民特1号"},
+    "confirmation_rejected_remediate": {"ruling_no": "（2026）浙0681民特2号", "reason": "协议内容不明确"},
+    "confirmation_rejected_terminate": {"ruling_no": "（2026）浙0681民特3号", "channels_told": ["litigation"]},
+    "record_performed": {"note": "围墙已拆除，费用已付清"},
+    "report_non_performance": {"party": 1, "note": "对方逾期未拆除围墙"},
+    "archive": {"file_no": "JY-2026-001", "materials": ["registration", "work_record", "agreement",
+                                                       "oral_agreement_record", "termination_notice"]},
+    "deadline_warning": {"clock": "acceptance"},
+    "acceptance_overdue": {"clock": "acceptance"},
+    "consent_expired": {"clock": "respondent_consent"},
+}
+
+ROLE_FOR = {
+    "apply": "window", "initiate_proactive": "pmc", "request_consent": "pmc", "respondent_consents": "party",
+    "party_refuses": "party", "accept": "pmc", "reject": "pmc", "assign_mediator": "pmc",
+    "report_escalation_risk": "mediator", "extend_period": "party", "clock_pause": "mediator",
+    "clock_resume": "mediator", "sign_written_agreement": "mediator", "record_oral_agreement": "mediator",
+    "party_withdraws": "party", "declare_failure": "mediator", "apply_judicial_confirmation": "party",
+    "start_supervision": "pmc", "confirmation_granted": "judge",
+    # the parties choose the remedy after a rejection (PML Art 33 ¶3); the court may report it too
+    "confirmation_rejected_remediate": "party", "confirmation_rejected_terminate": "party",
+    "record_performed": "mediator", "report_non_performance": "party",
+    "archive": "pmc", "deadline_expired": "sys", "labour_period_expired": "sys", "confirmation_window_closed": "sys",
+    "deadline_warning": "sys", "acceptance_overdue": "sys", "consent_expired": "sys",
+}
+
+# data along the path that an event needs: the appraisal pause runs on the medical clock only
+MEDICAL = {"apply": lambda case: application("medical_dispute")}
+PATH_OVERRIDES = {"clock_pause": MEDICAL, "clock_resume": MEDICAL}
+# self-loops fired first so that the event under test can run (a clock must be paused to resume)
+PREPARE = {"clock_resume": ["clock_pause"]}
+
+
+@pytest.fixture
+def mediation(container_factory, service_config):
+    from services.mediation.service import MediationService
+    container = container_factory(MediationService, service_config)
+    container.start()
+    return container
+
+
+def platform_env(container):
+    """The running service's Env for the mediation case type (what the sweep fires through)."""
+    platform = next(d for d in container.dependencies if isinstance(d, Platform))
+    envs = getattr(platform, "envs", None)
+    return envs[MEDIATION.code] if envs else platform.env
+
+
+def handoff_from(data: dict) -> dict:
+    """The payload intake's relay sends for a route to mediation (infra.handoff.handoff_payload)."""
+    return {"parent_service": "intake", "parent_case_id": key()[:32], "parent_case_no": "JF-330681-2026-000001",
+            "reason": "民间纠纷，调解先行", "basis": "PSR Art 44; PML Art 17", "target_org_id": data["committee_id"],
+            "channel": data["channel"], "category": data["category"], "summary": data["summary"],
+            "request": data["request"], "facts": data["facts"], "parties": data["parties"], "data": {}}
+
+
+def caller(rpc_as, env):
+    """A Walker ``call``: RPC as the role's actor; ``sys`` through the engine, as the sweep does."""
+    def call(role, event, case_id, data, version):
+        if role == "sys":
+            org = rpc_as(ACTORS["pmc"]).mediation.get_case(case_id)["org_id"]
+            return transition(env, system_actor(org), event, case_id=case_id, data=data,
+                              expected_version=version, idempotency_key=key(),
+                              view=lambda case, ctx: case_view(case, env, None, ctx.now))
+        proxy = rpc_as(ACTORS[role]).mediation
+        if event == "apply" and role == "router":
+            return proxy.open_from_handoff(handoff_from(data), key())
+        if event == "apply":
+            return proxy.apply(data, key())
+        if event == "initiate_proactive":
+            return proxy.initiate_proactive(data, key())
+        return proxy.fire(case_id, event, data, version, key())
+    return call
+
+
+def snapshot(rpc_as):
+    def take(case_id):
+        rpc = rpc_as(ACTORS["pmc"]).mediation
+        case = rpc.get_case(case_id)
+        history = rpc.case_history(case_id)
+        return (case["status"], case["version"], case["updated_at"], case["data"], case["links"], case["clocks"],
+                [(h["seq"], h["hash"]) for h in history])
+    return take
+
+
+def make_walker(container, rpc_as) -> Walker:
+    return Walker(MEDIATION, caller(rpc_as, platform_env(container)), snapshot(rpc_as), EXAMPLES, ROLE_FOR,
+                  PATH_OVERRIDES)
