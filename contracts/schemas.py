@@ -70,7 +70,7 @@ class FindCasesSchema(Schema):
     case_type = fields.String(load_default=None, validate=validate.Length(max=40))
     status = fields.List(fields.String(validate=validate.Length(max=40)), load_default=None)
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
-    channel = fields.String(load_default=None, validate=validate.OneOf(CHANNELS))
+    channel = fields.String(load_default=None, validate=validate.Length(max=32))   # each service has its own channels
     org_id = fields.String(load_default=None)
     case_no = fields.String(load_default=None)
     party_id_number = fields.String(load_default=None)

@@ -186,7 +186,7 @@ def sweep(env: "Env", fire, limit: int = 500, claim_seconds: int = 60) -> dict:
     ``fire(case_id, event, data, expected_version, idempotency_key, org_id)`` goes through the one
     transition function. The idempotency key is per clock and act, so two instances sweeping the same
     database fire each warning and expiry once: the loser gets a replay (or a mismatch) and skips."""
-    from infra.db import is_postgres, write_session
+    from infra.db import is_postgres, read_session, write_session
     now = env.now()
     defs = {d.kind: d for d in env.case_type.clocks}
     fired = {"warnings": 0, "expiries": 0, "skipped": 0}
@@ -207,13 +207,15 @@ def sweep(env: "Env", fire, limit: int = 500, claim_seconds: int = 60) -> dict:
                          .join(Case, Case.id == Clock.case_id).where(Clock.id.in_(claimed))
                          .order_by(Clock.due_at)).all() if claimed else []
         s.commit()
-    for clock_id, case_id, kind, due_at, version, org_id in rows:
+    for clock_id, case_id, kind, due_at, _, org_id in rows:
         d = defs.get(kind)
         if d is None:
             continue
         expired = utc(due_at) < now
         event = d.on_expiry if expired else d.on_warning
         act = "expire" if expired else "warn"
+        with read_session(env.engine) as s:   # current: an earlier clock of this case may have just fired
+            version = s.scalar(select(Case.version).where(Case.id == case_id))
         try:
             fire(case_id, event, {"clock": kind}, version, f"clock:{clock_id}:{act}", org_id)
             fired["expiries" if expired else "warnings"] += 1

@@ -9,18 +9,27 @@ from pathlib import Path
 from infra.config import ROOT, load_config
 from infra.db import service_db_url, upgrade
 
-# service name -> the module:attribute of its case type
-CASE_SERVICES = {
-    "intake": "services.intake.casetype:INTAKE",
-    "mediation": "services.mediation.casetype:MEDIATION",
-    "recommendation": "services.recommendation.casetype:RECOMMENDATION",
+# service name -> where its case types live (module:attribute); the first is the service's default
+CASE_SERVICES: dict[str, tuple[str, ...]] = {
+    "intake": ("services.intake.casetype:INTAKE",),
+    "mediation": ("services.mediation.casetype:MEDIATION",),
+    "diversion": ("services.diversion.casetype:DIVERSION", "services.diversion.jc_casetype:JUDICIAL_CONFIRMATION"),
+    "petition": ("services.petition.casetype:PETITION",),
+    "recommendation": ("services.recommendation.casetype:RECOMMENDATION",),
 }
 DOCS = ROOT / "docs" / "casetypes"
 
 
-def case_type(service: str):
-    module, attr = CASE_SERVICES[service].split(":")
-    return getattr(importlib.import_module(module), attr)
+def case_types(service: str) -> list:
+    out = []
+    for ref in CASE_SERVICES[service]:
+        module, attr = ref.split(":")
+        out.append(getattr(importlib.import_module(module), attr))
+    return out
+
+
+def all_case_types() -> list:
+    return [ct for service in CASE_SERVICES for ct in case_types(service)]
 
 
 def migrate() -> None:
@@ -35,7 +44,7 @@ def render(ct, config) -> str:
     d = ct.to_dict(config)
     labels = {s["code"]: s["label"] for s in d["states"]}
     out = [f"# {d['label']} (`{d['code']}`, service `{d['service']}`)", "",
-           f"Legal basis: {d['basis']}. Generated from `{CASE_SERVICES[ct.service]}` by "
+           f"Legal basis: {d['basis']}. Generated from the `{ct.code}` case type of `services/{ct.service}/` by "
            "`make docs`; do not edit by hand.", "", "## States", "", "| Code | 名称 | Terminal | Basis |",
            "|---|---|---|---|"]
     out += [f"| `{s['code']}` | {s['label']} | {'yes' if s['terminal'] else ''} | {s['basis']} |" for s in d["states"]]
@@ -62,9 +71,9 @@ def docs(check: bool) -> int:
     config = load_config(profile="national")
     DOCS.mkdir(parents=True, exist_ok=True)
     stale = []
-    for service in CASE_SERVICES:
-        path = DOCS / f"{service}.md"
-        text = render(case_type(service), config)
+    for ct in all_case_types():
+        path = DOCS / f"{ct.code}.md"
+        text = render(ct, config)
         if check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(str(path.relative_to(ROOT)))

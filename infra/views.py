@@ -18,7 +18,8 @@ def case_view(case: Case, env, actor: Actor | None, now: datetime, extra: dict |
               listing: bool = False) -> dict:
     ct = env.case_type
     state = ct.state(case.status)
-    whole = bool(actor) and not listing and actor.org_id == case.org_id
+    # the owning organisation and those acting on the case (participants) read personal data whole
+    whole = bool(actor) and not listing and actor.org_id in ct.acting_orgs(case)
     out = {
         "case_id": case.id,
         "case_no": case.case_no,

@@ -8,11 +8,11 @@ import re
 import pytest
 
 from infra.casetype import CaseType
-from infra.manage import CASE_SERVICES, case_type
+from infra.manage import all_case_types
 from tests.harness import shortest_paths
 
 ARTICLE = re.compile(r"(Art \d+|§\s?\d)")
-TYPES = [case_type(s) for s in CASE_SERVICES]
+TYPES = all_case_types()
 
 
 @pytest.mark.parametrize("ct", TYPES, ids=[t.code for t in TYPES])
