@@ -1,0 +1,220 @@
+"""The pre-filing delegated / post-filing entrusted mediation case type (诉前委派调解、委托调解;
+SPEC §4A, 4B; 浙江省平安建设条例 Art 45; OMR 2021; SIM 2016; CPL Art 122-127).
+
+Deviations from SPEC §4, forced by the platform (one target per event) or by the statutes, and
+stated in each event's description:
+- SPEC's ``deadline_expired`` has three targets, so it is three events: ``deadline_expired``
+  (pre-filing mediation period → DV_FAILED, OMR Art 25(6)), ``deadline_expired_redesignate``
+  (mediator acceptance → DV_DESIGNATING, OMR Art 12 ¶2) and ``deadline_expired_resume_trial``
+  (entrusted mediation → DV_TRIAL_RESUMED, SIM Art 21 ¶2). The clocks whose expiry has no legal
+  consequence but lateness (court designation, respondent inquiry, filing decision) fire
+  ``deadline_overdue`` (督办 flag).
+- ``respondent_refuses / unreachable`` are two events (different actors: the party, the mediator).
+- Added from SPEC's own guards and clock table: ``refuse_designation`` (SIM Art 12: refusing the
+  designation is refusing mediation → filing review), ``direct_to_filing`` (SPEC §2.3: D7 or a matter
+  unsuitable for mediation goes straight to filing review; SZ Art 69 ¶2), ``request_correction`` /
+  ``complaint_corrected`` with the state DV_CORRECTING (CPLI Art 126: the 7-day filing period counts
+  again from the corrected complaint), ``confirmation_window_closed`` (the 30-day JC window, CPL Art 205).
+- ``apply_judicial_confirmation`` is a self-loop on DV_SETTLED: the application is its own case of
+  type ``jc`` (SPEC §4C), opened in this service as a child of this case.
+- Terminal states: DV_FILED is terminal for the centre (the matter has left for litigation, so
+  intake's tracking closes: SIM Art 21; OMR Art 21(2)); the post-filing entrusted mediation of 4B is
+  the court's own continuation, so DV_ENTRUSTED and its outcomes are terminal too (the platform
+  allows a terminal state to lead only to terminal states). DV_SETTLED is terminal (诉外结案, OMR
+  Art 20 ¶1); ``apply_judicial_confirmation`` is its self-loop while the 30-day window runs, and
+  ``confirmation_window_closed`` ends it in DV_ARCHIVED (added: python-statemachine requires every
+  state to reach a final one, and DV_SETTLED otherwise has only self-loops).
+"""
+from __future__ import annotations
+
+from contracts import diversion as c
+from infra.calendar import DAYS, WORKING_DAYS
+from infra.casetype import CaseType, ClockDef, EventDef, Extension, Period, StateDef
+from services.diversion import effects as fx
+from services.diversion.common import participants
+from services.diversion.guards import GUARDS as G
+
+STATES = (
+    StateDef("DV_RECEIVED", "诉前登记", basis="OMR Art 3, 8; CPL Art 123"),
+    StateDef("DV_GUIDED", "释明引导", basis="OMR Art 7"),
+    StateDef("DV_DESIGNATING", "待指定调解组织", basis="OMR Art 10; SIM Art 12"),
+    StateDef("DV_AWAITING_MEDIATOR", "待调解组织确认", basis="OMR Art 12"),
+    StateDef("DV_AWAITING_RESPONDENT", "征询对方", basis="OMR Art 15"),
+    StateDef("DV_MEDIATING", "诉前调解中", basis="OMR Art 16-25; SIM Art 14-27"),
+    StateDef("DV_SETTLED", "调解成功(诉外结案)", terminal=True, basis="OMR Art 19, 20 ¶1; SIM Art 19, 24"),
+    StateDef("DV_FAILED", "调解不成", basis="OMR Art 21, 25; SIM Art 26"),
+    StateDef("DV_FILING_REVIEW", "立案审查", basis="CPL Art 122, 126; SIM Art 21; OMR Art 21"),
+    StateDef("DV_CORRECTING", "补正起诉状", basis="CPLI Art 126"),
+    StateDef("DV_FILED", "登记立案", terminal=True,
+             basis="CPL Art 126; SIM Art 21; OMR Art 21(2): the matter has left the centre for litigation"),
+    StateDef("DV_NOT_FILED", "不予受理/告知其他途径", terminal=True, basis="OMR Art 9; CPL Art 126, 127"),
+    StateDef("DV_ENTRUSTED", "委托调解中", terminal=True, basis="SIM Art 11, 20-21, 27; OMR Art 24 (post-filing)"),
+    StateDef("DV_CONCLUDED_BY_CONSENT", "调解结案(调解书/撤诉)", terminal=True, basis="SIM Art 20; OMR Art 20 ¶2"),
+    StateDef("DV_TRIAL_RESUMED", "恢复审理", terminal=True, basis="SIM Art 21 ¶2; OMR Art 21(3)"),
+    StateDef("DV_ARCHIVED", "结案归档", terminal=True,
+             basis="OMR Art 20 ¶1: 按诉讼外调解结案; CPL Art 205: the confirmation window has closed"),
+)
+
+BEFORE_FILING = ("DV_RECEIVED", "DV_GUIDED")
+PREFILING = ("DV_AWAITING_RESPONDENT", "DV_MEDIATING")
+
+
+def _statutory(amount: int, unit: str):
+    return lambda config, case: Period(amount, unit)
+
+
+def _configured(key: str):
+    return lambda config, case: Period(*config.period("diversion", key))
+
+
+def _entrusted_period(config, case) -> Period:
+    """SIM Art 27 ¶2; OMR Art 24: 15 d ordinary procedure, 7 d summary procedure."""
+    return Period(c.PROCEDURES[case.data["entrusted"]["procedure"]], DAYS)
+
+
+CLOCKS = (
+    ClockDef("court_designation", "法院指定调解组织期限", _statutory(3, WORKING_DAYS), ("DV_DESIGNATING",),
+             ("DV_DESIGNATING",), "deadline_overdue", "OMR Art 10 ¶3: 收到在线调解申请后三个工作日内指定"),
+    ClockDef("mediator_acceptance", "调解组织确认接受期限", _statutory(3, WORKING_DAYS), ("DV_AWAITING_MEDIATOR",),
+             ("DV_AWAITING_MEDIATOR",), "deadline_expired_redesignate",
+             "OMR Art 12: 收到委派后三个工作日内确认接受；逾期未确认的重新指定"),
+    ClockDef("respondent_inquiry", "征询对方意愿期限", _statutory(3, WORKING_DAYS), ("DV_AWAITING_RESPONDENT",),
+             ("DV_AWAITING_RESPONDENT",), "deadline_overdue", "OMR Art 15: 接受委派之日起三个工作日内通知对方（可以）"),
+    ClockDef("prefiling_mediation", "诉前调解期限", _statutory(30, DAYS), ("DV_AWAITING_RESPONDENT",), PREFILING,
+             "deadline_expired", "OMR Art 24-26; SIM Art 27: 30 d from the mediator's acceptance; appraisal excluded",
+             extension=Extension("extend_period", None, "OMR Art 24; SIM Art 27: 各方当事人同意延长的，不受此限",
+                                 needs=("agreed_by",)),
+             pausable=True),
+    ClockDef("entrusted_mediation", "委托调解期限", _entrusted_period, ("DV_ENTRUSTED",), ("DV_ENTRUSTED",),
+             "deadline_expired_resume_trial",
+             "SIM Art 27 ¶2; OMR Art 24: 15 d ordinary / 7 d summary procedure; extension not counted in the trial period",
+             extension=Extension("extend_period", None, "OMR Art 24; SIM Art 27: 各方当事人同意延长的，不受此限",
+                                 needs=("agreed_by",))),
+    ClockDef("filing_decision", "立案审查期限", _statutory(7, DAYS), ("DV_FILING_REVIEW",), ("DV_FILING_REVIEW",),
+             "deadline_overdue", "CPL Art 126; CPLI Art 126: 7 d from the complaint, or from the corrected complaint"),
+    ClockDef("confirmation_window", "司法确认申请期限", _statutory(30, DAYS), ("DV_SETTLED",), ("DV_SETTLED",),
+             "confirmation_window_closed", "CPL Art 205; PML Art 33: 30 d from the agreement taking effect"),
+)
+
+WARNED = tuple(dict.fromkeys(s for k in CLOCKS if k.on_warning for s in k.runs_in))
+OVERDUE = tuple(dict.fromkeys(s for k in CLOCKS if k.on_expiry == "deadline_overdue" for s in k.runs_in))
+
+EVENTS = (
+    # -- receipt and guidance (OMR Art 3, 7-9; CPL Art 125) -------------------------------------------
+    EventDef("receive_complaint", "诉前登记", (), "DV_RECEIVED", ("filing", "router"),
+             "OMR Art 3, 8; CPL Art 123; SPEC §7 (PSR Art 45): a mediable matter received at the court",
+             guards=(G["router_handoff"], G["court"], G["mediable"]), schema=c.ComplaintSchema,
+             effect=fx.receive_complaint,
+             description="router: only through open_from_handoff (intake's route_to_diversion; SPEC §7)"),
+    EventDef("explain_mediation", "释明诉前调解", ("DV_RECEIVED",), "DV_GUIDED", ("filing",),
+             "OMR Art 7: duty to explain online mediation", guards=(G["explained"],), schema=c.ExplainSchema,
+             effect=fx.explain_mediation),
+    EventDef("plaintiff_consents", "原告同意调解", ("DV_GUIDED",), "DV_DESIGNATING", ("party",),
+             "SIM Art 11; OMR Art 4: consent; not D7 (SZ Art 69 ¶2); suitable (CPL Art 125)",
+             guards=(G["plaintiff"], G["suitable"], G["not_d7"]), schema=c.PartyActSchema,
+             effect=fx.plaintiff_consents),
+    EventDef("plaintiff_declines", "原告拒绝调解", ("DV_GUIDED",), "DV_FILING_REVIEW", ("party",),
+             "CPL Art 125: 先行调解，但当事人拒绝调解的除外", guards=(G["plaintiff"],), schema=c.PartyActSchema,
+             effect=fx.plaintiff_declines),
+    EventDef("return_application", "退回申请", BEFORE_FILING, "DV_NOT_FILED", ("filing",),
+             "OMR Art 9: outside court scope, wrong court, or unsuitable; the channel to use is told",
+             schema=c.ReturnSchema, effect=fx.return_application),
+    EventDef("direct_to_filing", "径行立案审查", BEFORE_FILING, "DV_FILING_REVIEW", ("filing",),
+             "SPEC §2.3; SZ Art 69 ¶2: already pre-mediated (D7) or unsuitable for mediation → filing",
+             guards=(G["d7_for_premediated"],), schema=c.DirectToFilingSchema, effect=fx.direct_to_filing,
+             description="added: SPEC §2.3 'if D7 applies, go to court filing' needs an event"),
+    # -- designation (OMR Art 10, 12; SIM Art 12) ----------------------------------------------------
+    EventDef("designate_mediator", "指定/选定调解组织", ("DV_DESIGNATING",), "DV_AWAITING_MEDIATOR", ("party", "filing"),
+             "OMR Art 10; SIM Art 12: joint choice within 2 WD, else the court designates",
+             guards=(G["mediation_org"], G["joint_choice_in_time"], G["court_designates"]),
+             schema=c.DesignateSchema, effect=fx.designate_mediator),
+    EventDef("refuse_designation", "不同意指定", ("DV_AWAITING_MEDIATOR",), "DV_FILING_REVIEW", ("party",),
+             "SIM Art 12; OMR Art 10: refusing the court's designation is refusing mediation",
+             guards=(G["plaintiff"], G["court_designation_made"]), schema=c.PartyActSchema,
+             effect=fx.refuse_designation, description="added from SPEC's guard of designate_mediator"),
+    EventDef("mediator_accepts", "确认接受委派", ("DV_AWAITING_MEDIATOR",), "DV_AWAITING_RESPONDENT", ("mediator",),
+             "OMR Art 12: within 3 WD of the delegation", guards=(G["designated_body"], G["acceptance_in_time"]),
+             schema=c.MediatorAcceptsSchema, effect=fx.mediator_accepts),
+    EventDef("mediator_declines", "不予接受委派", ("DV_AWAITING_MEDIATOR",), "DV_DESIGNATING", ("mediator",),
+             "OMR Art 12: reasons in writing; re-designate", guards=(G["designated_body"],),
+             schema=c.MediatorDeclinesSchema, effect=fx.mediator_declines),
+    EventDef("deadline_expired_redesignate", "逾期未确认，重新指定", ("DV_AWAITING_MEDIATOR",), "DV_DESIGNATING",
+             ("sys",), "OMR Art 12 ¶2: 超过规定期限未予确认的，重新指定", schema=c.ClockEventSchema,
+             effect=fx.acceptance_expired, description="SPEC's deadline_expired in DV_AWAITING_MEDIATOR"),
+    # -- the respondent (OMR Art 15) -----------------------------------------------------------------
+    EventDef("respondent_consents", "对方同意调解", ("DV_AWAITING_RESPONDENT",), "DV_MEDIATING", ("party",),
+             "OMR Art 15", guards=(G["respondent"],), schema=c.PartyActSchema, effect=fx.respondent_consents),
+    EventDef("respondent_refuses", "对方拒绝调解", ("DV_AWAITING_RESPONDENT",), "DV_FAILED", ("party",),
+             "OMR Art 15 ¶2: terminate, reasons recorded, file returned to the court", guards=(G["respondent"],),
+             schema=c.PartyActSchema, effect=fx.respondent_refuses),
+    EventDef("respondent_unreachable", "无法联系对方", ("DV_AWAITING_RESPONDENT",), "DV_FAILED", ("mediator",),
+             "OMR Art 15 ¶2: terminate, reasons recorded, file returned to the court",
+             guards=(G["designated_body"],), schema=c.UnreachableSchema, effect=fx.respondent_unreachable),
+    # -- mediating (OMR Art 19-26; SIM Art 24-27) ----------------------------------------------------
+    EventDef("extend_period", "延长调解期限", ("DV_MEDIATING", "DV_ENTRUSTED"), None, ("party",),
+             "OMR Art 24; SIM Art 27: all parties agree; no cap", guards=(G["all_parties_agree"],),
+             schema=c.ExtendSchema, effect=fx.extend_period),
+    EventDef("clock_pause", "鉴定评估，中止计算调解期限", ("DV_MEDIATING",), None, ("mediator", "filing"),
+             "OMR Art 26: 鉴定评估期限不计入调解期限", schema=c.PauseSchema, effect=fx.clock_pause),
+    EventDef("clock_resume", "鉴定评估完成，恢复计算", ("DV_MEDIATING",), None, ("mediator", "filing"),
+             "OMR Art 26", schema=c.ResumeSchema, effect=fx.clock_resume),
+    EventDef("sign_agreement", "签署调解协议", ("DV_MEDIATING",), "DV_SETTLED", ("party", "mediator"),
+             "OMR Art 19, 20 ¶1; SIM Art 19, 24: effective on the last e-signature; filed with the court",
+             guards=(G["all_signed"], G["org_seal"]), schema=c.SignAgreementSchema, effect=fx.sign_agreement),
+    EventDef("terminate", "终结调解", ("DV_MEDIATING",), "DV_FAILED", ("mediator",),
+             "OMR Art 25(2)-(8); SIM Art 18, 26: reason recorded (OMR Art 21)", guards=(G["designated_body"],),
+             schema=c.TerminateSchema, effect=fx.terminate),
+    EventDef("deadline_expired", "调解期限届满", PREFILING, "DV_FAILED", ("sys",),
+             "OMR Art 25(6): period expired without an agreed extension", schema=c.ClockEventSchema,
+             effect=fx.mediation_expired,
+             description="also from DV_AWAITING_RESPONDENT: the 30 d count from the mediator's acceptance (OMR Art 24 ¶2)"),
+    # -- filing (SIM Art 21; OMR Art 21; CPL Art 122-127) --------------------------------------------
+    EventDef("transfer_to_filing", "移送立案", ("DV_FAILED",), "DV_FILING_REVIEW", ("mediator",),
+             "SIM Art 21; OMR Art 21: the reason was recorded on entering DV_FAILED; the party insists on suing",
+             guards=(G["designated_body"], G["insists_on_suing"]), schema=c.TransferToFilingSchema,
+             effect=fx.transfer_to_filing),
+    EventDef("request_correction", "通知补正起诉状", ("DV_FILING_REVIEW",), "DV_CORRECTING", ("filing",),
+             "CPLI Art 126: 起诉状内容欠缺通知原告补正", schema=c.RequestCorrectionSchema, effect=fx.request_correction,
+             description="added: the filing clock counts again from the corrected complaint"),
+    EventDef("complaint_corrected", "补正后提交", ("DV_CORRECTING",), "DV_FILING_REVIEW", ("party",),
+             "CPLI Art 126: 从补正后交人民法院的次日起算", schema=c.CorrectedSchema, effect=fx.complaint_corrected),
+    EventDef("file_case", "登记立案", ("DV_FILING_REVIEW",), "DV_FILED", ("filing",),
+             "CPL Art 122, 126: conditions met, filed within 7 d", guards=(G["filing_conditions"],),
+             schema=c.FileCaseSchema, effect=fx.file_case),
+    EventDef("refuse_filing", "裁定不予受理", ("DV_FILING_REVIEW", "DV_CORRECTING"), "DV_NOT_FILED", ("filing",),
+             "CPL Art 126 (ruling, appealable), Art 127 (redirect)", guards=(G["appeal_told"],),
+             schema=c.RefuseFilingSchema, effect=fx.refuse_filing),
+    # -- judicial confirmation of the agreement (→ case type jc, SPEC §4C) ---------------------------
+    EventDef("apply_judicial_confirmation", "申请司法确认", ("DV_SETTLED",), None, ("party",),
+             "CPL Art 205(1); SIM Art 19 ¶2; PML Art 33: both parties, within 30 d, to the delegating court",
+             guards=(G["jc_joint"], G["jc_window"], G["jc_not_pending"]), schema=c.ApplyConfirmationSchema,
+             effect=fx.apply_judicial_confirmation,
+             description="opens a case of type jc (JC_APPLIED) as a child of this case, in this service"),
+    EventDef("confirmation_window_closed", "司法确认申请期限届满，结案归档", ("DV_SETTLED",), "DV_ARCHIVED", ("sys",),
+             "CPL Art 205: 30 d; the agreement stays binding (SIM Art 25)", schema=c.ClockEventSchema,
+             effect=fx.confirmation_window_closed,
+             description="added state DV_ARCHIVED: the state machine needs a final state after DV_SETTLED"),
+    # -- 4B: post-filing entrusted mediation ---------------------------------------------------------
+    EventDef("entrust_mediation", "委托调解", ("DV_FILED",), "DV_ENTRUSTED", ("judge",),
+             "SIM Art 11 ¶1 (立案后委托); OMR Art 24: 15 d ordinary / 7 d summary", guards=(G["mediation_org"],),
+             schema=c.EntrustSchema, effect=fx.entrust_mediation),
+    EventDef("agreement_reached", "达成调解协议（调解书/撤诉）", ("DV_ENTRUSTED",), "DV_CONCLUDED_BY_CONSENT",
+             ("mediator", "judge"), "SIM Art 20; OMR Art 20 ¶2", guards=(G["designated_body"],),
+             schema=c.AgreementReachedSchema, effect=fx.agreement_reached),
+    EventDef("mediation_failed", "委托调解不成", ("DV_ENTRUSTED",), "DV_TRIAL_RESUMED", ("mediator", "judge"),
+             "SIM Art 21 ¶2; OMR Art 21(3): 恢复审理", guards=(G["designated_body"],),
+             schema=c.MediationFailedSchema, effect=fx.mediation_failed),
+    EventDef("deadline_expired_resume_trial", "委托调解期限届满，恢复审理", ("DV_ENTRUSTED",), "DV_TRIAL_RESUMED",
+             ("sys",), "SIM Art 27; OMR Art 24: period expired", schema=c.ClockEventSchema,
+             effect=fx.entrusted_expired, description="SPEC's deadline_expired in DV_ENTRUSTED"),
+    # -- timers (SPEC §1) ----------------------------------------------------------------------------
+    EventDef("deadline_overdue", "期限届满（督办）", OVERDUE, None, ("sys",),
+             "SPEC §1 timers: OMR Art 10 ¶3, 15; CPL Art 126: lateness is flagged (督办)", schema=c.ClockEventSchema,
+             effect=fx.overdue),
+    EventDef("deadline_warning", "期限预警", WARNED, None, ("sys",), "SPEC §1: T-3 WD [A]",
+             schema=c.ClockEventSchema),
+)
+
+DIVERSION = CaseType(code="diversion", label="诉前委派调解/委托调解", service="diversion", case_no_prefix="DV",
+                     basis="浙江省平安建设条例 Art 45; OMR 2021; SIM 2016; CPL Art 122-127",
+                     states=STATES, events=EVENTS, clocks=CLOCKS, participants=participants)

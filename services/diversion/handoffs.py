@@ -1,0 +1,108 @@
+"""Hand-offs that involve diversion (SPEC §7).
+
+Into diversion, through ``open_from_handoff`` (infra.handoff.deliver_pending of the parent service):
+- intake ``route_to_diversion`` → DV_RECEIVED (PSR Art 45; CPL Art 125);
+- mediation, a suit after PM_TERMINATED (or a performance dispute) → DV_RECEIVED, where D7 bars a
+  second pre-filing mediation (PML Art 26; SZ Art 69 ¶2);
+- mediation ``apply_judicial_confirmation`` → JC_APPLIED (PML Art 33; CPL Art 205);
+- petition redirect / routing to litigation → DV_RECEIVED (LVR Art 31(1)).
+Each new case records a ``parent`` link, and its outbox events carry parent_service/parent_case_id,
+so the parent tracks it (intake reaches IN_CLOSED when DV reaches a terminal state).
+
+Inside diversion: DV_SETTLED ``apply_judicial_confirmation`` → JC_APPLIED. Both case types live in
+this service and database, so no RPC is needed: the DV transition records a ``child`` link whose
+``handoff`` holds the application and the applying actor; right after it commits, ``open_confirmations``
+fires the JC creation event with a per-link idempotency key (a retried call, or the timer that
+sweeps links still waiting, opens no second case) and writes the JC case onto the link. Later JC
+events reach the link through this service's own ``case_transitioned`` events (apply_child_event).
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from contracts.diversion import HandoffDataSchema
+from contracts.errors import JiefenError
+from infra.actors import Actor
+from infra.db import read_session, write_session
+from infra.models import CaseLink
+from infra.service import load
+
+log = logging.getLogger(__name__)
+AWAITING = "awaiting_service"
+
+
+def wants_confirmation(h: dict, data: dict) -> bool:
+    if data.get("purpose"):
+        return data["purpose"] == "judicial_confirmation"
+    return h["parent_service"] == "mediation" and bool(data.get("agreement"))
+
+
+def _parent(h: dict) -> dict:
+    return {k: h[k] for k in ("parent_service", "parent_case_id", "parent_case_no", "link_type", "reason", "basis")} \
+        | {"data": h["data"]}
+
+
+def complaint_from(h: dict) -> dict:
+    """receive_complaint data from a hand-off (intake's claim as registered, or a mediation case)."""
+    data = load(HandoffDataSchema, h["data"], "handoff.data")
+    return {"court_id": h["target_org_id"], "channel": h["channel"] or "window", "category": h["category"],
+            "summary": h["summary"], "request": h["request"], "facts": h["facts"], "parties": h["parties"],
+            "subject_ref": data.get("subject_ref"), "note": h["reason"], "handoff": _parent(h)}
+
+
+def application_from(h: dict) -> dict:
+    """JC apply data from a mediation case's hand-off: the agreement, the joint application, the court."""
+    data = load(HandoffDataSchema, h["data"], "handoff.data")
+    agreement = dict(data.get("agreement") or {})
+    agreement.setdefault("content", agreement.get("obligations") or agreement.get("dispute") or h["summary"])
+    agreement.setdefault("mediation_org_id", data.get("committee_id"))
+    agreement.setdefault("mediation_case_no", h["parent_case_no"])
+    keep = {"effective_at", "content", "kind", "mediation_org_id", "mediation_case_no", "delegated_by_court"}
+    count = len(h["parties"])
+    return {"court_id": h["target_org_id"], "category": h["category"], "channel": h["channel"],
+            "summary": h["summary"], "request": "请求确认调解协议有效", "facts": h["facts"], "parties": h["parties"],
+            "applicants": data.get("applicants") or (list(range(1, count + 1)) if data.get("joint_application") else []),
+            "form": data.get("form") or "written",
+            "agreement": {k: v for k, v in agreement.items() if k in keep and v is not None},
+            "jurisdiction_basis": data.get("jurisdiction_basis") or "mediator_location",
+            "note": h["reason"], "handoff": _parent(h)}
+
+
+# -- DV_SETTLED → JC_APPLIED inside this service -----------------------------------------------------
+def open_confirmations(platform, case_id: str | None = None) -> int:
+    """Open the JC case of every DV child link still waiting (of one case, or all). Returns how many."""
+    env = platform.env
+    with read_session(env.engine) as s:
+        stmt = select(CaseLink.id, CaseLink.case_id, CaseLink.handoff).where(
+            CaseLink.link_type == "child", CaseLink.target_service == "diversion",
+            CaseLink.target_case_id.is_(None), CaseLink.target_status == AWAITING)
+        if case_id:
+            stmt = stmt.where(CaseLink.case_id == case_id)
+        pending = s.execute(stmt.order_by(CaseLink.id).limit(50)).all()
+    opened = 0
+    for link_id, parent_id, handoff in pending:
+        actor = Actor(**handoff["actor"])
+        try:
+            jc = platform.fire(actor, "apply", case_type="jc", data=handoff["application"],
+                               idempotency_key=f"jc-from:{parent_id}:{link_id}")
+        except JiefenError as err:
+            log.warning("judicial confirmation of %s refused: %s %s", parent_id, err.code, err.message)
+            _write_link(env, link_id, status=f"refused:{err.code}")
+            continue
+        _write_link(env, link_id, jc)
+        opened += 1
+    return opened
+
+
+def _write_link(env, link_id: int, jc: dict | None = None, status: str | None = None) -> None:
+    with write_session(env.engine) as s:
+        link = s.get(CaseLink, link_id)
+        if jc is None:
+            link.target_status = status
+        elif link.target_version <= jc["version"]:
+            link.target_case_id, link.target_case_no = jc["case_id"], jc["case_no"]
+            link.target_status, link.target_terminal, link.target_version = jc["status"], jc["terminal"], jc["version"]
+        link.updated_at = env.now()
+        s.commit()

@@ -1,0 +1,114 @@
+"""What each judicial confirmation event changes on the case row (SPEC §4C). The ruling is also
+announced as ``judicial_confirmation_ruled`` (with the ruling number and ground), so the mediation
+case it came from can record it (SPEC §7: JC_CONFIRMED / JC_REJECTED → PM confirmation_granted /
+_rejected); non-confirmations name the justice bureau and the committee to report to (JC11 Art 12)."""
+from __future__ import annotations
+
+from contracts.diversion import JURISDICTION_BASES, NOT_ACCEPTED_GROUNDS, REJECTION_GROUNDS
+from infra.models import Case
+from services.diversion.common import append, brought_by, by, link_parent, put, register, set_participants
+
+RULED = "judicial_confirmation_ruled"
+
+
+def _announce(case: Case, outcome: str, ctx, **details) -> None:
+    ctx.outbox.append((RULED, {"outcome": outcome, "docket_no": (case.data or {}).get("docket_no"), **details}))
+
+
+def apply(case: Case, data: dict, ctx) -> None:
+    """CPL Art 205; CPLI Art 351-354: the joint application, written or oral (oral: recorded and
+    signed, CPLI Art 353), with the agreement and the materials (CPLI Art 354)."""
+    register(case, data, data["court_id"])
+    agreement = data["agreement"]
+    bringer = brought_by(ctx, data["court_id"])
+    case.data = {
+        "application": {"applicants": sorted(data["applicants"]), "form": data["form"], "note": data["note"],
+                        "materials": data["materials"], "jurisdiction_basis": data["jurisdiction_basis"],
+                        "jurisdiction": JURISDICTION_BASES[data["jurisdiction_basis"]],
+                        "intermediate_court": data["intermediate_court"], **by(ctx)},
+        "agreement": dict(agreement),
+        "brought_by": bringer,
+    }
+    set_participants(case, bringer, agreement.get("mediation_org_id"))
+    link_parent(case, data.get("handoff"), ctx, "SPEC §7; PML Art 33; CPL Art 205")
+
+
+def accept(case: Case, data: dict, ctx) -> None:
+    put(case, docket_no=data["docket_no"], acceptance={"basis": "JC11 Art 4", **by(ctx)})
+
+
+def refuse(case: Case, data: dict, ctx) -> None:
+    record = {"ground": data["ground"], "basis": NOT_ACCEPTED_GROUNDS[data["ground"]], "ruling_no": data["ruling_no"],
+              "reason": data["reason"], **by(ctx)}
+    put(case, not_accepted=record)
+    _announce(case, "not_accepted", ctx, ruling=record)
+
+
+def request_supplement(case: Case, data: dict, ctx) -> None:
+    days = data["days"] or ctx.env.config.period("diversion", "jc_supplement_default")[0]
+    put(case, supplement={"items": data["items"], "days": days, "basis": "CPLI Art 356 ¶2; CPLI Art 354 ¶2",
+                          **by(ctx)})
+    append(case, "supplements", {"items": data["items"], "days": days, "requested": by(ctx)})
+
+
+def supplement_received(case: Case, data: dict, ctx) -> None:
+    items = list(case.data.get("supplements", []))
+    if items:
+        items[-1] = {**items[-1], "received": by(ctx), "note": data["note"]}
+    put(case, supplements=items)
+
+
+def deemed_withdrawn(case: Case, data: dict, ctx) -> None:
+    record = {"deemed": True, "basis": "CPLI Art 357 ¶2: 未在限期内补充，按撤回申请处理", **by(ctx)}
+    put(case, withdrawal=record)
+    _announce(case, "withdrawn", ctx, ruling=record)
+
+
+def withdraw(case: Case, data: dict, ctx) -> None:
+    record = {"deemed": False, "party": data["party"], "note": data["note"], "basis": "CPLI Art 357 ¶1", **by(ctx)}
+    put(case, withdrawal=record)
+    _announce(case, "withdrawn", ctx, ruling=record)
+
+
+def _ruling(case: Case, outcome: str, data: dict, ctx, **extra) -> dict:
+    record = {"outcome": outcome, "ruling_no": data["ruling_no"], "served_on": data.get("served_on"),
+              **extra, **by(ctx)}
+    put(case, ruling=record)
+    return record
+
+
+def confirm(case: Case, data: dict, ctx) -> None:
+    """CPL Art 206: 裁定调解协议有效; enforceable on non-performance."""
+    record = _ruling(case, "confirmed", data, ctx, basis="CPL Art 206", parties_heard=True)
+    put(case, agreement={**case.data["agreement"], "confirmed": True})
+    _announce(case, "confirmed", ctx, ruling=record)
+
+
+def reject(case: Case, data: dict, ctx) -> None:
+    """CPLI Art 358 (JC11 Art 7); the parties may amend the agreement, make a new one, or sue (CPL Art 206).
+    Non-confirmations are reported to the justice bureau and the committee (JC11 Art 12 [V?])."""
+    record = _ruling(case, "rejected", data, ctx, ground=data["ground"], basis=REJECTION_GROUNDS[data["ground"]],
+                     reason=data["reason"], remedies="CPL Art 206: 变更原调解协议、达成新的调解协议或者提起诉讼")
+    report_to = [o for o in ((ctx.env.config.get("diversion") or {}).get("justice_bureau"),
+                             case.data["agreement"].get("mediation_org_id")) if o]
+    _announce(case, "rejected", ctx, ruling=record, report_to=report_to)
+
+
+def extend_review(case: Case, data: dict, ctx) -> None:
+    append(case, "extensions", {"clock": data["clock"], "amount": data["amount"], "approved_by": data["approved_by"],
+                                "reason": data["reason"], "basis": "JC11 Art 5 [V?]", **by(ctx)})
+
+
+def apply_enforcement(case: Case, data: dict, ctx) -> None:
+    put(case, enforcement={"applicant": data["applicant"], "non_performance": data["non_performance"],
+                           "note": data["note"], "basis": "CPL Art 206; PML Art 33 ¶2; JC11 Art 9", **by(ctx)})
+
+
+def file_objection(case: Case, data: dict, ctx) -> None:
+    put(case, objection={k: data.get(k) for k in ("objector", "party", "name", "received_on", "known_on", "grounds")}
+        | {"basis": "CPLI Art 372", **by(ctx)})
+
+
+def overdue(case: Case, data: dict, ctx) -> None:
+    case.supervised = True   # 督办 (SPEC §1 timers)
+    append(case, "overdue", {"clock": data["clock"], **by(ctx)})
