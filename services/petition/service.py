@@ -1,0 +1,62 @@
+"""The nameko service ``petition``: 信访事项办理 (信访工作条例 2022; SPEC §5, §7; 浙江省平安建设条例 Art 46).
+
+Every change goes through the platform's one transition function; the uniform case surface
+(``case_definition``, ``get_case``, ``find_cases``, ``case_history``, ``verify_history``,
+``allowed_events``, ``fire``, ...) comes from ``CaseService``. The commands below only add the
+creation entrypoints and read helpers."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from contracts.schemas import KEY
+from infra.db import read_session
+from infra.service import CaseService, Platform, api, load
+from services.petition import rules
+from services.petition.casetype import PETITION
+
+
+class KeyArgs(Schema):
+    idempotency_key = fields.String(required=True, validate=KEY)
+
+
+class PetitionService(CaseService):
+    name = "petition"
+    case_type = PETITION
+    platform = Platform("petition", PETITION)
+
+    @api
+    def register(self, petition: dict, idempotency_key: str | None = None) -> dict:
+        """Register a petition received by any LVR Art 17 channel at a petition office or organ."""
+        load(KeyArgs, {"idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), "register", data=petition, idempotency_key=idempotency_key)
+
+    @api
+    def open_from_handoff(self, handoff: dict, idempotency_key: str | None = None) -> dict:
+        """A matter intake routed to petition (SPEC §7): opens PT_RECEIVED with the parent link; the
+        same idempotency key (one per intake link) opens no second case."""
+        load(KeyArgs, {"idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), "register_from_handoff", data=handoff,
+                                  idempotency_key=idempotency_key)
+
+    @api
+    def find_duplicates(self, case_id: str) -> list[dict]:
+        """Earlier petitions of the same petitioner on the same subject, with the rule that may apply
+        (D4 after re-review, LVR Art 36 ¶3; D3 while accepted and within its period, Art 19 ¶3)."""
+        actor = self.platform.actor()
+        with read_session(self.platform.env.engine) as s:
+            return rules.candidates(s, self._readable(s, actor, case_id))
+
+    @api
+    def review_chain(self, case_id: str) -> dict:
+        """Who handles, who reviews (the handler's superior, Art 35) and who re-reviews (the
+        reviewer's superior, Art 36): recorded ones, else what the directory gives now."""
+        actor = self.platform.actor()
+        d = self.platform.env.directory
+        with read_session(self.platform.env.engine) as s:
+            case = self._readable(s, actor, case_id)
+            handler = rules.handler_org(case)
+            reviewer = rules.review_org(case) or (o.code if handler and (o := d.superior(handler)) else None)
+            rechecker = rules.recheck_org(case) or (o.code if reviewer and (o := d.superior(reviewer)) else None)
+            return {"petition_office": case.data.get("petition_office"), "handler_org_id": handler,
+                    "review_org_id": reviewer, "recheck_org_id": rechecker,
+                    "recorded": {"review": bool(rules.review_org(case)), "recheck": bool(rules.recheck_org(case))}}
