@@ -1,0 +1,106 @@
+"""Sign-in: users from config/users.yaml, server-side sessions, per-address limits. The dependency
+gives each worker the gateway's settings, the organisation directory and the signed-in user."""
+from __future__ import annotations
+
+import time
+
+from nameko.extensions import DependencyProvider
+from werkzeug.wrappers import Request
+
+from contracts.errors import JiefenError
+from infra.config import load_config
+from infra.orgs import load_directory
+from services.gateway.http import Refusal
+from services.gateway.passwords import DUMMY_HASH, verify_password
+from services.gateway.ratelimit import Limiter
+from services.gateway.sessions import SessionStore
+from services.gateway.settings import load_settings
+from services.gateway.users import User, load_users
+
+UNAUTHENTICATED = "请先登录（Authorization: Bearer <令牌>）"
+
+
+class Auth(DependencyProvider):
+    def setup(self):
+        self.settings = load_settings(self.container.config)
+        self.config = load_config(**(self.container.config.get("JIEFEN") or {}))
+        self.directory = load_directory(str(self.config.path("organisations")))
+        self.users = load_users(self.settings.users_file, self.directory)
+        self.store = SessionStore(self.config, self.settings.session_ttl)
+        self.lookups = Limiter(self.settings.lookup_tries, self.settings.lookup_window)
+        self.failed_logins = Limiter(self.settings.login_failures, self.settings.lookup_window)
+
+    def stop(self):
+        self.store.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return Gate(self)
+
+
+def client_address(request: Request) -> str:
+    # the gateway is reached directly by the window terminals; behind a reverse proxy, configure the
+    # proxy to limit too (X-Forwarded-For is not trusted: anyone can send it)
+    return request.remote_addr or "unknown"
+
+
+class Gate:
+    def __init__(self, auth: Auth):
+        self._auth = auth
+        self.settings = auth.settings
+        self.directory = auth.directory
+
+    # -- sessions ------------------------------------------------------------------------------
+    def sign_in(self, request: Request, user_id: str, password: str) -> dict:
+        address = client_address(request)
+        wait = self._auth.failed_logins.retry_after(address)
+        if wait:
+            raise Refusal("RATE_LIMITED", f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试",
+                          {"retry_after": wait}, {"Retry-After": str(wait)})
+        user = self._auth.users.get(user_id)
+        ok = verify_password(password, user.password_hash if user else DUMMY_HASH)
+        if not ok or user is None or user.disabled:
+            self._auth.failed_logins.hit(address)
+            raise JiefenError("UNAUTHENTICATED", "用户名或密码不正确", {})
+        token, expires = self._auth.store.open(user.user_id)
+        return {"token": token, "expires_at": _iso(expires), "user": self.profile(user)}
+
+    def sign_out(self, request: Request) -> None:
+        self.user(request)                       # 401 unless signed in
+        self._auth.store.close(_bearer(request))
+
+    def user(self, request: Request) -> User:
+        """The signed-in user, or 401."""
+        token = _bearer(request)
+        found = self._auth.store.user_of(token) if token else None
+        user = self._auth.users.get(found[0]) if found else None
+        if user is None or user.disabled:
+            raise JiefenError("UNAUTHENTICATED", UNAUTHENTICATED, {})
+        return user
+
+    def expires_at(self, request: Request) -> str | None:
+        found = self._auth.store.user_of(_bearer(request))
+        return _iso(found[1]) if found else None
+
+    def profile(self, user: User) -> dict:
+        org = self.directory.get(user.org_id)
+        return {**user.actor(), "name": user.name, "org_name": org.name if org else user.org_id}
+
+    # -- resident lookup -------------------------------------------------------------------------
+    def count_lookup(self, request: Request) -> None:
+        """Every try counts, right or wrong: ``lookup_tries`` per ``lookup_window`` s per address."""
+        limiter, address = self._auth.lookups, client_address(request)
+        wait = limiter.retry_after(address)
+        if wait:
+            raise Refusal("RATE_LIMITED", f"查询过于频繁，请 {wait // 60 + 1} 分钟后再试",
+                          {"retry_after": wait}, {"Retry-After": str(wait)})
+        limiter.hit(address)
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and 0 < len(token.strip()) <= 200 else ""
+
+
+def _iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))

@@ -1,0 +1,157 @@
+"""HTTP plumbing: the ``@route`` entrypoint (nameko ``@http`` on Werkzeug 3) that answers JSON and
+turns every refusal into the platform's error contract ``{"error", "message", "details"}`` with the
+status of ``contracts.errors.ERRORS``; routing misses (404/405) get the same shape."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Callable
+
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wrappers import Request, Response
+
+from contracts.errors import ERRORS, JiefenError, validation_error
+
+log = logging.getLogger(__name__)
+
+API_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+PAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                               "frame-ancestors 'none'; form-action 'self'",
+}
+
+
+def status_of(code: str) -> int:
+    return ERRORS[code].http_status if code in ERRORS else 500
+
+
+def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, default=str)
+    return Response(body, status=status, headers={**API_HEADERS, **(headers or {})},
+                    content_type="application/json; charset=utf-8")
+
+
+def error_response(code: str, message: str, details: dict | None = None, headers: dict | None = None) -> Response:
+    return json_response({"error": code, "message": message, "details": details or {}}, status_of(code), headers)
+
+
+class Refusal(Exception):
+    """A refusal only HTTP knows (429 with Retry-After, 405), carrying response headers."""
+
+    def __init__(self, code: str, message: str, details: dict | None = None, headers: dict | None = None):
+        super().__init__(message)
+        self.code, self.message, self.details, self.headers = code, message, details or {}, headers or {}
+
+
+# -- input ----------------------------------------------------------------------------------------
+def check_text(value: Any, where: str = "body") -> Any:
+    """Strings that no database stores faithfully (NUL, lone surrogates) are refused at the door."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise validation_error({where: ["NUL characters are not accepted"]})
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise validation_error({where: ["not valid Unicode text"]}) from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_text(k, where)
+            check_text(v, f"{where}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            check_text(v, f"{where}[{i}]")
+    return value
+
+
+def json_body(request: Request, max_bytes: int) -> dict:
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise validation_error({"body": [f"larger than {max_bytes} bytes"]})
+    raw = request.get_data(cache=True)
+    if len(raw) > max_bytes:
+        raise validation_error({"body": [f"larger than {max_bytes} bytes"]})
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise validation_error({"body": ["not valid JSON (UTF-8)"]}, "请求体不是有效的 JSON") from None
+    if not isinstance(body, dict):
+        raise validation_error({"body": ["must be a JSON object"]}, "请求体须为 JSON 对象")
+    return check_text(body)
+
+
+KEY_RE = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
+
+
+def idempotency_key(request: Request) -> str:
+    key = request.headers.get("Idempotency-Key", "")
+    if not KEY_RE.match(key):
+        raise validation_error({"Idempotency-Key": ["header required: 8-128 characters of A-Z a-z 0-9 . _ : -"]},
+                               "缺少或无效的 Idempotency-Key 请求头")
+    return key
+
+
+# -- the entrypoint ---------------------------------------------------------------------------------
+class GatewayWsgiApp(WsgiApp):
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+            request.path_values = values
+            response = provider.handle_request(request)
+        except MethodNotAllowed as exc:
+            allowed = sorted(exc.valid_methods or [])
+            response = error_response("METHOD_NOT_ALLOWED", f"此路径不支持 {request.method} 方法",
+                                      {"allowed": allowed}, {"Allow": ", ".join(allowed)})
+        except HTTPException as exc:
+            if exc.code and exc.code < 400:          # e.g. /window -> /window/ (Werkzeug's strict slashes)
+                return exc(environ, start_response)
+            code = "NOT_FOUND" if exc.code == 404 else "VALIDATION_ERROR"
+            response = error_response(code, "没有这个地址" if exc.code == 404 else str(exc.description),
+                                      {"path": request.path})
+        return response(environ, start_response)
+
+
+class GatewayWebServer(WebServer):
+    def get_wsgi_app(self):
+        return GatewayWsgiApp(self)
+
+
+class Route(HttpRequestHandler):
+    server = GatewayWebServer()
+
+    def response_from_exception(self, exc):   # only reached if the wrapper below itself failed
+        log.error("unhandled error in %s: %r", self.url, exc)
+        return error_response("INTERNAL", "网关内部错误，已记录", {})
+
+
+def route(method: str, url: str) -> Callable:
+    """``@route("GET", "/api/<service>/cases/<case_id>")``: the handler returns a payload (JSON, 200),
+    a ``(status, payload)`` pair or a Response; a JiefenError or Refusal becomes the error contract."""
+    def decorate(fn: Callable) -> Callable:
+        def handler(self, request, **path):
+            try:
+                check_text(path, "path")
+                result = fn(self, request, **path)
+            except JiefenError as err:
+                return error_response(err.code, err.message, err.details)
+            except Refusal as err:
+                return error_response(err.code, err.message, err.details, err.headers)
+            except Exception:
+                log.exception("%s %s failed", method, url)
+                return error_response("INTERNAL", "网关内部错误，已记录，未做任何更改", {})
+            if isinstance(result, Response):
+                return result
+            if isinstance(result, tuple):
+                return json_response(result[1], result[0])
+            return json_response(result)
+        # no functools.wraps: nameko checks the call against the handler's own (request, **path)
+        handler.__name__, handler.__qualname__, handler.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        handler.route = (method, url, fn)
+        return Route.decorator(method, url)(handler)
+    return decorate

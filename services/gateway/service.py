@@ -1,0 +1,271 @@
+"""The nameko service ``gateway``: HTTP for window terminals and county systems (issue 8).
+
+Thin handlers: check the session, validate what only HTTP has, call the case service over RPC as the
+signed-in user (services/gateway/rpc.py), return its answer as JSON. Every case service shares one
+RPC surface (infra/service.py), so ``/api/{service}/...`` serves mediation, diversion, petition and
+recommendation as soon as they run, with no change here.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from marshmallow import ValidationError
+from werkzeug.utils import safe_join
+from werkzeug.wrappers import Response
+
+from contracts import enums
+from contracts.errors import JiefenError, validation_error
+from contracts.schemas import FindCasesSchema
+from services.gateway import openapi
+from services.gateway.auth import Auth
+from services.gateway.http import PAGE_HEADERS, check_text, idempotency_key, json_body, route
+from services.gateway.rpc import ServiceRpc
+from services.gateway.schemas import FireBodySchema, PageQuerySchema, SignInSchema
+from services.gateway.settings import SERVICE_LABELS
+from services.intake.service import LookupArgs
+
+STATIC = Path(__file__).resolve().parent / "static"
+FILTERS = set(FindCasesSchema().fields)
+DEFINITION_TTL = 300.0
+_definitions: dict[str, tuple[float, dict]] = {}     # service -> (fetched at, case definition)
+
+
+def load(schema, payload, where: str | None = None) -> dict:
+    try:
+        return schema().load(payload)
+    except ValidationError as err:
+        raise validation_error({where: err.messages} if where else err.messages) from None
+
+
+class GatewayService:
+    name = "gateway"
+    gate = Auth()
+    rpc = ServiceRpc()
+
+    # -- pages and documentation ------------------------------------------------------------------
+    @route("GET", "/")
+    def home(self, request):
+        return Response(status=302, headers={"Location": "/window/"})
+
+    @route("GET", "/window/")
+    def window_page(self, request):
+        return _static("index.html")
+
+    @route("GET", "/lookup")
+    def lookup_page(self, request):
+        return _static("lookup.html")
+
+    @route("GET", "/static/<path:name>")
+    def static(self, request, name):
+        return _static(name)
+
+    @route("GET", "/openapi.json")
+    def openapi_json(self, request):
+        return openapi.spec_dict(self.gate.settings.services)
+
+    @route("GET", "/docs")
+    def reference(self, request):
+        html = openapi.render_html(openapi.spec_dict(self.gate.settings.services))
+        return Response(html, content_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+    # -- sign-in -------------------------------------------------------------------------------------
+    @route("POST", "/api/session")
+    def sign_in(self, request):
+        body = load(SignInSchema, json_body(request, self.gate.settings.max_body))
+        return 201, self.gate.sign_in(request, body["user_id"], body["password"])
+
+    @route("GET", "/api/session")
+    def current_session(self, request):
+        user = self.gate.user(request)
+        return {"user": self.gate.profile(user), "expires_at": self.gate.expires_at(request)}
+
+    @route("DELETE", "/api/session")
+    def sign_out(self, request):
+        self.gate.sign_out(request)
+        return Response(status=204)
+
+    # -- reference data ------------------------------------------------------------------------------
+    @route("GET", "/api/services")
+    def services(self, request):
+        self.gate.user(request)
+        return [{"name": s, "label": SERVICE_LABELS.get(s, s)} for s in self.gate.settings.services]
+
+    @route("GET", "/api/enums")
+    def enum_labels(self, request):
+        self.gate.user(request)
+        return {"roles": enums.ROLES, "channels": enums.CHANNELS, "categories": enums.CATEGORIES,
+                "party_roles": enums.PARTY_ROLES, "party_kinds": enums.PARTY_KINDS,
+                "route_targets": enums.ROUTE_TARGETS, "external_channels": enums.EXTERNAL_CHANNELS,
+                "services": {s: SERVICE_LABELS.get(s, s) for s in self.gate.settings.services}}
+
+    @route("GET", "/api/organisations")
+    def organisations(self, request):
+        self.gate.user(request)
+        kind = request.args.get("kind") or None
+        return [o.to_dict() for o in self.gate.directory.all(kind)]
+
+    # -- the resident (no sign-in; rate-limited per address) -------------------------------------------
+    @route("GET", "/api/public/lookup")
+    def lookup(self, request):
+        self.gate.count_lookup(request)
+        args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
+        found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
+        return self._public_view(found)
+
+    # -- intake's own commands ---------------------------------------------------------------------------
+    @route("POST", "/api/intake/cases")
+    def register(self, request):
+        user = self.gate.user(request)
+        key = idempotency_key(request)
+        body = json_body(request, self.gate.settings.max_body)
+        try:
+            return 201, self.rpc("intake", "register_case", user.actor(), body, key)
+        except JiefenError as err:
+            fields = err.details.get("fields") or {}
+            wrapper = next(iter(fields), None)
+            if err.code == "VALIDATION_ERROR" and len(fields) == 1 and wrapper in ("case", "data") \
+                    and isinstance(fields[wrapper], dict):
+                # the claim is the whole body here: name its fields as the client sent them
+                raise validation_error(fields[wrapper]) from None
+            raise
+
+    @route("GET", "/api/intake/cases/<case_id>/duplicates")
+    def duplicates(self, request, case_id):
+        user = self.gate.user(request)
+        return self.rpc("intake", "find_duplicates", user.actor(), case_id)
+
+    # -- the uniform case surface of every case service ------------------------------------------------
+    @route("GET", "/api/<service>/definition")
+    def definition(self, request, service):
+        self.gate.user(request)
+        return self._definition(self._known(service))
+
+    @route("GET", "/api/<service>/cases")
+    def find_cases(self, request, service):
+        user = self.gate.user(request)
+        service = self._known(service)
+        query = _query(request, FILTERS | {"page", "size"}, lists={"status"})
+        page = load(PageQuerySchema, {k: query.pop(k) for k in ("page", "size") if k in query})
+        return self.rpc(service, "find_cases", user.actor(), query, {"number": page["page"], "size": page["size"]})
+
+    @route("GET", "/api/<service>/cases/<case_id>")
+    def get_case(self, request, service, case_id):
+        user = self.gate.user(request)
+        return self.rpc(self._known(service), "get_case", user.actor(), case_id)
+
+    @route("GET", "/api/<service>/cases/<case_id>/history")
+    def history(self, request, service, case_id):
+        user = self.gate.user(request)
+        service = self._known(service)
+        entries = self.rpc(service, "case_history", user.actor(), case_id)
+        labels = self._event_labels(service)
+        return [{**e, "event_label": labels.get(e.get("event"), e.get("event"))} for e in entries]
+
+    @route("GET", "/api/<service>/cases/<case_id>/verify")
+    def verify(self, request, service, case_id):
+        user = self.gate.user(request)
+        return self.rpc(self._known(service), "verify_history", user.actor(), case_id)
+
+    @route("GET", "/api/<service>/cases/<case_id>/allowed-events")
+    def allowed_events(self, request, service, case_id):
+        user = self.gate.user(request)
+        return self.rpc(self._known(service), "allowed_events", user.actor(), case_id)
+
+    @route("POST", "/api/<service>/cases/<case_id>/events/<event>")
+    def fire(self, request, service, case_id, event):
+        user = self.gate.user(request)
+        service = self._known(service)
+        key = idempotency_key(request)
+        body = load(FireBodySchema, json_body(request, self.gate.settings.max_body))
+        return self.rpc(service, "fire", user.actor(), case_id, event, body["data"], body["expected_version"], key)
+
+    @route("GET", "/api/<service>/overdue")
+    def overdue(self, request, service):
+        user = self.gate.user(request)
+        service = self._known(service)
+        page = load(PageQuerySchema, _query(request, {"page", "size"}))
+        return self.rpc(service, "overdue_cases", user.actor(), {"number": page["page"], "size": page["size"]})
+
+    @route("POST", "/api/<service>/sweep")
+    def sweep(self, request, service):
+        user = self.gate.user(request)
+        return self.rpc(self._known(service), "sweep_clocks", user.actor())
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def _known(self, service: str) -> str:
+        if service not in self.gate.settings.services:
+            raise JiefenError("NOT_FOUND", f"没有名为 {service} 的案件服务",
+                              {"service": service, "services": list(self.gate.settings.services)})
+        return service
+
+    def _definition(self, service: str) -> dict:
+        cached = _definitions.get(service)
+        if cached and time.monotonic() - cached[0] < DEFINITION_TTL:
+            return cached[1]
+        definition = self.rpc(service, "case_definition", None)
+        _definitions[service] = (time.monotonic(), definition)
+        return definition
+
+    def _event_labels(self, service: str) -> dict:
+        try:
+            return {e["id"]: e["label"] for e in self._definition(service)["events"]}
+        except JiefenError:
+            return {}
+
+    def _state_label(self, service: str, status: str | None) -> str | None:
+        try:
+            states = {s["code"]: s["label"] for s in self._definition(service)["states"]}
+        except JiefenError:
+            return None
+        return states.get(status)
+
+    def _public_view(self, found: dict) -> dict:
+        """What a resident sees: milestones, the current channel, the next deadline; nothing else."""
+        channel = found.get("channel")
+        return {
+            "case_no": found["case_no"], "status": found["status"], "status_label": found["status_label"],
+            "closed": found["closed"],
+            "category_label": enums.CATEGORIES.get(found.get("category")),
+            "channel": channel,
+            "channel_label": (SERVICE_LABELS.get(channel) or enums.EXTERNAL_CHANNELS.get(channel)) if channel else None,
+            "milestones": [{"at": m["at"], "label": m["label"], "status_label": m["status_label"]}
+                           for m in found.get("milestones", [])],
+            "next_deadline": found.get("next_deadline"),
+            "children": [{"service": c["service"], "service_label": SERVICE_LABELS.get(c["service"], c["service"]),
+                          "status_label": self._child_status(c)} for c in found.get("children", [])],
+        }
+
+    def _child_status(self, child: dict) -> str:
+        if child.get("status") == "awaiting_service":
+            return "待接收"
+        known = child.get("service") in self.gate.settings.services
+        return (known and self._state_label(child["service"], child.get("status"))) or "办理中"
+
+
+def _query(request, allowed: set[str], lists: frozenset | set = frozenset()) -> dict:
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        raise validation_error({k: ["unknown query parameter"] for k in unknown})
+    out: dict = {}
+    for name in request.args:
+        values = request.args.getlist(name)
+        if name in lists:
+            out[name] = [v for value in values for v in value.split(",") if v]
+        elif len(values) > 1:
+            raise validation_error({name: ["given more than once"]})
+        else:
+            out[name] = values[0]
+    return check_text(out, "query")
+
+
+def _static(name: str) -> Response:
+    path = safe_join(str(STATIC), name)
+    if path is None or not Path(path).is_file():
+        raise JiefenError("NOT_FOUND", "没有这个文件", {"path": name})
+    kinds = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml",
+             ".png": "image/png", ".ico": "image/x-icon"}
+    kind = kinds.get(Path(path).suffix, "application/octet-stream")
+    data = Path(path).read_bytes()
+    charset = "; charset=utf-8" if kind.startswith("text") else ""
+    return Response(data, content_type=kind + charset, headers={**PAGE_HEADERS, "Cache-Control": "no-cache"})

@@ -1,0 +1,36 @@
+/* The resident's lookup: case number + query code -> where the case stands. Nothing personal is shown. */
+"use strict";
+(() => {
+  const $ = (sel) => document.querySelector(sel);
+  const fmt = (iso) => new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false,
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+  $("#lookup-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const caseNo = $("#l-case-no").value.trim().toUpperCase(), code = $("#l-code").value.trim().toUpperCase();
+    $("#lookup-error").textContent = "";
+    $("#lookup-result").hidden = true;
+    if (caseNo.length < 5 || code.length < 4) { $("#lookup-error").textContent = "请输入完整的案件编号和查询码"; return; }
+    let res, body;
+    try {
+      res = await fetch(`/api/public/lookup?${new URLSearchParams({ case_no: caseNo, query_code: code })}`);
+      body = await res.json();
+    } catch (e) { $("#lookup-error").textContent = "网络不通，请稍后再试"; return; }
+    if (!res.ok) {
+      $("#lookup-error").textContent = res.status === 404 ? "案件编号或查询码不正确，请核对受理回执"
+        : res.status === 400 ? "请输入完整的案件编号和查询码" : (body.message || "暂时无法查询，请稍后再试");
+      return;
+    }
+    $("#lr-case-no").textContent = body.case_no;
+    $("#lr-status").textContent = body.closed ? `${body.status_label}（已办结）` : body.status_label;
+    $("#lr-category").textContent = body.category_label || "—";
+    const children = (body.children || []).map((c) => `${c.service_label}：${c.status_label}`).join("；");
+    $("#lr-channel").textContent = [body.channel_label, children].filter(Boolean).join(" — ") || "窗口受理中";
+    $("#lr-deadline").textContent = body.next_deadline || "—";
+    $("#lr-milestones").replaceChildren(...body.milestones.map((m) => {
+      const li = document.createElement("li");
+      li.textContent = `${fmt(m.at)}　${m.label}${m.status_label && m.status_label !== m.label ? `（${m.status_label}）` : ""}`;
+      return li;
+    }));
+    $("#lookup-result").hidden = false;
+  });
+})();
