@@ -39,6 +39,7 @@ class Guard:
     check: Callable[[Any, dict, Any], bool]
     message: str
     basis: str
+    code: str = "GUARD_FAILED"          # or DEADLINE_PASSED, FORBIDDEN, ... where that says it better
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ class CaseType:
 def _validator(guard: Guard):
     def check(*args, case=None, data=None, gctx=None, **kwargs):
         if not guard.check(case, data or {}, gctx):
-            raise JiefenError("GUARD_FAILED", guard.message, {"basis": guard.basis})
+            raise JiefenError(guard.code, guard.message, {"basis": guard.basis})
     check.__name__ = f"guard_{abs(hash(guard.message))}"
     return check
 
