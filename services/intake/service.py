@@ -19,7 +19,7 @@ from infra.service import CaseService, Platform, api, load
 from infra.views import iso
 from services.intake import duplicates
 from services.intake.casetype import INTAKE, query_code_hash
-from services.intake.tracking import on_child_event
+from services.intake.tracking import on_child_event, reconcile
 
 ROUTE_EVENTS = {"mediation": "route_to_mediation", "diversion": "route_to_diversion",
                 "petition": "route_to_petition", "external": "refer_external"}
@@ -117,6 +117,7 @@ class IntakeService(CaseService):
     def _deliver_handoffs(self):
         try:
             handoff.deliver_pending(self.platform.env, self.platform.amqp_config)
+            reconcile(self.platform.env)
         except Exception:
             log.exception("hand-off delivery failed")
 

@@ -338,3 +338,33 @@ def test_close_is_refused_while_a_child_case_is_open(intake, rpc_as, jiefen):
     case = rpc_as("window").intake.fire(case["case_id"], "start_tracking", {"notified_how": "phone"}, case["version"], key())
     err = expect_error("GUARD_FAILED", rpc_as("window").intake.close, case["case_id"], "结案", case["version"], key())
     assert "PSR Art 39" in err.message
+
+
+def test_reconcile_moves_a_case_whose_child_events_were_lost(intake, rpc_as, jiefen):
+    """A child opened and closed while its events were lost: the reconcile round settles the parent."""
+    from infra.calendar import Calendar
+    from infra.engine import Env
+    from infra.orgs import load_directory
+    from services.intake.casetype import INTAKE
+    from services.intake.tracking import reconcile
+
+    case = classified(rpc_as)
+    case = rpc_as("router").intake.route(case["case_id"], "mediation", "调解先行", case["version"], key())
+    untouched = classified(rpc_as)
+    engine = engine_of(jiefen)
+    config = load_config(**jiefen)
+    env = Env("intake", INTAKE, engine, config, load_directory(str(config.path("organisations"))),
+              Calendar(str(config.path("holidays"))))
+    assert reconcile(env) == 0                      # nothing opened yet: nothing to do
+    with engine.begin() as conn:
+        conn.execute(text("update case_links set target_case_id = 'pm1', target_case_no = 'PM-1', "
+                          "target_status = 'PM_CLOSED', target_terminal = :t where case_id = :c"),
+                     {"t": True, "c": case["case_id"]})
+    assert reconcile(env) == 1
+    got = rpc_as("window").intake.get_case(case["case_id"])
+    assert got["status"] == "IN_CLOSED"
+    assert [h["event"] for h in rpc_as("window").intake.case_history(case["case_id"])][-2:] == \
+        ["start_tracking", "child_case_closed"]
+    assert rpc_as("window").intake.get_case(untouched["case_id"])["status"] == "IN_CLASSIFIED"
+    assert reconcile(env) == 0
+    engine.dispose()
