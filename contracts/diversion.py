@@ -367,8 +367,9 @@ class HandoffDataSchema(Schema):
       is accepted for ``content``), ``joint_application`` (both parties apply), ``applicants``,
       ``form``, ``committee_id`` (the mediation committee), ``jurisdiction_basis``. ``purpose`` may say
       ``judicial_confirmation`` explicitly; otherwise the presence of ``agreement`` decides.
-    - From mediation, for a suit after PM_TERMINATED: ``purpose: litigation`` and ``prior_mediation``
-      ``{outcome: terminated, ...}`` (SPEC D7: no second pre-filing diversion).
+    - From mediation, for a suit (``refer_to_court``): ``purpose: litigation``, ``prior_mediation``
+      ``{outcome: terminated | agreement_not_performed, ...}`` (after a termination SPEC D7 bars a second
+      pre-filing diversion), ``plaintiff`` (the party who sues) and ``claim``.
     """
     purpose = fields.String(load_default=None, allow_none=True,
                             validate=validate.OneOf(("litigation", "judicial_confirmation")))
@@ -379,6 +380,11 @@ class HandoffDataSchema(Schema):
     committee_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     jurisdiction_basis = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(JURISDICTION_BASES))
     prior_mediation = fields.Dict(load_default=None, allow_none=True)
+    plaintiff = Seq(load_default=None, allow_none=True,
+                    metadata={"description": "litigation: the party who sues (its number in the hand-off's parties)"})
+    claim = text("request", required=False, load_default=None, allow_none=True,
+                 metadata={"description": "litigation: the claim (诉讼请求); default the hand-off's request"})
+    materials = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     subject_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LIMITS["address"]))
 
     class Meta:

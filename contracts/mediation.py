@@ -55,6 +55,14 @@ ARCHIVE_MATERIALS = {                                # PML Art 27
     "other": "其他材料",
 }
 APPOINTMENT = ("designated", "chosen_by_parties")    # PML Art 19
+JURISDICTION_BASES = ("mediator_location", "party_domicile", "subject_location")   # CPL Art 205(2)
+# how an application for judicial confirmation ended without a ruling on the agreement
+LAPSE_OUTCOMES = {
+    "not_accepted": "CPLI Art 355: 人民法院裁定不予受理",
+    "withdrawn": "CPLI Art 357: 撤回申请（或按撤回申请处理）",
+    "handoff_refused": "the court service refused the application as handed over (SPEC §7)",
+}
+NON_PERFORMANCE = ("refused", "partial")             # CPL Art 206: 拒绝履行或者未全部履行
 ESCALATION_RISKS = ("public_security", "criminal")   # PML Art 25
 PAUSE_REASONS = ("appraisal",)                       # MDR Art 38: 鉴定时间不计入调解期限
 
@@ -210,6 +218,10 @@ class ConfirmationApplicationSchema(Schema):
     applicants = _party_numbers(metadata={"description": "the parties applying (jointly: all of them)"})
     court_id = fields.String(required=True, validate=CODE)
     form = fields.String(load_default="written", validate=validate.OneOf(("written", "oral")))
+    jurisdiction_basis = fields.String(
+        load_default="mediator_location", validate=validate.OneOf(JURISDICTION_BASES),
+        metadata={"description": "why this court (CPL Art 205(2)): the committee's, a party's domicile or the "
+                                 "subject's location"})
     note = text("note", required=False, load_default="")
 
 
@@ -218,14 +230,53 @@ class SupervisionSchema(Schema):
     note = text("note", required=False, load_default="")
 
 
-class RulingSchema(Schema):
-    ruling_no = fields.String(required=True, validate=validate.Length(min=1, max=80))
+class CourtCaseSchema(Schema):
+    """What the court's judicial-confirmation case reported (SPEC §7): fired by ``sys`` from diversion's
+    ``case_transitioned`` event of the JC case this case applied for (services/mediation/children.py).
+    The ruling itself (number, ground) stays on the JC case, which the committee reads."""
+    jc_case_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    jc_case_no = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    jc_status = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    jc_event = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=48))
+    jc_version = fields.Integer(load_default=None, allow_none=True)
+    at = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
+                       metadata={"description": "when the court acted (the JC event's time)"})
+
+
+class LapsedSchema(CourtCaseSchema):
+    """confirmation_lapsed: the application ended without a ruling on the agreement."""
+    outcome = fields.String(required=True, validate=validate.OneOf(LAPSE_OUTCOMES))
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
+                         metadata={"description": "handoff_refused: the error code diversion answered"})
+    link_id = fields.Integer(load_default=None, allow_none=True)
+
+
+class RemediateSchema(Schema):
+    """confirmation_rejected_remediate: the parties amend the agreement or make a new one (PML Art 33 ¶3)."""
+    note = text("note", required=False, load_default="")
+
+
+class RejectedTerminateSchema(TerminateSchema):
+    """confirmation_rejected_terminate: the parties will sue instead (CPL Art 206; PML Art 26)."""
+
+
+class ReferToCourtSchema(Schema):
+    """refer_to_court: a party sues (PML Art 26 after termination; Art 32 over an unconfirmed agreement);
+    the matter is handed to the court's pre-filing registration (SPEC §7)."""
+    plaintiff = fields.Integer(required=True, validate=validate.Range(min=1, max=LIMITS["parties"]),
+                               metadata={"description": "the party who sues (its number on this case)"})
+    court_id = fields.String(load_default=None, allow_none=True, validate=CODE,
+                             metadata={"description": "the court; default: the county court (diversion config)"})
+    claim = text("request", required=False, load_default="",
+                 metadata={"description": "the claim (诉讼请求); default: this case's request"})
     reason = text("note", required=False, load_default="")
 
 
-class RejectedTerminateSchema(RulingSchema):
-    channels_told = fields.List(fields.String(validate=validate.OneOf(CHANNELS_TOLD)), load_default=list)
-    next_channel = fields.String(load_default="none", validate=validate.OneOf(NEXT_CHANNELS))
+class HandoffRefusedSchema(Schema):
+    """handoff_refused: the court service refused the suit hand-off (fired by ``sys``)."""
+    link_id = fields.Integer(required=True)
+    service = fields.String(load_default="diversion", validate=validate.Length(max=32))
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
 
 
 class PerformedSchema(Schema):
@@ -259,4 +310,14 @@ class ResumeSchema(Schema):
 
 
 class CreateArgs(Schema):
+    idempotency_key = fields.String(required=True, validate=KEY)
+
+
+class EnforcementArgs(Schema):
+    """``apply_enforcement``: a party applies, through this case, to the court that confirmed the agreement
+    (PML Art 33 ¶2; CPL Art 206); the application is made on the linked judicial-confirmation case."""
+    case_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    applicant = fields.Integer(required=True, validate=validate.Range(min=1, max=LIMITS["parties"]))
+    non_performance = fields.String(required=True, validate=validate.OneOf(NON_PERFORMANCE))
+    note = text("note", required=False, load_default="")
     idempotency_key = fields.String(required=True, validate=KEY)

@@ -15,6 +15,10 @@ stated in each event's description:
   unsuitable for mediation goes straight to filing review; SZ Art 69 ¶2), ``request_correction`` /
   ``complaint_corrected`` with the state DV_CORRECTING (CPLI Art 126: the 7-day filing period counts
   again from the corrected complaint), ``confirmation_window_closed`` (the 30-day JC window, CPL Art 205).
+- ``receive_complaint`` also admits ``party`` and ``pmc``, only through a people's-mediation case's
+  hand-off of a suit (SPEC §7: PM_TERMINATED → DV_RECEIVED; PML Art 26, 32): the party sues, or the
+  committee hands the file over for it; the filing desk then reviews it (D7: no second pre-filing
+  mediation after a terminated one).
 - ``apply_judicial_confirmation`` is a self-loop on DV_SETTLED: the application is its own case of
   type ``jc`` (SPEC §4C), opened in this service as a child of this case.
 - Terminal states: DV_FILED is terminal for the centre (the matter has left for litigation, so
@@ -101,11 +105,13 @@ OVERDUE = tuple(dict.fromkeys(s for k in CLOCKS if k.on_expiry == "deadline_over
 
 EVENTS = (
     # -- receipt and guidance (OMR Art 3, 7-9; CPL Art 125) -------------------------------------------
-    EventDef("receive_complaint", "诉前登记", (), "DV_RECEIVED", ("filing", "router"),
-             "OMR Art 3, 8; CPL Art 123; SPEC §7 (PSR Art 45): a mediable matter received at the court",
-             guards=(G["router_handoff"], G["court"], G["mediable"]), schema=c.ComplaintSchema,
+    EventDef("receive_complaint", "诉前登记", (), "DV_RECEIVED", ("filing", "router", "party", "pmc"),
+             "OMR Art 3, 8; CPL Art 123; SPEC §7 (PSR Art 45; PML Art 26, 32): a mediable matter received at "
+             "the court",
+             guards=(G["by_handoff"], G["court"], G["mediable"]), schema=c.ComplaintSchema,
              effect=fx.receive_complaint,
-             description="router: only through open_from_handoff (intake's route_to_diversion; SPEC §7)"),
+             description="router: only through open_from_handoff (intake's route_to_diversion); party or pmc: only "
+                         "through a people's-mediation hand-off of a suit (refer_to_court; SPEC §7)"),
     EventDef("explain_mediation", "释明诉前调解", ("DV_RECEIVED",), "DV_GUIDED", ("filing",),
              "OMR Art 7: duty to explain online mediation", guards=(G["explained"],), schema=c.ExplainSchema,
              effect=fx.explain_mediation),

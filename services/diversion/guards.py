@@ -7,7 +7,7 @@ from infra import clocks
 from infra.calendar import WORKING_DAYS
 from infra.casetype import Guard
 from services.diversion import d7
-from services.diversion.common import ends, is_court, is_mediation_org, raising, router_only_by_handoff, seqs, today
+from services.diversion.common import ends, is_court, is_mediation_org, raising, seqs, today
 
 # OMR Art 3: civil (and, where the law allows, administrative) disputes that may be mediated. Labour
 # disputes go to arbitration first (LDL Art 5); petitions, accusations and law-related complaints are
@@ -19,10 +19,23 @@ JOINT_CHOICE_WD = 2       # OMR Art 10 ¶2: 两个工作日内共同选择
 
 def _own_court(case, d, ctx) -> bool:
     """A filing officer registers at a court: their own, or one their court governs."""
-    if ctx.actor.role == "router":
-        return True                     # the hand-off names the court, or the county court takes it
+    if ctx.actor.role != "filing":
+        return True                     # a hand-off names the court, or the county court takes it
     court = d.get("court_id") or ctx.actor.org_id
     return is_court(ctx, court) and ctx.env.directory.governs(ctx.actor.org_id, court)
+
+
+def _by_handoff(case, d, ctx) -> bool:
+    """The filing desk registers complaints itself; the centre's router only through a hand-off (SPEC §7:
+    route_to_diversion); a party, or the committee for the party, only through a people's-mediation
+    case's hand-off of a suit (SPEC §7: PM_TERMINATED → DV_RECEIVED; PML Art 26, 32)."""
+    role, handoff = ctx.actor.role, d.get("handoff")
+    if role == "filing":
+        return True
+    if role == "router":
+        return bool(handoff)
+    return bool(handoff) and handoff.get("parent_service") == "mediation" \
+        and (handoff.get("data") or {}).get("purpose") == "litigation"
 
 
 def _designation(case) -> dict:
@@ -73,7 +86,10 @@ GUARDS = {
     # receipt (OMR Art 3, 8; SPEC §7)
     "mediable": Guard(lambda case, d, ctx: d["category"] in MEDIABLE,
                       "诉前调解限于法律规定可以调解的民事、行政等纠纷（OMR Art 3）", "OMR Art 3"),
-    "router_handoff": router_only_by_handoff("登记诉前调解案件"),
+    "by_handoff": Guard(_by_handoff,
+                        "诉前登记由立案人员办理；分流员只能通过转办（open_from_handoff）登记，当事人或人民调解委员会只能"
+                        "通过人民调解案件的起诉移送登记（SPEC §7；PSR Art 45；PML Art 26, 32）",
+                        "SPEC §7; PSR Art 45; PML Art 26, 32"),
     "court": Guard(_own_court,
                    "诉前调解案件由受理起诉的人民法院登记（OMR Art 8, 10；CPL Art 123）", "OMR Art 8, 10; CPL Art 123"),
     # duty to explain and consent (OMR Art 4, 7; SIM Art 11; CPL Art 125)

@@ -2,8 +2,10 @@
 
 Into diversion, through ``open_from_handoff`` (infra.handoff.deliver_pending of the parent service):
 - intake ``route_to_diversion`` → DV_RECEIVED (PSR Art 45; CPL Art 125);
-- mediation, a suit after PM_TERMINATED (or a performance dispute) → DV_RECEIVED, where D7 bars a
-  second pre-filing mediation (PML Art 26; SZ Art 69 ¶2);
+- mediation ``refer_to_court``, a suit after PM_TERMINATED (or over an unconfirmed agreement's
+  performance) → DV_RECEIVED, opened as the party who sues (or the committee for it: role party or
+  pmc, allowed only for this hand-off), that party as plaintiff; after a termination D7 bars a second
+  pre-filing mediation (PML Art 26, 32; SZ Art 69 ¶2);
 - mediation ``apply_judicial_confirmation`` → JC_APPLIED (PML Art 33; CPL Art 205);
 - petition redirect / routing to litigation → DV_RECEIVED (LVR Art 31(1)).
 Each new case records a ``parent`` link, and its outbox events carry parent_service/parent_case_id,
@@ -45,11 +47,25 @@ def _parent(h: dict) -> dict:
 
 
 def complaint_from(h: dict) -> dict:
-    """receive_complaint data from a hand-off (intake's claim as registered, or a mediation case)."""
+    """receive_complaint data from a hand-off (intake's claim as registered, or a mediation case's suit:
+    the party who sues is the plaintiff, its claim the request)."""
     data = load(HandoffDataSchema, h["data"], "handoff.data")
     return {"court_id": h["target_org_id"], "channel": h["channel"] or "window", "category": h["category"],
-            "summary": h["summary"], "request": h["request"], "facts": h["facts"], "parties": h["parties"],
+            "summary": h["summary"], "request": data.get("claim") or h["request"], "facts": h["facts"],
+            "parties": plaintiff_first(h["parties"], data.get("plaintiff")),
             "subject_ref": data.get("subject_ref"), "note": h["reason"], "handoff": _parent(h)}
+
+
+def plaintiff_first(parties: list[dict], plaintiff: int | None) -> list[dict]:
+    """The sides of a suit (CPL Art 122): the party who sues is the plaintiff (``applicant``); when the
+    mediation's respondent sues, the mediation's applicants become the defendants. Numbers keep their order."""
+    if not plaintiff or not 1 <= plaintiff <= len(parties) or parties[plaintiff - 1]["role"] != "respondent":
+        return parties
+    swapped = []
+    for seq, p in enumerate(parties, start=1):
+        role = "applicant" if seq == plaintiff else "respondent" if p["role"] == "applicant" else p["role"]
+        swapped.append({**p, "role": role})
+    return swapped
 
 
 def application_from(h: dict) -> dict:
@@ -67,6 +83,7 @@ def application_from(h: dict) -> dict:
             "form": data.get("form") or "written",
             "agreement": {k: v for k, v in agreement.items() if k in keep and v is not None},
             "jurisdiction_basis": data.get("jurisdiction_basis") or "mediator_location",
+            "materials": [str(m) for m in data.get("materials") or []],
             "note": h["reason"], "handoff": _parent(h)}
 
 

@@ -49,8 +49,10 @@ class DiversionService(CaseService):
     @api
     def open_from_handoff(self, handoff: dict, idempotency_key: str | None = None) -> dict:
         """SPEC §7: a parent service hands a matter over. A people's-mediation case applying for judicial
-        confirmation (``data.agreement``, or ``data.purpose == "judicial_confirmation"``) opens JC_APPLIED;
-        everything else opens DV_RECEIVED at the court named (if it is a court) or the county court."""
+        confirmation (``data.agreement``, or ``data.purpose == "judicial_confirmation"``) opens JC_APPLIED
+        as the applying party; everything else opens DV_RECEIVED at the court named (if it is a court) or
+        the county court: intake's route as its router, a mediation case's suit (``purpose: litigation``)
+        as the party who sues or the committee acting for it."""
         load(CreateArgs, {"idempotency_key": idempotency_key})
         h = load(HandoffSchema, handoff, "handoff")
         data = load(HandoffDataSchema, h["data"], "handoff.data")

@@ -2,8 +2,19 @@
 
 Deviations from SPEC §3's table, all forced by the platform or by the statute, and documented in the
 events' descriptions:
-- ``confirmation_rejected`` has two targets in SPEC, so it is two events: ``confirmation_rejected_remediate``
-  (→ PM_IN_MEDIATION) and ``confirmation_rejected_terminate`` (→ PM_TERMINATED).
+- The court's ruling arrives from diversion's judicial-confirmation case (SPEC §7), so the ruling
+  events are fired by ``sys`` (services/mediation/children.py): ``confirmation_granted`` (JC_CONFIRMED),
+  ``confirmation_rejected`` (JC_REJECTED) and ``confirmation_lapsed`` (JC_NOT_ACCEPTED, JC_WITHDRAWN,
+  or the hand-off refused: no ruling on the agreement, which stays binding → PM_PERFORMING, PML Art 31).
+- ``confirmation_rejected`` has two targets in SPEC and two actors (the court rules, the parties choose
+  the remedy: CPL Art 206; PML Art 33 ¶3). The ruling moves the case to the added state
+  PM_CONFIRMATION_REJECTED, from which the parties' ``confirmation_rejected_remediate`` (→ PM_IN_MEDIATION)
+  and ``confirmation_rejected_terminate`` (→ PM_TERMINATED) are allowed only once the rejection is known.
+- SPEC §7's hand-offs to a suit are the added self-loop ``refer_to_court`` (PM_TERMINATED: PML Art 26;
+  PM_PERFORMANCE_DISPUTE over an unconfirmed agreement: PML Art 32); enforcement of a confirmed
+  agreement is applied for on the JC case and recorded here by ``enforcement_requested`` (sys; PML
+  Art 33 ¶2), which also moves PM_PERFORMING to PM_PERFORMANCE_DISPUTE; ``handoff_refused`` (sys)
+  records a suit hand-off the court service refused.
 - Clocks other than the general/medical mediation period expire through their own events
   (``acceptance_overdue``, ``consent_expired``, ``labour_period_expired``, ``confirmation_window_closed``);
   ``deadline_expired`` is SPEC's PM_IN_MEDIATION → PM_TERMINATED and also leaves PM_ACCEPTED, because the
@@ -17,7 +28,7 @@ from __future__ import annotations
 
 from contracts import mediation as c
 from infra.casetype import CaseType, EventDef, StateDef
-from services.mediation import confirmation, effects as fx
+from services.mediation import confirmation, effects as fx, litigation
 from services.mediation.deadlines import AGREED, BEFORE_AGREEMENT, CLOCKS, MEDIATING
 from services.mediation.guards import GUARDS as G
 
@@ -29,6 +40,7 @@ STATES = (
     StateDef("PM_IN_MEDIATION", "调解中", basis="PML Art 19-25"),
     StateDef("PM_AGREEMENT_EFFECTIVE", "调解协议生效", basis="PML Art 28-31"),
     StateDef("PM_CONFIRMATION_PENDING", "司法确认中", basis="PML Art 33; CPL Art 205"),
+    StateDef("PM_CONFIRMATION_REJECTED", "确认申请被驳回（待当事人选择）", basis="CPL Art 206; PML Art 33 ¶3"),
     StateDef("PM_PERFORMING", "履行监督", basis="PML Art 31 ¶2"),
     StateDef("PM_PERFORMED", "履行完毕", basis="PML Art 31"),
     StateDef("PM_PERFORMANCE_DISPUTE", "履行争议", basis="PML Art 32, 33 ¶2"),
@@ -113,24 +125,55 @@ EVENTS = (
     EventDef("confirmation_window_closed", "司法确认申请期满", AGREED, None, ("sys",),
              "PML Art 33; agreement stays binding (Art 31); remedy is a suit (Art 32)", schema=c.ClockEventSchema,
              effect=fx.confirmation_window_closed),
-    EventDef("confirmation_granted", "确认调解协议有效", ("PM_CONFIRMATION_PENDING",), "PM_PERFORMING",
-             ("judge", "filing"), "CPL Art 206; PML Art 33 ¶2: court ruling valid", guards=(REMIT,),
-             schema=c.RulingSchema, effect=confirmation.ruling("granted")),
-    EventDef("confirmation_rejected_remediate", "驳回确认申请，重新调解", ("PM_CONFIRMATION_PENDING",),
-             "PM_IN_MEDIATION", ("judge", "filing", "party"),
-             "PML Art 33 ¶3; CPL Art 206: amend the agreement or make a new one", guards=(REMIT,),
-             schema=c.RulingSchema, effect=confirmation.ruling("rejected"),
-             description="SPEC confirmation_rejected, remedy: re-mediate"),
-    EventDef("confirmation_rejected_terminate", "驳回确认申请，终止调解", ("PM_CONFIRMATION_PENDING",),
-             "PM_TERMINATED", ("judge", "filing", "party"), "PML Art 33 ¶3; CPL Art 206: the parties may sue",
+    # the court's answer, from its JC case (SPEC §7; children.py): fired by sys
+    EventDef("confirmation_granted", "确认调解协议有效", ("PM_CONFIRMATION_PENDING",), "PM_PERFORMING", ("sys",),
+             "CPL Art 206; PML Art 33 ¶2: court ruling valid (SPEC §7: JC_CONFIRMED)", schema=c.CourtCaseSchema,
+             effect=confirmation.granted, description="fired by sys when the JC case reaches JC_CONFIRMED"),
+    EventDef("confirmation_rejected", "驳回确认申请", ("PM_CONFIRMATION_PENDING",), "PM_CONFIRMATION_REJECTED",
+             ("sys",), "CPL Art 206; CPLI Art 358; JC11 Art 12; NB Art 25 ¶3 (SPEC §7: JC_REJECTED)",
+             schema=c.CourtCaseSchema, effect=confirmation.rejected,
+             description="fired by sys when the JC case reaches JC_REJECTED; the parties then choose the remedy"),
+    EventDef("confirmation_lapsed", "确认申请未获受理或撤回（协议继续履行）", ("PM_CONFIRMATION_PENDING",),
+             "PM_PERFORMING", ("sys",),
+             "CPLI Art 355, 357: no ruling on the agreement; PML Art 31: it stays binding, performance supervised; "
+             "a new application within 30 d (PML Art 33; CPL Art 205)", schema=c.LapsedSchema,
+             effect=confirmation.lapsed,
+             description="added: fired by sys on JC_NOT_ACCEPTED / JC_WITHDRAWN, or when diversion refused the "
+                         "hand-off, so the case does not stay in PM_CONFIRMATION_PENDING"),
+    EventDef("confirmation_rejected_remediate", "驳回后重新调解", ("PM_CONFIRMATION_REJECTED",),
+             "PM_IN_MEDIATION", ("party", "pmc"),
+             "PML Art 33 ¶3; CPL Art 206: amend the agreement or make a new one by mediation", guards=(REMIT,),
+             schema=c.RemediateSchema, effect=confirmation.remediate,
+             description="SPEC confirmation_rejected, remedy: re-mediate (the parties' choice; the committee "
+                         "may record it for them)"),
+    EventDef("confirmation_rejected_terminate", "驳回后终止调解（起诉）", ("PM_CONFIRMATION_REJECTED",),
+             "PM_TERMINATED", ("party", "pmc"), "PML Art 33 ¶3, 26; CPL Art 206: the parties may sue",
              guards=(REMIT, G["channels_told"]), schema=c.RejectedTerminateSchema,
              effect=fx.confirmation_rejected_terminate,
-             description="SPEC confirmation_rejected, remedy: suit or another channel"),
+             description="SPEC confirmation_rejected, remedy: suit or another channel (then refer_to_court)"),
     EventDef("record_performed", "履行完毕", ("PM_PERFORMING",), "PM_PERFORMED", ("mediator",), "PML Art 31",
              guards=(REMIT,), schema=c.PerformedSchema, effect=fx.record_performed),
     EventDef("report_non_performance", "报告不履行", ("PM_PERFORMING",), "PM_PERFORMANCE_DISPUTE", ("party",),
              "PML Art 33 ¶2 (confirmed: enforcement); Art 32 (otherwise: a suit)", guards=(REMIT,),
              schema=c.NonPerformanceSchema, effect=fx.report_non_performance),
+    EventDef("enforcement_requested", "已申请强制执行", ("PM_PERFORMING", "PM_PERFORMANCE_DISPUTE"),
+             "PM_PERFORMANCE_DISPUTE", ("sys",), "PML Art 33 ¶2; CPL Art 206; JC11 Art 9 (SPEC §7: enforcement)",
+             schema=c.CourtCaseSchema, effect=litigation.enforcement_requested,
+             description="added: fired by sys when the confirmed agreement's JC case reaches "
+                         "JC_ENFORCEMENT_REQUESTED (applied for through apply_enforcement, or at the court)"),
+    # -- a suit after mediation (SPEC §7: PM_TERMINATED / PM_PERFORMANCE_DISPUTE → DV) -------------
+    EventDef("refer_to_court", "移送法院（起诉）", ("PM_TERMINATED", "PM_PERFORMANCE_DISPUTE"), None,
+             ("party", "pmc"),
+             "PML Art 26 (after termination), Art 32 (dispute over an unconfirmed agreement); SPEC §7 → DV_RECEIVED, "
+             "where D7 bars a second pre-filing mediation (SZ Art 69 ¶2)",
+             guards=(REMIT, G["plaintiff_is_party"], G["enforce_not_sue"], G["arbitration_first"], G["suit_court"],
+                     G["no_suit_pending"]),
+             schema=c.ReferToCourtSchema, effect=litigation.refer_to_court,
+             description="added: hands the party's suit to diversion's pre-filing registration as a child case"),
+    EventDef("handoff_refused", "移送被拒收", ("PM_TERMINATED", "PM_PERFORMANCE_DISPUTE"), None, ("sys",),
+             "SPEC §7: the receiving service refused the hand-off; recorded, the parties may refer again",
+             schema=c.HandoffRefusedSchema, effect=litigation.handoff_refused,
+             description="added: fired by sys when diversion refuses a refer_to_court hand-off"),
     EventDef("archive", "结案归档", ("PM_PERFORMED", "PM_TERMINATED", "PM_PERFORMANCE_DISPUTE"), "PM_CLOSED",
              ("pmc",), "PML Art 27", guards=(REMIT, G["archive_materials"]), schema=c.ArchiveSchema,
              effect=fx.archive),

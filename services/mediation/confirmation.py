@@ -1,45 +1,50 @@
 """Judicial confirmation of a mediation agreement (司法确认; PML Art 33; CPL Art 205-206; SPEC §3, §7).
 
-What happens now
-----------------
-``apply_judicial_confirmation`` records the parties' joint application (court, applicants, form, the
-agreement it concerns), makes the court a participant of the case (its ``judge``/``filing`` actors may
-then act on it), and writes the outbox event ``judicial_confirmation_applied``. The case waits in
-PM_CONFIRMATION_PENDING. The court's ruling comes back as one of three events, fired by a ``judge`` or
-``filing`` actor of that court (or by the parties, who choose the remedy after a rejection):
+How it runs
+-----------
+``apply_judicial_confirmation`` (PM_AGREEMENT_EFFECTIVE or PM_PERFORMING → PM_CONFIRMATION_PENDING)
+records the parties' joint application, makes the court a participant (it reads the case), and
+hands the application to the court: ``hand_off`` appends a ``child`` link to diversion whose
+``handoff`` carries what diversion's ``open_from_handoff`` needs for a JC case (the court, the
+applying party as actor, the agreement, the joint application, the committee, the jurisdiction
+basis). MediationService runs ``infra.handoff.deliver_pending`` on a timer, so the JC case
+(JC_APPLIED) appears at the court as a child of this case.
 
-- ``confirmation_granted``            → PM_PERFORMING   (enforceable: PML Art 33 ¶2; CPL Art 206)
-- ``confirmation_rejected_remediate`` → PM_IN_MEDIATION (amend or make a new agreement: PML Art 33 ¶3)
-- ``confirmation_rejected_terminate`` → PM_TERMINATED   (the parties will sue: PML Art 33 ¶3)
+The court decides on its JC case (SPEC §4C). Its ``case_transitioned`` events come back to this
+service (services/mediation/children.py), which keeps the link current and fires, as ``sys``:
 
-SPEC's single ``confirmation_rejected`` has two possible targets, which the platform does not allow in
-one event, so it is modelled as the last two.
+- JC_CONFIRMED              → ``confirmation_granted``  → PM_PERFORMING (enforceable: PML Art 33 ¶2; CPL Art 206)
+- JC_REJECTED               → ``confirmation_rejected`` → PM_CONFIRMATION_REJECTED, where the parties
+  choose the remedy the law gives them (CPL Art 206; PML Art 33 ¶3):
+  ``confirmation_rejected_remediate`` → PM_IN_MEDIATION (amend or make a new agreement), or
+  ``confirmation_rejected_terminate`` → PM_TERMINATED (sue; then ``refer_to_court``)
+- JC_NOT_ACCEPTED, JC_WITHDRAWN, or the hand-off refused by the court service
+                            → ``confirmation_lapsed``   → PM_PERFORMING: no ruling was made, the agreement
+  stays binding and its performance is supervised (PML Art 31); the parties may apply again while
+  the thirty days run (PML Art 33; CPL Art 205).
 
-Where the diversion service plugs in (SPEC §7: PM apply_judicial_confirmation → JC_APPLIED)
-------------------------------------------------------------------------------------------
-When diversion's judicial-confirmation case type (SPEC §4C) exists, ``hand_off`` below is the one
-place to change: append ``CaseLink(link_type="child", target_service="diversion", target_case_id=None,
-target_status="awaiting_service", handoff={"target_org_id": record["court_id"], "reason": ...,
-"actor": ctx.actor.to_dict(), "confirmation": record}, ...)`` (each child link carries its own decision,
-so the same case may later hand off again for a suit), and run ``infra.handoff.deliver_pending`` on a
-timer in MediationService so diversion's ``open_from_handoff`` opens JC_APPLIED with this case as its
-parent. Diversion then reports JC_CONFIRMED / JC_REJECTED back by firing the three events above through
-``mediation.fire`` with the court actor's context (or mediation subscribes to diversion's
-``case_transitioned`` events and fires them as ``sys``, which would then join those events' roles).
+The ruling's number and ground stay on the JC case (one record of the ruling); this case keeps the
+JC case's id and number, and the court's non-confirmation is visible to the committee there
+(JC11 Art 12; NB Art 25 ¶3).
 """
 from __future__ import annotations
 
-from infra.models import Case
+from contracts.mediation import LAPSE_OUTCOMES
+from infra.models import Case, CaseLink
 
 APPLIED_EVENT = "judicial_confirmation_applied"
+PURPOSE = "judicial_confirmation"
+BASIS = "PML Art 33; CPL Art 205"
 
 
 def apply(case: Case, data: dict, ctx) -> None:
     """Record the joint application (PML Art 33; CPL Art 205; CPLI Art 353: written or oral)."""
     record = {
         "status": "applied", "court_id": data["court_id"], "applicants": sorted(data["applicants"]),
-        "form": data["form"], "note": data["note"], "applied_at": ctx.now.isoformat(),
-        "recorded_by": ctx.actor.user_id, "agreement_effective_at": case.data["agreement"]["effective_at"],
+        "form": data["form"], "jurisdiction_basis": data["jurisdiction_basis"], "note": data["note"],
+        "applied_at": ctx.now.isoformat(), "recorded_by": ctx.actor.user_id,
+        "applied_from": ctx.from_state,
+        "agreement_effective_at": case.data["agreement"]["effective_at"],
         "agreement_kind": case.data["agreement"]["kind"],
     }
     participants = sorted({*case.data.get("participants", []), data["court_id"]})
@@ -47,24 +52,91 @@ def apply(case: Case, data: dict, ctx) -> None:
     hand_off(case, record, ctx)
 
 
+def agreement_for_court(agreement: dict) -> dict:
+    """The agreement as the court reviews it (CPLI Art 354: the agreement itself): what was agreed,
+    how and by when; an oral agreement as the mediator recorded it (PML Art 30)."""
+    if agreement["kind"] == "written":
+        content = "；".join(x for x in (agreement.get("obligations", ""),
+                                        f"履行方式：{agreement.get('performance_manner', '')}",
+                                        f"履行期限：{agreement.get('performance_deadline', '')}") if x.strip())
+    else:
+        content = agreement["content"]
+    return {"effective_at": agreement["effective_at"], "kind": agreement["kind"], "content": content[:2000]}
+
+
 def hand_off(case: Case, record: dict, ctx) -> None:
-    """THE PLUG-IN POINT for diversion's judicial confirmation (see the module docstring). For now the
-    application is announced on the bus, so the court's filing desk or a later diversion service can
-    pick it up; nothing else leaves this service."""
+    """SPEC §7: PM apply_judicial_confirmation → JC_APPLIED. The child link carries its own decision,
+    so the same case may later hand off again (a suit: services/mediation/litigation.py)."""
+    decision = {
+        "target_org_id": record["court_id"], "actor": ctx.actor.to_dict(),
+        "reason": "双方当事人共同申请司法确认" + (f"：{record['note']}" if record["note"] else ""),
+        "purpose": PURPOSE, "agreement": agreement_for_court(case.data["agreement"]),
+        "joint_application": True, "applicants": record["applicants"], "form": record["form"],
+        "committee_id": case.org_id, "jurisdiction_basis": record["jurisdiction_basis"],
+        "materials": ["调解协议书" if record["agreement_kind"] == "written" else "口头调解协议记录", "当事人身份证明"],
+    }
+    case.links.append(CaseLink(link_type="child", target_service="diversion", target_case_id=None,
+                               target_status="awaiting_service", target_terminal=False, basis=BASIS,
+                               handoff=decision, created_at=ctx.now, updated_at=ctx.now))
     ctx.outbox.append((APPLIED_EVENT, {"confirmation": record, "agreement": case.data["agreement"]}))
 
 
-def ruling(outcome: str):
-    """Effect of a court ruling on the pending application."""
-    def effect(case: Case, data: dict, ctx) -> None:
-        record = {**case.data["confirmation"], "status": outcome, "ruling_no": data["ruling_no"],
-                  "reason": data.get("reason", ""), "ruled_at": ctx.now.isoformat(),
-                  "reported_by": ctx.actor.to_dict()}
-        case.data = {**case.data, "confirmation": record}
-        if outcome == "granted":
-            case.data = {**case.data, "agreement": {**case.data["agreement"], "confirmed": True}}
-        else:
-            # non-confirmations are reported to the justice bureau and the committee (NB Art 25 ¶3; JC11 Art 12)
-            history = [*case.data.get("confirmations", []), record]
-            case.data = {**case.data, "confirmations": history}
-    return effect
+def jc_links(case: Case) -> list[CaseLink]:
+    return [l for l in case.links if l.link_type == "child" and (l.handoff or {}).get("purpose") == PURPOSE]
+
+
+def pending_jc_case(case: Case) -> str | None:
+    """The JC case of the application now pending (the latest one made)."""
+    links = jc_links(case)
+    return links[-1].target_case_id if links else None
+
+
+def _court_case(data: dict) -> dict:
+    return {k: data.get(k) for k in ("jc_case_id", "jc_case_no", "jc_status", "jc_event", "jc_version")} \
+        | {"ruled_at": data.get("at")}
+
+
+def _close(case: Case, status: str, data: dict, ctx, **extra) -> dict:
+    record = {**case.data["confirmation"], "status": status, **_court_case(data), **extra,
+              "recorded_at": ctx.now.isoformat()}
+    case.data = {**case.data, "confirmation": record}
+    return record
+
+
+def granted(case: Case, data: dict, ctx) -> None:
+    """JC_CONFIRMED: the agreement is enforceable (CPL Art 206; PML Art 33 ¶2)."""
+    _close(case, "granted", data, ctx, basis="CPL Art 206; PML Art 33 ¶2")
+    case.data = {**case.data, "agreement": {**case.data["agreement"], "confirmed": True}}
+
+
+def rejected(case: Case, data: dict, ctx) -> None:
+    """JC_REJECTED: the parties now choose to amend, re-mediate or sue (CPL Art 206; PML Art 33 ¶3);
+    non-confirmations are reported to the justice bureau and the committee (JC11 Art 12; NB Art 25 ¶3)."""
+    record = _close(case, "rejected", data, ctx, basis="CPL Art 206; PML Art 33 ¶3",
+                    remedies=["remediate", "litigation"])
+    case.data = {**case.data, "confirmations": [*case.data.get("confirmations", []), record]}
+
+
+def lapsed(case: Case, data: dict, ctx) -> None:
+    """No ruling on the agreement (not accepted, withdrawn, or the hand-off refused): it stays binding
+    and its performance is supervised (PML Art 31); a new application may follow within the window."""
+    record = _close(case, "lapsed", data, ctx, outcome=data["outcome"], basis=LAPSE_OUTCOMES[data["outcome"]],
+                    code=data.get("code"))
+    case.data = {**case.data, "confirmations": [*case.data.get("confirmations", []), record]}
+    if data.get("link_id") is not None:
+        retire_refused_link(case, data["link_id"], ctx)
+
+
+def remediate(case: Case, data: dict, ctx) -> None:
+    """PML Art 33 ¶3; CPL Art 206: amend the agreement or make a new one, by mediation."""
+    case.data = {**case.data, "confirmation": {**case.data["confirmation"], "remedy": "remediate",
+                                                "remedy_note": data.get("note", ""),
+                                                "remedy_by": ctx.actor.user_id, "remedy_at": ctx.now.isoformat()}}
+
+
+def retire_refused_link(case: Case, link_id: int, ctx) -> None:
+    """A hand-off the target service refused stays on record as a ``refused`` link: no longer a child,
+    so the relay does not offer it again and a later child's events are not taken for it."""
+    for link in case.links:
+        if link.id == link_id and link.link_type == "child" and link.target_case_id is None:
+            link.link_type, link.updated_at = "refused", ctx.now

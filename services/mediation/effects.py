@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from contracts.mediation import CHANNELS_TOLD
 from infra.models import Case, CaseLink, Party
-from services.mediation import confirmation
 from services.mediation.guards import committee_for
 
 # channels a party is told of when a period ends without agreement (PML Art 26; NB Art 27; MDR Art 22)
@@ -174,7 +173,7 @@ def _terminate(case: Case, ctx, ground: str, channels: list[str], next_channel: 
               "channels_told_labels": [CHANNELS_TOLD[c] for c in channels], "next_channel": next_channel,
               "basis": basis, **extra, **_by(ctx)}
     _set(case, termination=record)
-    # the window tells the resident where to go next; a hand-off to diversion plugs in here (SPEC §7)
+    # the window tells the resident where to go next; a suit is handed to the court by refer_to_court
     ctx.outbox.append(("mediation_terminated", {"termination": record}))
 
 
@@ -195,9 +194,12 @@ def deadline_expired(case: Case, data: dict, ctx) -> None:
 
 
 def confirmation_rejected_terminate(case: Case, data: dict, ctx) -> None:
-    confirmation.ruling("rejected")(case, data, ctx)
+    """CPL Art 206: after the rejection the parties choose to sue; the mediation ends (PML Art 26)."""
+    record = case.data["confirmation"]
+    _set(case, confirmation={**record, "remedy": "litigation", "remedy_by": ctx.actor.user_id,
+                             "remedy_at": ctx.now.isoformat()})
     _terminate(case, ctx, "confirmation_rejected", data["channels_told"], data["next_channel"],
-               "PML Art 33 ¶3; CPL Art 206", ruling_no=data["ruling_no"])
+               "PML Art 33 ¶3; CPL Art 206", reason=data["reason"], jc_case_no=record.get("jc_case_no"))
 
 
 # -- performance and archive ---------------------------------------------------------------------

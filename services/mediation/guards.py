@@ -17,7 +17,7 @@ from infra.casetype import Guard
 NOT_CIVIL = {"land_expropriation", "administrative", "law_related", "accusation", "suggestion"}
 COMMITTEE = "mediation_committee"
 COMMITTEE_ROLES = ("pmc", "mediator")
-COURT_ROLES = ("judge", "filing")
+SUING_ROLES = ("applicant", "respondent")   # the parties to the dispute (CPL Art 122(1))
 
 
 def raising(check, message: str, basis: str, code: str) -> Guard:
@@ -73,19 +73,13 @@ def _kind(ctx, code: str | None, *kinds: str) -> bool:
     return org is not None and org.kind in kinds
 
 
-def _court_of(case) -> str | None:
-    return ((case.data or {}).get("confirmation") or {}).get("court_id")
-
-
 def _acts_within_remit(case, data, ctx) -> bool:
     """The platform lets the committee, the organisations that brought the case (the centre's
-    window) and the court seized of a confirmation act; each role may only act for its own body."""
+    window) and the court seized of a confirmation reach the case; the committee's roles act only for
+    their own committee. The court reads the case; its ruling comes from its own JC case (sys)."""
     actor, directory = ctx.actor, ctx.env.directory
     if actor.role in COMMITTEE_ROLES:
         return directory.governs(actor.org_id, case.org_id)
-    if actor.role in COURT_ROLES:
-        court = _court_of(case)
-        return court is not None and directory.governs(actor.org_id, court)
     return True
 
 
@@ -139,6 +133,19 @@ def _extendable(case, data, ctx) -> bool:
     return d is not None and d.extension is not None and clocks.active(case, d.kind) is not None
 
 
+def _confirmed(case) -> bool:
+    return bool(((case.data or {}).get("agreement") or {}).get("confirmed"))
+
+
+def _plaintiff_is_party(case, data, ctx) -> bool:
+    return any(p.seq == data["plaintiff"] and p.role in SUING_ROLES for p in case.parties)
+
+
+def _no_suit_pending(case, data, ctx) -> bool:
+    from services.mediation.litigation import suit_pending
+    return not suit_pending(case)
+
+
 def _within_confirmation_window(case, data, ctx) -> bool:
     from services.mediation.deadlines import confirmation_window_due   # one computation of the window
     return ctx.now <= confirmation_window_due(case, ctx.env)
@@ -147,8 +154,7 @@ def _within_confirmation_window(case, data, ctx) -> bool:
 GUARDS = {
     "acts_within_remit": raising(
         _acts_within_remit,
-        "人民调解委员会及其调解员只办理本委员会的案件，人民法院只处理向其申请的司法确认（PML Art 13, 19；CPL Art 205）",
-        "PML Art 13, 19; CPL Art 205", "FORBIDDEN"),
+        "人民调解委员会及其调解员只办理本委员会的案件（PML Art 13, 19）", "PML Art 13, 19", "FORBIDDEN"),
     "committee": Guard(
         lambda case, d, ctx: _kind(ctx, committee_for(d, ctx), COMMITTEE),
         "调解申请须向人民调解委员会提出；所指机构不是人民调解委员会（PML Art 7, 17）", "PML Art 7, 17"),
@@ -227,6 +233,26 @@ GUARDS = {
         _within_confirmation_window,
         "司法确认须自调解协议生效之日起三十日内申请；期满后协议仍有约束力，就履行或内容发生争议的可以起诉"
         "（PML Art 33, 31, 32；CPL Art 205）", "PML Art 33; CPL Art 205", "DEADLINE_PASSED"),
+    # -- a suit after mediation (PML Art 26, 32; SPEC §7) ----------------------------------------
+    "plaintiff_is_party": Guard(
+        _plaintiff_is_party,
+        "起诉须由本纠纷的一方当事人提出：原告须与本案有直接利害关系（CPL Art 122(1)；PML Art 32）",
+        "CPL Art 122(1); PML Art 32"),
+    "enforce_not_sue": Guard(
+        lambda case, d, ctx: not _confirmed(case),
+        "调解协议已经人民法院确认有效：一方拒绝履行或未全部履行的，对方当事人应向作出确认裁定的人民法院申请强制执行，"
+        "不另行起诉（PML Art 33 ¶2；CPL Art 206；JC11 Art 9）", "PML Art 33 ¶2; CPL Art 206; JC11 Art 9"),
+    "arbitration_first": Guard(
+        lambda case, d, ctx: case.category != "labour",
+        "劳动争议调解不成或达成协议后不履行的，应先向劳动争议仲裁委员会申请仲裁，对仲裁裁决不服的方可起诉"
+        "（LDL Art 5, 14）", "LDL Art 5, 14"),
+    "suit_court": Guard(
+        lambda case, d, ctx: d["court_id"] is None or _kind(ctx, d["court_id"], "court"),
+        "起诉应向有管辖权的人民法院提出；所指机构不是人民法院（CPL Art 122(4)）", "CPL Art 122(4)"),
+    "no_suit_pending": Guard(
+        _no_suit_pending,
+        "本纠纷已移送人民法院（诉前登记、立案审查或已立案），不得重复起诉（CPLI Art 247；SPEC §2.2 D1）",
+        "CPLI Art 247; SPEC §2.2 D1"),
     "archive_materials": naming(
         _archive_missing, "调解登记、调解工作记录、调解协议书等材料应当立卷归档", "缺少", "PML Art 27", "PML Art 27"),
 }

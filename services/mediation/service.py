@@ -2,21 +2,39 @@
 
 Besides the uniform case surface (``fire`` drives every event of the case type), it offers the ways a
 case begins (a party's or the window's application, a committee's own initiative, the centre's
-hand-off) and the two commands other services and terminals call by name.
+hand-off), the commands terminals call by name, and the hand-offs to the court (SPEC §7): the relay
+that opens the child cases in diversion (judicial confirmation, a suit), the subscription to their
+events (services/mediation/children.py), and enforcement applied for on the linked JC case.
 """
 from __future__ import annotations
 
-from contracts.mediation import CreateArgs
+import logging
+import os
+
+from nameko.events import event_handler
+from nameko.exceptions import UnknownService
+from nameko.rpc import RpcProxy
+from nameko.timer import timer
+
+from contracts.errors import JiefenError
+from contracts.mediation import CreateArgs, EnforcementArgs
 from contracts.schemas import CommandSchema, HandoffSchema
+from infra import handoff
+from infra.db import read_session
 from infra.service import CaseService, Platform, api, load
+from services.mediation import children
 from services.mediation.casetype import MEDIATION
 from services.mediation.guards import roster_entries
+
+HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
+log = logging.getLogger(__name__)
 
 
 class MediationService(CaseService):
     name = "mediation"
     case_type = MEDIATION
     platform = Platform("mediation", MEDIATION)
+    diversion_rpc = RpcProxy("diversion")       # enforcement on the linked JC case
 
     @api
     def apply(self, case: dict, idempotency_key: str | None = None) -> dict:
@@ -55,16 +73,63 @@ class MediationService(CaseService):
 
     @api
     def apply_judicial_confirmation(self, case_id, applicants=None, court_id=None, expected_version=None,
-                                    idempotency_key=None, form="written", note=""):
-        """PML Art 33: both parties apply within 30 days; see services/mediation/confirmation.py."""
+                                    idempotency_key=None, form="written", note="",
+                                    jurisdiction_basis="mediator_location"):
+        """PML Art 33: both parties apply within 30 days; the application is handed to the court's JC case
+        (services/mediation/confirmation.py), whose ruling comes back by itself."""
         return self._command("apply_judicial_confirmation", case_id, expected_version, idempotency_key,
-                             {"applicants": applicants or [], "court_id": court_id, "form": form, "note": note})
+                             {"applicants": applicants or [], "court_id": court_id, "form": form, "note": note,
+                              "jurisdiction_basis": jurisdiction_basis})
+
+    @api
+    def refer_to_court(self, case_id, plaintiff=None, court_id=None, reason="", expected_version=None,
+                       idempotency_key=None, claim=""):
+        """SPEC §7: a party sues after termination (PML Art 26) or over an unconfirmed agreement (Art 32);
+        the suit is handed to the court's pre-filing registration (see services/mediation/litigation.py)."""
+        return self._command("refer_to_court", case_id, expected_version, idempotency_key,
+                             {"plaintiff": plaintiff, "court_id": court_id, "reason": reason, "claim": claim})
+
+    @api
+    def apply_enforcement(self, case_id, applicant=None, non_performance=None, note="", idempotency_key=None):
+        """PML Art 33 ¶2; CPL Art 206: a party applies to the court that confirmed the agreement. The
+        application is made on the linked JC case, as the calling party; the court's case answers, and
+        this case records it when the JC case reports JC_ENFORCEMENT_REQUESTED (enforcement_requested).
+        A retry with the same key is answered as the first call was."""
+        args = load(EnforcementArgs, {"case_id": case_id, "applicant": applicant, "non_performance": non_performance,
+                                      "note": note, "idempotency_key": idempotency_key})
+        actor = self.platform.actor()
+        with read_session(self.platform.env.engine) as s:
+            target = children.enforceable(self._readable(s, actor, args["case_id"]))
+        data = {"applicant": args["applicant"], "non_performance": args["non_performance"], "note": args["note"]}
+        try:
+            return self.diversion_rpc.fire(target["jc_case_id"], "apply_enforcement", data, target["jc_version"],
+                                           args["idempotency_key"])
+        except UnknownService:
+            raise JiefenError("SERVICE_UNAVAILABLE", "法院（诉非分流）服务暂不可用，请稍后重试",
+                              {"service": "diversion"}) from None
 
     @api
     def list_mediators(self, committee_id: str) -> list[dict]:
         """The mediators a committee has elected or engaged (PML Art 13), as configured."""
         self.platform.actor()
         return roster_entries(self.platform.env.config, committee_id)
+
+    # -- hand-offs to the court and their answers (SPEC §7) -----------------------------------------
+    @timer(interval=HANDOFF_INTERVAL)
+    def _deliver_handoffs(self):
+        try:
+            handoff.deliver_pending(self.platform.env, self.platform.amqp_config)
+            children.settle_refused(self.platform.env)
+        except Exception:
+            log.exception("hand-off delivery failed")
+
+    @event_handler("diversion", "case_registered")
+    def _court_case_registered(self, payload):
+        children.on_child_event(self.platform.env, payload)
+
+    @event_handler("diversion", "case_transitioned")
+    def _court_case_transitioned(self, payload):
+        children.on_child_event(self.platform.env, payload)
 
     def _command(self, event, case_id, expected_version, idempotency_key, data):
         cmd = load(CommandSchema, {"case_id": case_id, "expected_version": expected_version,

@@ -9,7 +9,8 @@
     mediation service's relay will call it; the court accepts and confirms; the ``case_transitioned``
     event for JC_CONFIRMED carries parent_service "mediation" and the mediation case id (and
     ``judicial_confirmation_ruled`` the ruling number), which is what the mediation service consumes.
-The full mediation ↔ diversion flow is added once the mediation service is deployed with its hand-off.
+The full mediation ↔ diversion flow, with the mediation service's relay and its subscription to these
+events, is tests/e2e/test_confirmation_flow.py.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ SEEN: list[dict] = []
 
 
 class DiversionListener:
-    """Stands in for the mediation service's subscription to diversion's events."""
+    """Listens to diversion's events as the mediation service does (without it running)."""
     name = "diversion_listener"
 
     @event_handler("diversion", "case_transitioned")

@@ -89,6 +89,17 @@ def handoff_for_complaint(data: dict) -> dict:
             "data": {"target": "diversion", "subject_ref": data.get("subject_ref")}}
 
 
+def handoff_for_suit(data: dict, plaintiff: int = 1, outcome: str = "terminated") -> dict:
+    """What the mediation service's relay sends for refer_to_court (services/mediation/litigation.py)."""
+    return {"parent_service": "mediation", "parent_case_id": key()[:32], "parent_case_no": "PM-330681-2026-000009",
+            "reason": "调解不成，当事人坚持起诉", "basis": "PML Art 26; SPEC §7 (PM_TERMINATED → DV_RECEIVED)",
+            "target_org_id": None, "channel": data["channel"], "category": data["category"],
+            "summary": data["summary"], "request": data["request"], "facts": data["facts"], "parties": data["parties"],
+            "data": {"purpose": "litigation", "plaintiff": plaintiff, "committee_id": COMMITTEE,
+                     "claim": "请求判令被告拆除占道围墙",
+                     "prior_mediation": {"outcome": outcome, "case_no": "PM-330681-2026-000009"}}}
+
+
 def handoff_for_confirmation(data: dict, parent_case_id: str | None = None) -> dict:
     """What the mediation service's relay will send for PM apply_judicial_confirmation (SPEC §7)."""
     agreement = data["agreement"]
@@ -217,6 +228,8 @@ def caller(rpc_as, env, actors=ACTORS):
         if event == "receive_complaint":
             if actor["role"] == "router":
                 return proxy.open_from_handoff(handoff_for_complaint(data), key())
+            if actor["role"] in ("party", "pmc"):       # a people's-mediation case's suit (SPEC §7)
+                return proxy.open_from_handoff(handoff_for_suit(data), key())
             return proxy.receive_complaint(data, key())
         if event == "apply" and case_id is None:
             if actor["role"] == "router":

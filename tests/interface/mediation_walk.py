@@ -55,6 +55,12 @@ def written_agreement(**overrides) -> dict:
     return data
 
 
+def court_case(case: dict, status: str, event: str) -> dict:
+    """What the JC case's case_transitioned event gives the sys events (services/mediation/children.py)."""
+    return {"jc_case_id": f"jc{case['case_id'][:30]}", "jc_case_no": "JC-330681-2026-000001", "jc_status": status,
+            "jc_event": event, "jc_version": 3, "at": "2026-03-20T10:00:00+08:00"}
+
+
 EXAMPLES = {
     "apply": lambda case: application(),
     "initiate_proactive": lambda case: {**application(), "committee_id": None, "source": "网格员上报"},
@@ -77,9 +83,15 @@ EXAMPLES = {
     "apply_judicial_confirmation": {"applicants": [1, 2], "court_id": COURT},
     "start_supervision": {"supervisor": "med-jy-01"},
     "confirmation_window_closed": {"clock": "confirmation_window"},
-    "confirmation_granted": {"ruling_no": "（2026）浙0681民特1号"},
-    "confirmation_rejected_remediate": {"ruling_no": "（2026）浙0681民特2号", "reason": "协议内容不明确"},
-    "confirmation_rejected_terminate": {"ruling_no": "（2026）浙0681民特3号", "channels_told": ["litigation"]},
+    "confirmation_granted": lambda case: court_case(case, "JC_CONFIRMED", "confirm"),
+    "confirmation_rejected": lambda case: court_case(case, "JC_REJECTED", "reject"),
+    "confirmation_lapsed": lambda case: {**court_case(case, "JC_NOT_ACCEPTED", "refuse"), "outcome": "not_accepted"},
+    "confirmation_rejected_remediate": {"note": "双方同意修改协议内容后重新调解"},
+    "confirmation_rejected_terminate": {"channels_told": ["litigation"], "next_channel": "diversion",
+                                        "reason": "协议被驳回确认，双方同意诉讼解决"},
+    "refer_to_court": {"plaintiff": 1, "reason": "张三坚持起诉"},
+    "enforcement_requested": lambda case: court_case(case, "JC_ENFORCEMENT_REQUESTED", "apply_enforcement"),
+    "handoff_refused": {"link_id": 0, "service": "diversion", "code": "GUARD_FAILED"},
     "record_performed": {"note": "围墙已拆除，费用已付清"},
     "report_non_performance": {"party": 1, "note": "对方逾期未拆除围墙"},
     "archive": {"file_no": "JY-2026-001", "materials": ["registration", "work_record", "agreement",
@@ -95,9 +107,11 @@ ROLE_FOR = {
     "report_escalation_risk": "mediator", "extend_period": "party", "clock_pause": "mediator",
     "clock_resume": "mediator", "sign_written_agreement": "mediator", "record_oral_agreement": "mediator",
     "party_withdraws": "party", "declare_failure": "mediator", "apply_judicial_confirmation": "party",
-    "start_supervision": "pmc", "confirmation_granted": "judge",
-    # the parties choose the remedy after a rejection (PML Art 33 ¶3); the court may report it too
+    "start_supervision": "pmc",
+    # the court's answer comes from its JC case (sys); the parties then choose the remedy (PML Art 33 ¶3)
+    "confirmation_granted": "sys", "confirmation_rejected": "sys", "confirmation_lapsed": "sys",
     "confirmation_rejected_remediate": "party", "confirmation_rejected_terminate": "party",
+    "refer_to_court": "party", "enforcement_requested": "sys", "handoff_refused": "sys",
     "record_performed": "mediator", "report_non_performance": "party",
     "archive": "pmc", "deadline_expired": "sys", "labour_period_expired": "sys", "confirmation_window_closed": "sys",
     "deadline_warning": "sys", "acceptance_overdue": "sys", "consent_expired": "sys",

@@ -14,8 +14,8 @@ from infra.engine import transition
 from tests.factories import key
 from tests.harness import expect_error
 from tests.interface.diversion_walk import (ACTORS, COMMITTEE, application, complaint, diversion, dv_walker,
-                                            handoff_for_complaint, handoff_for_confirmation, jc_walker,
-                                            platform_env)
+                                            handoff_for_complaint, handoff_for_confirmation, handoff_for_suit,
+                                            jc_walker, platform_env)
 
 __all__ = ["diversion"]
 SH = ZoneInfo("Asia/Shanghai")
@@ -68,6 +68,13 @@ def create_refused(rpc_as, actor, method, payload, *cites):
 def test_receipt_guards(dv, rpc_as):
     create_refused(rpc_as, ACTORS["filing"], "receive_complaint", complaint("labour"), "OMR Art 3")
     create_refused(rpc_as, ACTORS["router"], "receive_complaint", complaint(), "SPEC §7", "PSR Art 45")
+    # a party (or the committee) registers a complaint only as a people's-mediation case's suit
+    for who in ("party", "pmc"):
+        create_refused(rpc_as, ACTORS[who], "receive_complaint", complaint(), "SPEC §7", "PML Art 26, 32")
+        create_refused(rpc_as, ACTORS[who], "open_from_handoff", handoff_for_complaint(complaint()), "PML Art 26, 32")
+        not_a_suit = handoff_for_suit(complaint())
+        not_a_suit["data"]["purpose"] = None
+        create_refused(rpc_as, ACTORS[who], "open_from_handoff", not_a_suit, "PML Art 26, 32")
     clerk = {"user_id": "f-99", "role": "filing", "org_id": "zj-centre"}   # a "filing officer" of no court
     create_refused(rpc_as, clerk, "receive_complaint", complaint(), "OMR Art 8, 10")
     create_refused(rpc_as, ACTORS["filing"], "receive_complaint", complaint(court_id="sx-court"), "OMR Art 8, 10")

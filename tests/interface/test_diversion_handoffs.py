@@ -16,8 +16,8 @@ from infra.views import case_view
 from tests.factories import key
 from tests.harness import expect_error
 from tests.interface.diversion_walk import (ACTORS, COMMITTEE, application, complaint, diversion, dv_walker,
-                                            handoff_for_complaint, handoff_for_confirmation, jc_walker,
-                                            platform_env)
+                                            handoff_for_complaint, handoff_for_confirmation, handoff_for_suit,
+                                            jc_walker, platform_env)
 
 __all__ = ["diversion"]
 TO_SETTLED = ["receive_complaint", "explain_mediation", "plaintiff_consents", "designate_mediator",
@@ -116,6 +116,37 @@ def test_a_mediation_agreement_applies_and_the_ruling_flows_back_on_the_bus(dive
     ruled = [e for e in outbox(diversion, rejected["case_id"]) if e["event_type"] == "judicial_confirmation_ruled"]
     assert ruled[0]["outcome"] == "rejected" and ruled[0]["ruling"]["ground"] == "unclear_content"
     assert ruled[0]["report_to"] == ["zj-justice", COMMITTEE]                  # JC11 Art 12
+
+
+def test_a_terminated_mediations_suit_is_registered_for_filing_review_as_the_party_who_sues(diversion, rpc_as):
+    """SPEC §7: PM_TERMINATED → DV_RECEIVED. The mediation's respondent sues through the committee: it is
+    the plaintiff, the other side the defendant, its claim the request; D7 bars a second pre-filing
+    mediation, so the case goes to filing review; the committee follows the case."""
+    data = complaint()
+    handoff = handoff_for_suit(data, plaintiff=2)
+    pmc = rpc_as(ACTORS["pmc"]).diversion
+    k = key()
+    case = pmc.open_from_handoff(handoff, k)
+    assert (case["status"], case["org_id"]) == ("DV_RECEIVED", "zj-court")
+    assert case["parent"] == {"service": "mediation", "case_id": handoff["parent_case_id"]}
+    assert [(p["role"], p["name"]) for p in case["parties"]] == [("respondent", data["parties"][0]["name"]),
+                                                                 ("applicant", data["parties"][1]["name"])]
+    assert case["request"] == "请求判令被告拆除占道围墙"
+    assert case["data"]["participants"] == [COMMITTEE] and case["data"]["complaint"]["how"] == "handoff"
+    assert [(m["source"], m["outcome"]) for m in case["data"]["d7"]] == [("mediation", "terminated")]
+    assert pmc.open_from_handoff(handoff, k)["case_id"] == case["case_id"]       # a retried delivery
+    filing = rpc_as(ACTORS["filing"]).diversion
+    guided = filing.fire(case["case_id"], "explain_mediation", {"how": "oral", "told": [
+        "forms", "rights_obligations", "legal_consequences", "procedure"], "suitable": True}, case["version"], key())
+    err = expect_error("GUARD_FAILED", rpc_as(ACTORS["party"]).diversion.fire, case["case_id"], "plaintiff_consents",
+                       {"party": 2}, guided["version"], key())
+    assert "SZ Art 69 ¶2" in err.message
+    review = filing.fire(case["case_id"], "direct_to_filing", {"ground": "already_premediated"}, guided["version"],
+                         key())
+    assert review["status"] == "DV_FILING_REVIEW"
+    # a suit over an agreement that was not performed (PML Art 32) is not D7: mediation may be offered again
+    other = pmc.open_from_handoff(handoff_for_suit(complaint(), outcome="agreement_not_performed"), key())
+    assert other["data"]["d7"] == [] and other["parties"][0]["role"] == "applicant"
 
 
 def test_a_settled_pre_filing_case_applies_and_its_confirmation_case_is_linked_both_ways(diversion, rpc_as):

@@ -97,6 +97,9 @@ def test_creation_events_make_their_states(walk, rpc_as):
                 assert made["parent"]["service"] in ("intake", "mediation")
                 assert [l["link_type"] for l in made["links"]] == ["parent"]
                 assert "zj-centre" in made["data"]["participants"]
+            if ct.code == "diversion" and role in ("party", "pmc"):   # a people's-mediation case's suit
+                assert made["parent"]["service"] == "mediation"
+                assert made["data"]["d7"][0]["source"] == "mediation"            # terminated: no second diversion
     # a creation event on an existing case is refused and changes nothing
     case = walker.fire(ct.creation_events()[0].id, None)
     before = walker.snapshot(case["case_id"])

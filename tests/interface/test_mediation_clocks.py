@@ -309,7 +309,9 @@ def test_a_new_agreement_after_a_rejected_confirmation_opens_a_new_window(walker
     timekeeping.set_now(at(2026, 3, 6, 15, 0))
     case = walker.drive(TO_AGREEMENT + ["apply_judicial_confirmation"])
     timekeeping.set_now(at(2026, 3, 20, 10, 0))                    # Friday: rejected, back to mediation
-    case = walker.fire("confirmation_rejected_remediate", case)
+    case = walker.fire("confirmation_rejected", case)              # the court's ruling (sys, from its JC case)
+    assert case["status"] == "PM_CONFIRMATION_REJECTED" and running(case) == {}
+    case = walker.fire("confirmation_rejected_remediate", case)    # the parties' choice
     assert case["status"] == "PM_IN_MEDIATION"
     assert running(case) == {"mediation_general": "2026-04-20"}     # a fresh month: 4/20 (Monday)
     timekeeping.set_now(at(2026, 3, 23, 10, 0))

@@ -77,23 +77,52 @@ def test_assign_mediator_and_apply_for_confirmation_by_name(walker, rpc_as):
     assert case["status"] == "PM_CONFIRMATION_PENDING"
     record = case["data"]["confirmation"]
     assert (record["status"], record["court_id"], record["applicants"]) == ("applied", COURT, [1, 2])
+    assert record["jurisdiction_basis"] == "mediator_location"
     assert COURT in case["data"]["participants"]
-    # the court seized of it reads the case and rules
-    judge = rpc_as(ACTORS["judge"]).mediation
-    assert judge.get_case(case["case_id"])["status"] == "PM_CONFIRMATION_PENDING"
-    granted = judge.fire(case["case_id"], "confirmation_granted", {"ruling_no": "（2026）浙0681民特9号"},
-                         case["version"], key())
+    # the application leaves for the court's JC case as a child link (diversion is not running here)
+    assert [(l["link_type"], l["service"], l["status"]) for l in case["links"]] == \
+        [("child", "diversion", "awaiting_service")]
+    # the court seized of it reads the case; its ruling arrives from its JC case (sys)
+    assert rpc_as(ACTORS["judge"]).mediation.get_case(case["case_id"])["status"] == "PM_CONFIRMATION_PENDING"
+    granted = walker.fire("confirmation_granted", case)
     assert granted["status"] == "PM_PERFORMING" and granted["data"]["confirmation"]["status"] == "granted"
+    assert granted["data"]["agreement"]["confirmed"] is True
     disputed = party.fire(granted["case_id"], "report_non_performance", {"party": 1, "note": "逾期未付"},
                           granted["version"], key())
     assert disputed["data"]["performance"]["remedy"] == "enforcement"       # confirmed: PML Art 33 ¶2
 
 
-def test_an_unconfirmed_agreement_not_performed_leads_to_a_suit(walker):
+def test_an_unconfirmed_agreement_not_performed_leads_to_a_suit(walker, rpc_as):
     case = walker.drive(["apply", "accept", "assign_mediator", "record_oral_agreement", "start_supervision",
                          "report_non_performance"])
     assert case["data"]["agreement"]["kind"] == "oral"
     assert case["data"]["performance"]["remedy"] == "litigation"             # PML Art 32
+    # the respondent sues over the agreement, through the committee
+    sued = rpc_as(ACTORS["pmc"]).mediation.refer_to_court(case["case_id"], 2, None, "", case["version"], key(),
+                                                          "请求判令对方履行调解协议")
+    assert (sued["status"], sued["version"]) == ("PM_PERFORMANCE_DISPUTE", case["version"] + 1)
+    suit = sued["data"]["suits"][0]
+    assert (suit["plaintiff"], suit["claim"], suit["from_state"]) == (2, "请求判令对方履行调解协议",
+                                                                       "PM_PERFORMANCE_DISPUTE")
+    assert [(l["link_type"], l["service"], l["status"]) for l in sued["links"]] == \
+        [("child", "diversion", "awaiting_service")]
+
+
+def test_enforcement_needs_a_confirmed_agreement(walker, rpc_as):
+    party = rpc_as(ACTORS["party"]).mediation
+    unconfirmed = walker.drive(["apply", "accept", "assign_mediator", "sign_written_agreement", "start_supervision",
+                                "report_non_performance"])
+    err = expect_error("GUARD_FAILED", party.apply_enforcement, unconfirmed["case_id"], 1, "refused", "", key())
+    assert "PML Art 33 ¶2" in err.message and "CPL Art 206" in err.message
+    early = walker.drive(["apply", "accept"])
+    expect_error("TRANSITION_NOT_ALLOWED", party.apply_enforcement, early["case_id"], 1, "refused", "", key())
+    expect_error("VALIDATION_ERROR", party.apply_enforcement, unconfirmed["case_id"], 1, "never", "", key())
+    # confirmed, but the court's service is not running here: nothing changes, the caller is told
+    confirmed = walker.drive(["apply", "accept", "assign_mediator", "sign_written_agreement",
+                              "apply_judicial_confirmation", "confirmation_granted"])
+    before = walker.snapshot(confirmed["case_id"])
+    expect_error("SERVICE_UNAVAILABLE", party.apply_enforcement, confirmed["case_id"], 1, "refused", "", key())
+    assert walker.snapshot(confirmed["case_id"]) == before
 
 
 def test_list_mediators_and_case_definition(mediation, rpc_as):

@@ -139,13 +139,14 @@ def test_an_organisation_acts_only_within_its_remit(walker, rpc_as, refused):
     refused("FORBIDDEN", case, other, "accept", {"respondent_consented": True})
     expect_error("FORBIDDEN", rpc_as(other).mediation.get_case, case["case_id"])
     assert rpc_as(centre_party).mediation.get_case(case["case_id"])["status"] == "PM_APPLIED"
+    # the court seized of a confirmation reads the case (its superior too); another organ does not
     pending = walker.drive(TO_AGREEMENT + ["apply_judicial_confirmation"])
-    refused("FORBIDDEN", pending, {**ACTORS["judge"], "org_id": "zj-centre"}, "confirmation_granted",
-            {"ruling_no": "x"}, "CPL Art 205")
-    refused("FORBIDDEN", pending, {**ACTORS["judge"], "org_id": "zj-proc"}, "confirmation_granted", {"ruling_no": "x"})
-    granted = rpc_as({**ACTORS["filing"], "org_id": "sx-court"}).mediation.fire(
-        pending["case_id"], "confirmation_granted", {"ruling_no": "（2026）浙06民特1号"}, pending["version"], key())
-    assert granted["status"] == "PM_PERFORMING"      # the superior court governs the one seized
+    for court in (ACTORS["judge"], {**ACTORS["filing"], "org_id": "sx-court"}):
+        assert rpc_as(court).mediation.get_case(pending["case_id"])["status"] == "PM_CONFIRMATION_PENDING"
+    expect_error("FORBIDDEN", rpc_as({**ACTORS["judge"], "org_id": "zj-proc"}).mediation.get_case, pending["case_id"])
+    # a committee's officer acting on a case the centre's party reaches: only for the own committee
+    referred = walker.drive(TO_MEDIATION + ["party_withdraws"])
+    refused("FORBIDDEN", referred, centre_pmc, "refer_to_court", {"plaintiff": 1}, "PML Art 13, 19")
 
 
 def test_a_party_at_the_centre_acts_on_the_case_the_centre_brought(walker, rpc_as):
@@ -220,8 +221,9 @@ def test_termination_records_the_channels_the_parties_were_told(walker, refused)
     term = done["data"]["termination"]
     assert term["channels_told"] == ["litigation", "arbitration"] and term["next_channel"] == "diversion"
     assert term["channels_told_labels"] == ["向人民法院提起诉讼", "申请仲裁"]
-    pending = walker.drive(TO_AGREEMENT + ["apply_judicial_confirmation"])
-    refused("GUARD_FAILED", pending, "judge", "confirmation_rejected_terminate", {"ruling_no": "x"}, "PML Art 26")
+    rejected = walker.drive(TO_AGREEMENT + ["apply_judicial_confirmation", "confirmation_rejected"])
+    refused("GUARD_FAILED", rejected, "party", "confirmation_rejected_terminate", {"next_channel": "diversion"},
+            "PML Art 26")
 
 
 # -- judicial confirmation -------------------------------------------------------------------------
@@ -238,6 +240,35 @@ def test_a_confirmed_agreement_is_not_confirmed_twice(walker, refused):
     assert case["status"] == "PM_PERFORMING" and case["data"]["agreement"]["confirmed"] is True
     refused("GUARD_FAILED", case, "party", "apply_judicial_confirmation", {"applicants": [1, 2], "court_id": COURT},
             "PML Art 33 ¶2")
+
+
+# -- a suit after mediation (PML Art 26, 32; SPEC §7) -----------------------------------------------------
+def test_a_suit_is_brought_by_a_party_to_a_court_once(walker, refused):
+    terminated = walker.drive(TO_MEDIATION + ["party_withdraws"])
+    refused("GUARD_FAILED", terminated, "party", "refer_to_court", {"plaintiff": 3}, "CPL Art 122(1)", "PML Art 32")
+    refused("GUARD_FAILED", terminated, "pmc", "refer_to_court", {"plaintiff": 1, "court_id": "zj-pmc-county"},
+            "CPL Art 122(4)")
+    referred = walker.fire("refer_to_court", terminated)
+    assert referred["status"] == "PM_TERMINATED"
+    assert [(l["link_type"], l["service"], l["status"], l["case_id"]) for l in referred["links"]] == \
+        [("child", "diversion", "awaiting_service", None)]
+    # the matter is already on its way to the court: no second suit (D1)
+    refused("GUARD_FAILED", referred, "pmc", "refer_to_court", {"plaintiff": 2}, "CPLI Art 247", "D1")
+
+
+def test_a_labour_dispute_goes_to_arbitration_before_any_suit(walker, refused):
+    labour = walker.drive(TO_MEDIATION + ["party_withdraws"], {"apply": lambda c: application("labour")})
+    refused("GUARD_FAILED", labour, "party", "refer_to_court", {"plaintiff": 1}, "LDL Art 5, 14")
+
+
+def test_a_confirmed_agreement_is_enforced_not_sued_on(walker, refused):
+    disputed = walker.drive(TO_AGREEMENT + ["apply_judicial_confirmation", "confirmation_granted",
+                                            "report_non_performance"])
+    assert disputed["data"]["performance"]["remedy"] == "enforcement"
+    refused("GUARD_FAILED", disputed, "party", "refer_to_court", {"plaintiff": 1}, "PML Art 33 ¶2", "CPL Art 206")
+    unconfirmed = walker.drive(TO_AGREEMENT + ["start_supervision", "report_non_performance"])
+    sued = walker.fire("refer_to_court", unconfirmed)           # PML Art 32: a suit over the agreement
+    assert sued["data"]["suits"][0]["basis"].startswith("PML Art 32")
 
 
 def test_the_file_holds_registration_work_record_and_agreement(walker, refused):

@@ -1,0 +1,159 @@
+"""End-to-end with intake, mediation and diversion as separate processes (SPEC §7):
+
+(a) the window registers a neighbours' dispute and routes it to the street's committee; the mediation
+    ends in a written agreement; both parties apply for judicial confirmation; the JC case appears at
+    the court by itself (a child of the mediation case); the court accepts and a judge confirms; the
+    mediation case moves to performance by itself; the mediator records performance, the committee
+    archives, and intake closes — never confused by the mediation case's own child.
+(b) the mediation fails and is terminated; the party sues through the mediation case; the suit appears
+    at the court (DV_RECEIVED, a child of the mediation case), where D7 bars a second pre-filing
+    mediation, so it goes to filing review and is filed; the mediation case shows the suit, intake
+    shows the mediation case, and closes when the committee archives it.
+"""
+from __future__ import annotations
+
+from contracts.diversion import EXPLAIN_ITEMS, FILING_CONDITIONS
+from tests.e2e.conftest import wait_for
+from tests.factories import claim, key
+from tests.harness import expect_error
+
+WINDOW = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}
+ROUTER = {"user_id": "router-01", "role": "router", "org_id": "zj-centre"}
+PARTY = {"user_id": "party-01", "role": "party", "org_id": "zj-centre"}      # at the centre's window
+PMC = {"user_id": "pmc-jy-01", "role": "pmc", "org_id": "zj-pmc-jiyang"}
+MEDIATOR = {"user_id": "med-jy-01", "role": "mediator", "org_id": "zj-pmc-jiyang"}
+FILING = {"user_id": "filing-01", "role": "filing", "org_id": "zj-court"}
+JUDGE = {"user_id": "judge-01", "role": "judge", "org_id": "zj-court"}
+AGREEMENT = {
+    "parties": [1, 2], "dispute": "被申请人在通道加建围墙，申请人无法通行",
+    "obligations": "被申请人拆除围墙，申请人承担一半费用800元", "performance_manner": "自行拆除；现金支付",
+    "performance_deadline": "协议生效后十五日内", "signatures": [{"party": 1}, {"party": 2, "form": "fingerprint"}],
+    "mediator_signature": "med-jy-01", "committee_seal": True,
+}
+ARCHIVED = {"file_no": "JY-2026-031", "materials": ["registration", "work_record", "agreement", "confirmation_ruling"]}
+
+
+def routed_to_mediation(cluster, window, router, pmc):
+    """Register at the window, route to the committee; returns (intake case id, mediation case)."""
+    registered = window.intake.register_case(claim(), key())
+    case = router.intake.classify(registered["case_id"], "neighbourhood", registered["version"], key())
+    case = router.intake.route(case["case_id"], "mediation", "民间纠纷，调解先行", case["version"], key(),
+                               {"target_org_id": "zj-pmc-jiyang"})
+    intake_id = case["case_id"]
+    link = wait_for(lambda: (l := window.intake.get_case(intake_id)["links"][0])["case_id"] and l)
+    wait_for(lambda: window.intake.get_case(intake_id)["status"] == "IN_TRACKING")
+    return intake_id, registered, pmc.mediation.get_case(link["case_id"])
+
+
+def children(case: dict) -> list[dict]:
+    return [l for l in case["links"] if l["link_type"] == "child"]
+
+
+def test_a_confirmed_agreement_is_performed_and_intake_closes(cluster):
+    cluster.start("intake", "mediation", "diversion")
+    with cluster.rpc(WINDOW) as window, cluster.rpc(ROUTER) as router, cluster.rpc(PARTY) as party, \
+            cluster.rpc(PMC) as pmc, cluster.rpc(MEDIATOR) as mediator, cluster.rpc(FILING) as filing, \
+            cluster.rpc(JUDGE) as judge:
+        intake_id, registered, pm = routed_to_mediation(cluster, window, router, pmc)
+        pm = pmc.mediation.fire(pm["case_id"], "accept", {"respondent_consented": True, "note": "对方到场同意调解"},
+                                pm["version"], key())
+        pm = pmc.mediation.assign_mediator(pm["case_id"], ["med-jy-01"], "designated", pm["version"], key())
+        pm = mediator.mediation.fire(pm["case_id"], "sign_written_agreement", AGREEMENT, pm["version"], key())
+        assert pm["status"] == "PM_AGREEMENT_EFFECTIVE"
+
+        # both parties apply at the centre's window; the application becomes a JC case at the court
+        pm = party.mediation.apply_judicial_confirmation(pm["case_id"], [1, 2], "zj-court", pm["version"], key())
+        assert pm["status"] == "PM_CONFIRMATION_PENDING"
+        link = wait_for(lambda: (l := children(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
+        jc = filing.diversion.get_case(link["case_id"])
+        assert (jc["case_type"], jc["status"], jc["org_id"], jc["case_no"]) == ("jc", "JC_APPLIED", "zj-court",
+                                                                              link["case_no"])
+        assert jc["parent"] == {"service": "mediation", "case_id": pm["case_id"]}
+        assert jc["data"]["agreement"]["mediation_case_no"] == pm["case_no"]
+        assert filing.diversion.find_cases({"case_type": "jc", "parent_case_id": pm["case_id"]}, {})["total"] == 1
+
+        jc = filing.diversion.fire(jc["case_id"], "accept", {"docket_no": "（2026）浙0681民特31号"}, jc["version"],
+                                   key())
+        jc = judge.diversion.fire(jc["case_id"], "confirm", {"ruling_no": "（2026）浙0681民特31号",
+                                                             "parties_heard": True}, jc["version"], key())
+        assert jc["status"] == "JC_CONFIRMED"
+
+        # the ruling moves the mediation case by itself
+        pm = wait_for(lambda: (c := pmc.mediation.get_case(pm["case_id"]))["status"] == "PM_PERFORMING" and c)
+        assert pm["data"]["confirmation"]["status"] == "granted" and pm["data"]["agreement"]["confirmed"] is True
+        assert pm["data"]["confirmation"]["jc_case_no"] == jc["case_no"]
+        assert [(h["event"], h["role"]) for h in pmc.mediation.case_history(pm["case_id"])][-1] == \
+            ("confirmation_granted", "sys")
+        wait_for(lambda: children(pmc.mediation.get_case(pm["case_id"]))[0]["status"] == "JC_CONFIRMED")
+        # intake follows its own child only: still tracking the mediation case, now in performance
+        wait_for(lambda: window.intake.get_case(intake_id)["links"][0]["status"] == "PM_PERFORMING")
+        tracking = window.intake.get_case(intake_id)
+        assert tracking["status"] == "IN_TRACKING"
+        assert [(l["service"], l["case_id"]) for l in tracking["links"]] == [("mediation", pm["case_id"])]
+
+        pm = mediator.mediation.fire(pm["case_id"], "record_performed", {"note": "围墙已拆除，费用已付清"},
+                                     pm["version"], key())
+        pm = pmc.mediation.fire(pm["case_id"], "archive", ARCHIVED, pm["version"], key())
+        assert (pm["status"], pm["terminal"]) == ("PM_CLOSED", True)
+
+        closed = wait_for(lambda: (c := window.intake.get_case(intake_id))["status"] == "IN_CLOSED" and c)
+        assert [(l["service"], l["status"], l["terminal"]) for l in closed["links"]] == \
+            [("mediation", "PM_CLOSED", True)]
+        assert [h["event"] for h in window.intake.case_history(intake_id)][-2:] == ["start_tracking",
+                                                                                   "child_case_closed"]
+        seen = window.intake.lookup_by_query_code(registered["case_no"], registered["query_code"])
+        assert seen["closed"] is True and seen["children"] == [{"service": "mediation", "status": "PM_CLOSED"}]
+
+
+def test_a_terminated_mediation_goes_to_court_where_it_is_filed_without_a_second_mediation(cluster):
+    cluster.start("intake", "mediation", "diversion")
+    with cluster.rpc(WINDOW) as window, cluster.rpc(ROUTER) as router, cluster.rpc(PARTY) as party, \
+            cluster.rpc(PMC) as pmc, cluster.rpc(MEDIATOR) as mediator, cluster.rpc(FILING) as filing:
+        intake_id, _, pm = routed_to_mediation(cluster, window, router, pmc)
+        pm = pmc.mediation.fire(pm["case_id"], "accept", {"respondent_consented": True}, pm["version"], key())
+        pm = pmc.mediation.assign_mediator(pm["case_id"], ["med-jy-01"], "designated", pm["version"], key())
+        pm = mediator.mediation.fire(pm["case_id"], "declare_failure", {
+            "ground": "no_agreement_possible", "channels_told": ["litigation"], "next_channel": "diversion",
+            "reason": "双方对通道归属分歧较大"}, pm["version"], key())
+        assert pm["status"] == "PM_TERMINATED"
+
+        # the applicant sues (PML Art 26): the suit is handed to the court's pre-filing registration
+        pm = party.mediation.refer_to_court(pm["case_id"], 1, "zj-court", "张三坚持起诉", pm["version"], key())
+        assert pm["status"] == "PM_TERMINATED" and pm["data"]["suits"][0]["plaintiff"] == 1
+        link = wait_for(lambda: (l := children(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
+        dv = filing.diversion.get_case(link["case_id"])
+        assert (dv["case_type"], dv["status"], dv["org_id"]) == ("diversion", "DV_RECEIVED", "zj-court")
+        assert dv["parent"] == {"service": "mediation", "case_id": pm["case_id"]}
+        assert [(m["source"], m["case_no"]) for m in dv["data"]["d7"]] == [("mediation", pm["case_no"])]
+
+        def step(proxy, event, data):
+            nonlocal dv
+            dv = proxy.diversion.fire(dv["case_id"], event, data, dv["version"], key())
+            return dv
+
+        step(filing, "explain_mediation", {"how": "oral", "told": list(EXPLAIN_ITEMS), "suitable": True})
+        # D7: already mediated without success, so no pre-filing mediation; the matter goes to filing review
+        err = expect_error("GUARD_FAILED", party.diversion.fire, dv["case_id"], "plaintiff_consents",
+                           {"party": 1}, dv["version"], key())
+        assert "SZ Art 69 ¶2" in err.message
+        step(filing, "direct_to_filing", {"ground": "already_premediated"})
+        assert dv["status"] == "DV_FILING_REVIEW"
+        step(filing, "file_case", {"docket_no": "（2026）浙0681民初301号", "conditions": list(FILING_CONDITIONS)})
+        assert (dv["status"], dv["terminal"]) == ("DV_FILED", True)
+
+        # the mediation case shows its suit at the court, filed
+        suit = wait_for(lambda: (l := children(pmc.mediation.get_case(pm["case_id"]))[0])["terminal"] and l)
+        assert (suit["service"], suit["case_id"], suit["case_no"], suit["status"]) == \
+            ("diversion", dv["case_id"], dv["case_no"], "DV_FILED")
+        # intake shows its own child, the mediation case, still open (terminated, not yet archived)
+        tracking = window.intake.get_case(intake_id)
+        assert tracking["status"] == "IN_TRACKING"
+        assert [(l["service"], l["case_id"], l["status"]) for l in tracking["links"]] == \
+            [("mediation", pm["case_id"], "PM_TERMINATED")]
+
+        pm = pmc.mediation.get_case(pm["case_id"])
+        pm = pmc.mediation.fire(pm["case_id"], "archive", {"file_no": "JY-2026-032", "materials": [
+            "registration", "work_record", "termination_notice"]}, pm["version"], key())
+        assert pm["status"] == "PM_CLOSED" and children(pm)[0]["status"] == "DV_FILED"
+        closed = wait_for(lambda: (c := window.intake.get_case(intake_id))["status"] == "IN_CLOSED" and c)
+        assert [(l["service"], l["status"]) for l in closed["links"]] == [("mediation", "PM_CLOSED")]
