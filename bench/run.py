@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -156,7 +155,7 @@ def bench_sweep(rows_list: list[int], due: int = 200) -> None:
         fired = clocks.sweep(env, fire)
         sweep_s = time.perf_counter() - t
         t = time.perf_counter()
-        idle = clocks.sweep(env, fire)
+        clocks.sweep(env, fire)
         idle_s = time.perf_counter() - t
         print(f"  {rows:>9,} clock rows (loaded in {load_s:5.1f} s): sweep fired {fired['expiries']} expiries in "
               f"{sweep_s * 1000:8.1f} ms ({sweep_s / max(1, fired['expiries']) * 1000:.2f} ms each); "

@@ -11,7 +11,7 @@ import logging
 
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from contracts.errors import JiefenError
@@ -37,11 +37,17 @@ def handoff_payload(case: Case, link: CaseLink, route: dict, parent_service: str
 def deliver_pending(env, amqp_config: dict, limit: int = 20) -> dict:
     """Open the child case of every link still waiting for its service."""
     counts = {"delivered": 0, "waiting": 0}
+    unavailable: set[str] = set()           # a target not answering is not asked again this round
     with read_session(env.engine) as s:
         links = s.execute(select(CaseLink.id, CaseLink.case_id, CaseLink.target_service)
-                          .where(CaseLink.link_type == "child", CaseLink.target_case_id.is_(None))
+                          .where(CaseLink.link_type == "child", CaseLink.target_case_id.is_(None),
+                                 or_(CaseLink.target_status.is_(None),
+                                     CaseLink.target_status.not_like("refused:%")))
                           .order_by(CaseLink.id).limit(limit)).all()
     for link_id, case_id, target in links:
+        if target in unavailable:
+            counts["waiting"] += 1
+            continue
         with read_session(env.engine) as s:
             case = s.get(Case, case_id)
             link = s.get(CaseLink, link_id)
@@ -55,7 +61,8 @@ def deliver_pending(env, amqp_config: dict, limit: int = 20) -> dict:
                 child = getattr(rpc, target).open_from_handoff(
                     payload, idempotency_key=f"handoff:{env.service}:{case_id}:{link_id}")
         except (UnknownService, RpcTimeout):
-            counts["waiting"] += 1      # not deployed, or not answering: the next round tries again
+            unavailable.add(target)     # not deployed, or not answering: the next round tries again
+            counts["waiting"] += 1
             continue
         except JiefenError as err:
             log.warning("hand-off of %s to %s refused: %s %s", case_id, target, err.code, err.message)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from pathlib import Path
 
 from infra.config import ROOT, load_config
 from infra.db import service_db_url, upgrade

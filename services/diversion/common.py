@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from contracts.errors import JiefenError
 from infra.calendar import SHANGHAI, to_shanghai_date
 from infra.casetype import Guard
 from infra.models import Case, CaseLink, Party
@@ -98,15 +97,6 @@ def link_parent(case: Case, handoff: dict | None, ctx, default_basis: str) -> No
                                handoff={}, created_at=ctx.now, updated_at=ctx.now))
     put(case, handoff={k: handoff.get(k) for k in ("parent_service", "parent_case_id", "parent_case_no",
                                                       "reason", "basis", "link_type", "data")})
-
-
-def raising(check, message: str, basis: str, code: str) -> Guard:
-    """A guard refused with ``code`` (DEADLINE_PASSED, FORBIDDEN ...) instead of GUARD_FAILED."""
-    def run(case, data, ctx):
-        if not check(case, data, ctx):
-            raise JiefenError(code, message, {"basis": basis})
-        return True
-    return Guard(run, message, basis)
 
 
 def router_only_by_handoff(label: str) -> Guard:

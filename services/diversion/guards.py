@@ -7,7 +7,7 @@ from infra import clocks
 from infra.calendar import WORKING_DAYS
 from infra.casetype import Guard
 from services.diversion import d7
-from services.diversion.common import ends, is_court, is_mediation_org, raising, seqs, today
+from services.diversion.common import ends, is_court, is_mediation_org, seqs, today
 
 # OMR Art 3: civil (and, where the law allows, administrative) disputes that may be mediated. Labour
 # disputes go to arbitration first (LDL Art 5); petitions, accusations and law-related complaints are
@@ -123,7 +123,7 @@ GUARDS = {
     "designated_body": Guard(_acting_for_designated_body,
                              "仅受委派（委托）的调解组织或调解员可作此处理（OMR Art 12, 15；SIM Art 26）",
                              "OMR Art 12, 15; SIM Art 26"),
-    "acceptance_in_time": raising(_acceptance_in_time,
+    "acceptance_in_time": Guard(_acceptance_in_time,
                                   "调解组织或调解员须在收到委派后三个工作日内确认接受；逾期未确认的，应重新指定（OMR Art 12 ¶2）",
                                   "OMR Art 12", "DEADLINE_PASSED"),
     "respondent": Guard(lambda case, d, ctx: d["party"] in seqs(case, "respondent"),

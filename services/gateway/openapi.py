@@ -4,7 +4,6 @@ marshmallow contracts the services validate with (contracts/), plus the gateway'
 from __future__ import annotations
 
 import html
-import importlib
 import json
 import logging
 from functools import lru_cache

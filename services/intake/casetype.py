@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
 
 from contracts import intake as c
 from contracts.enums import EXTERNAL_CHANNELS

@@ -20,14 +20,6 @@ COMMITTEE_ROLES = ("pmc", "mediator")
 SUING_ROLES = ("applicant", "respondent")   # the parties to the dispute (CPL Art 122(1))
 
 
-def raising(check, message: str, basis: str, code: str) -> Guard:
-    """A guard refused with ``code`` instead of GUARD_FAILED."""
-    def run(case, data, ctx):
-        if not check(case, data, ctx):
-            raise JiefenError(code, message, {"basis": basis})
-        return True
-    return Guard(run, message, basis)
-
 
 def naming(find_missing, head: str, lead: str, cite: str, basis: str) -> Guard:
     """A guard whose refusal names every item at fault: "<head>；<lead>：a、b（<cite>）"."""
@@ -152,7 +144,7 @@ def _within_confirmation_window(case, data, ctx) -> bool:
 
 
 GUARDS = {
-    "acts_within_remit": raising(
+    "acts_within_remit": Guard(
         _acts_within_remit,
         "人民调解委员会及其调解员只办理本委员会的案件（PML Art 13, 19）", "PML Art 13, 19", "FORBIDDEN"),
     "committee": Guard(
@@ -205,7 +197,7 @@ GUARDS = {
         lambda case, d, ctx: party_numbers(case) <= set(d["requested_by"]),
         "延长调解期限须双方当事人要求（NB Art 27；SZ Art 25；医疗纠纷须医患双方约定：MDR Art 38）",
         "NB Art 27; SZ Art 25; MDR Art 38"),
-    "extendable": raising(
+    "extendable": Guard(
         _extendable,
         "只有正在计算、且可以延长的调解期限才能延长：劳动争议调解十五日期满未达成协议的，当事人可以申请仲裁，"
         "不延长（LDL Art 14；NB Art 27）", "LDL Art 14; NB Art 27", "EXTENSION_REFUSED"),
@@ -229,7 +221,7 @@ GUARDS = {
     "not_yet_confirmed": Guard(
         lambda case, d, ctx: ((case.data or {}).get("confirmation") or {}).get("status") != "granted",
         "该调解协议已经人民法院确认有效，可凭确认裁定申请强制执行（PML Art 33 ¶2）", "PML Art 33 ¶2"),
-    "within_confirmation_window": raising(
+    "within_confirmation_window": Guard(
         _within_confirmation_window,
         "司法确认须自调解协议生效之日起三十日内申请；期满后协议仍有约束力，就履行或内容发生争议的可以起诉"
         "（PML Art 33, 31, 32；CPL Art 205）", "PML Art 33; CPL Art 205", "DEADLINE_PASSED"),

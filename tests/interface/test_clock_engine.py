@@ -11,7 +11,6 @@ import pytest
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
-from contracts.errors import JiefenError
 from infra import clocks, timekeeping
 from infra.actors import Actor, system_actor
 from infra.calendar import Calendar

@@ -5,11 +5,9 @@
 """
 from __future__ import annotations
 
-import sys
 import time
 import uuid
 from collections import defaultdict
-from pathlib import Path
 
 import eventlet
 import pika
