@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from contracts.enums import CATEGORIES
 from contracts.schemas import LIMITS, HandoffSchema, PartySchema, text
@@ -46,6 +46,13 @@ SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "d
 NOTIFIED_HOW = ("letter", "online", "in_person", "sms", "phone")
 DUPLICATE_RULES = {"D3": "LVR Art 19 ¶3; ZJLV Art 20(5)", "D4": "LVR Art 36 ¶3; ZJLV Art 25"}
 HEARING_GROUNDS = ("major", "complex", "difficult")   # LVR Art 31(6): 重大、复杂、疑难
+
+
+def civil_suit_field(**kw) -> fields.Boolean:
+    """诉访分离 (LVR Art 20 ¶2, 22 ¶2, 31(1)): the matter is a new civil suit; the petition service hands
+    it to the court's pre-filing registration (diversion DV_RECEIVED, SPEC §7)."""
+    return fields.Boolean(load_default=False, metadata={"description": "a new civil suit: handed to the court "
+                                                                       "(diversion DV_RECEIVED; SPEC §7)"}, **kw)
 
 
 def iso_date(**kw) -> fields.String:
@@ -122,6 +129,13 @@ class RedirectSchema(Schema):
     target_org_id = org_code(load_default=None, allow_none=True)
     channel_told = text("note", metadata={"description": "the channel the petitioner was told to use"})
     notified_how = fields.String(load_default="letter", validate=validate.OneOf(NOTIFIED_HOW))
+    civil_suit = civil_suit_field()
+
+    @validates_schema
+    def suit_is_law_related(self, data, **kwargs):
+        if data.get("civil_suit") and data.get("kind") != "law_related":
+            raise ValidationError("only a 涉法涉诉 (law_related) redirect is a civil suit (LVR Art 20 ¶2, 22 ¶2)",
+                                  "civil_suit")
 
 
 class RejectDuplicateSchema(Schema):
@@ -140,6 +154,12 @@ class RouteLegalSchema(Schema):
     procedure = fields.String(required=True, validate=validate.OneOf(LEGAL_PROCEDURES))
     target_org_id = org_code(load_default=None, allow_none=True)
     note = text("note", required=False, load_default="")
+    civil_suit = civil_suit_field()
+
+    @validates_schema
+    def suit_is_litigation(self, data, **kwargs):
+        if data.get("civil_suit") and data.get("procedure") != "litigation":
+            raise ValidationError("only the litigation procedure is a civil suit (LVR Art 31(1))", "civil_suit")
 
 
 class StartHandlingSchema(Schema):

@@ -19,6 +19,9 @@ stated in each event's description:
   hand-off of a suit (SPEC §7: PM_TERMINATED → DV_RECEIVED; PML Art 26, 32): the party sues, or the
   committee hands the file over for it; the filing desk then reviews it (D7: no second pre-filing
   mediation after a terminated one).
+- ``receive_complaint`` also admits ``xfb`` and ``handler``, only through a petition case's hand-off of a
+  涉法涉诉 civil suit (SPEC §7: PT redirect / PT_ROUTED_LEGAL → DV; LVR Art 20 ¶2, 22 ¶2, 31(1): 诉访分离):
+  the petition officer (or the handling organ) who decided it is a suit hands it to the court.
 - ``apply_judicial_confirmation`` is a self-loop on DV_SETTLED: the application is its own case of
   type ``jc`` (SPEC §4C), opened in this service as a child of this case.
 - Terminal states: DV_FILED is terminal for the centre (the matter has left for litigation, so
@@ -105,13 +108,15 @@ OVERDUE = tuple(dict.fromkeys(s for k in CLOCKS if k.on_expiry == "deadline_over
 
 EVENTS = (
     # -- receipt and guidance (OMR Art 3, 7-9; CPL Art 125) -------------------------------------------
-    EventDef("receive_complaint", "诉前登记", (), "DV_RECEIVED", ("filing", "router", "party", "pmc"),
-             "OMR Art 3, 8; CPL Art 123; SPEC §7 (PSR Art 45; PML Art 26, 32): a mediable matter received at "
-             "the court",
+    EventDef("receive_complaint", "诉前登记", (), "DV_RECEIVED", ("filing", "router", "party", "pmc", "xfb", "handler"),
+             "OMR Art 3, 8; CPL Art 123; SPEC §7 (PSR Art 45; PML Art 26, 32; LVR Art 20 ¶2, 22 ¶2, 31(1)): a "
+             "mediable matter received at the court",
              guards=(G["by_handoff"], G["court"], G["mediable"]), schema=c.ComplaintSchema,
              effect=fx.receive_complaint,
              description="router: only through open_from_handoff (intake's route_to_diversion); party or pmc: only "
-                         "through a people's-mediation hand-off of a suit (refer_to_court; SPEC §7)"),
+                         "through a people's-mediation hand-off of a suit (refer_to_court; SPEC §7); xfb or handler: "
+                         "only through a petition case's hand-off of a 涉法涉诉 civil suit (LVR Art 20 ¶2, 22 ¶2, "
+                         "31(1); SPEC §7)"),
     EventDef("explain_mediation", "释明诉前调解", ("DV_RECEIVED",), "DV_GUIDED", ("filing",),
              "OMR Art 7: duty to explain online mediation", guards=(G["explained"],), schema=c.ExplainSchema,
              effect=fx.explain_mediation),

@@ -28,14 +28,20 @@ def _own_court(case, d, ctx) -> bool:
 def _by_handoff(case, d, ctx) -> bool:
     """The filing desk registers complaints itself; the centre's router only through a hand-off (SPEC §7:
     route_to_diversion); a party, or the committee for the party, only through a people's-mediation
-    case's hand-off of a suit (SPEC §7: PM_TERMINATED → DV_RECEIVED; PML Art 26, 32)."""
+    case's hand-off of a suit (SPEC §7: PM_TERMINATED → DV_RECEIVED; PML Art 26, 32); the petition officer
+    or handling organ only through a petition case's hand-off of a 涉法涉诉 civil suit (LVR Art 20 ¶2, 22 ¶2)."""
     role, handoff = ctx.actor.role, d.get("handoff")
     if role == "filing":
         return True
     if role == "router":
         return bool(handoff)
-    return bool(handoff) and handoff.get("parent_service") == "mediation" \
+    return bool(handoff) and handoff.get("parent_service") == SUIT_PARENTS[role] \
         and (handoff.get("data") or {}).get("purpose") == "litigation"
+
+
+# who may hand a suit to the court besides the filing desk and the router: a party or the committee
+# (PML Art 26, 32), the petition officer or the handling organ (诉访分离, LVR Art 20 ¶2, 22 ¶2, 31(1))
+SUIT_PARENTS = {"party": "mediation", "pmc": "mediation", "xfb": "petition", "handler": "petition"}
 
 
 def _designation(case) -> dict:
@@ -88,8 +94,9 @@ GUARDS = {
                       "诉前调解限于法律规定可以调解的民事、行政等纠纷（OMR Art 3）", "OMR Art 3"),
     "by_handoff": Guard(_by_handoff,
                         "诉前登记由立案人员办理；分流员只能通过转办（open_from_handoff）登记，当事人或人民调解委员会只能"
-                        "通过人民调解案件的起诉移送登记（SPEC §7；PSR Art 45；PML Art 26, 32）",
-                        "SPEC §7; PSR Art 45; PML Art 26, 32"),
+                        "通过人民调解案件的起诉移送登记，信访工作人员或办理机关只能通过涉法涉诉民事纠纷的诉访分离移送登记"
+                        "（SPEC §7；PSR Art 45；PML Art 26, 32；LVR Art 20 ¶2, 22 ¶2）",
+                        "SPEC §7; PSR Art 45; PML Art 26, 32; LVR Art 20 ¶2, 22 ¶2"),
     "court": Guard(_own_court,
                    "诉前调解案件由受理起诉的人民法院登记（OMR Art 8, 10；CPL Art 123）", "OMR Art 8, 10; CPL Art 123"),
     # duty to explain and consent (OMR Art 4, 7; SIM Art 11; CPL Art 125)

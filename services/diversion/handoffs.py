@@ -7,7 +7,10 @@ Into diversion, through ``open_from_handoff`` (infra.handoff.deliver_pending of 
   pmc, allowed only for this hand-off), that party as plaintiff; after a termination D7 bars a second
   pre-filing mediation (PML Art 26, 32; SZ Art 69 ¶2);
 - mediation ``apply_judicial_confirmation`` → JC_APPLIED (PML Art 33; CPL Art 205);
-- petition redirect / routing to litigation → DV_RECEIVED (LVR Art 31(1)).
+- petition ``redirect`` (涉法涉诉) or ``route_to_legal_procedure`` (litigation) of a new civil suit
+  (``purpose: litigation``) → DV_RECEIVED, opened as the petition officer or handling organ who decided
+  it (role xfb or handler, allowed only for this hand-off; LVR Art 20 ¶2, 22 ¶2, 31(1): 诉访分离). The
+  petition's LVR Art 17 channel is told as the court's channel it corresponds to (``court_channel``).
 Each new case records a ``parent`` link, and its outbox events carry parent_service/parent_case_id,
 so the parent tracks it (intake reaches IN_CLOSED when DV reaches a terminal state).
 
@@ -33,6 +36,17 @@ from infra.service import load
 
 log = logging.getLogger(__name__)
 AWAITING = "awaiting_service"
+
+
+# LVR Art 17 channels of a petition → the channels a complaint reaches the court by (contracts.enums.CHANNELS)
+PETITION_CHANNELS = {"letter": "letter", "fax": "letter", "network": "online", "visit": "window", "phone": "window"}
+
+
+def court_channel(handoff: dict) -> dict:
+    """A petition case's hand-off names its own channel (infra.handoff.handoff_payload sends case.channel)."""
+    if not isinstance(handoff, dict) or handoff.get("parent_service") != "petition":
+        return handoff
+    return {**handoff, "channel": PETITION_CHANNELS.get(handoff.get("channel"), handoff.get("channel"))}
 
 
 def wants_confirmation(h: dict, data: dict) -> bool:

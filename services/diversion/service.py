@@ -52,9 +52,10 @@ class DiversionService(CaseService):
         confirmation (``data.agreement``, or ``data.purpose == "judicial_confirmation"``) opens JC_APPLIED
         as the applying party; everything else opens DV_RECEIVED at the court named (if it is a court) or
         the county court: intake's route as its router, a mediation case's suit (``purpose: litigation``)
-        as the party who sues or the committee acting for it."""
+        as the party who sues or the committee acting for it, a petition case's 涉法涉诉 civil suit as the
+        petition officer or handling organ (LVR Art 20 ¶2, 22 ¶2, 31(1))."""
         load(CreateArgs, {"idempotency_key": idempotency_key})
-        h = load(HandoffSchema, handoff, "handoff")
+        h = load(HandoffSchema, handoffs.court_channel(handoff), "handoff")
         data = load(HandoffDataSchema, h["data"], "handoff.data")
         actor = self.platform.actor()
         if handoffs.wants_confirmation(h, data):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from contracts.petition import (HANDLING_BASES, LEGAL_PROCEDURES, OPINION_OUTCOMES, ORAL_CHANNELS,
                                 PETITION_CHANNELS, REDIRECT_KINDS, SATISFACTION)
 from infra.models import CaseLink, Party
-from services.petition import rules
+from services.petition import litigation, rules
 
 SUPERVISION_BASIS = {          # what a run-out clock means (督办 LVR Art 40, with the duty breached)
     "transfer": "LVR Art 40, 43: 信访部门未按规定转送、交办",
@@ -127,7 +127,9 @@ def redirect(case, data: dict, ctx) -> None:
     target = data.get("target_org_id")
     _set(case, redirect={"kind": data["kind"], "label": REDIRECT_KINDS[data["kind"]], "target_org_id": target,
                          "target_name": _org_name(ctx, target), "channel_told": data["channel_told"],
-                         "notified_how": data["notified_how"], **_stamp(ctx)})
+                         "notified_how": data["notified_how"], "civil_suit": data["civil_suit"], **_stamp(ctx)})
+    if data["civil_suit"]:
+        litigation.hand_to_court(case, data, ctx)     # 诉访分离 (LVR Art 20 ¶2, 22 ¶2)
 
 
 def reject_duplicate(case, data: dict, ctx) -> None:
@@ -159,7 +161,10 @@ def start_handling(case, data: dict, ctx) -> None:
 
 def route_to_legal_procedure(case, data: dict, ctx) -> None:
     _set(case, legal_procedure={"procedure": data["procedure"], "basis": LEGAL_PROCEDURES[data["procedure"]],
-                                "target_org_id": data.get("target_org_id"), "note": data["note"], **_stamp(ctx)})
+                                "target_org_id": data.get("target_org_id"), "note": data["note"],
+                                "civil_suit": data["civil_suit"], **_stamp(ctx)})
+    if data["civil_suit"]:
+        litigation.hand_to_court(case, data, ctx)     # LVR Art 31(1): 审判机关诉讼程序
 
 
 def extend(case, data: dict, ctx) -> None:

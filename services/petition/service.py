@@ -3,16 +3,26 @@
 Every change goes through the platform's one transition function; the uniform case surface
 (``case_definition``, ``get_case``, ``find_cases``, ``case_history``, ``verify_history``,
 ``allowed_events``, ``fire``, ...) comes from ``CaseService``. The commands below only add the
-creation entrypoints and read helpers."""
+creation entrypoints and read helpers, and the hand-off of a 涉法涉诉 civil suit to the court
+(services/petition/litigation.py; LVR Art 20 ¶2, 22 ¶2, 31(1); SPEC §7)."""
 from __future__ import annotations
 
+import logging
+import os
+
 from marshmallow import Schema, fields
+from nameko.events import event_handler
+from nameko.timer import timer
 
 from contracts.schemas import KEY
+from infra import handoff
 from infra.db import read_session
 from infra.service import CaseService, Platform, api, load
 from services.petition import rules
 from services.petition.casetype import PETITION
+
+HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
+log = logging.getLogger(__name__)
 
 
 class KeyArgs(Schema):
@@ -60,3 +70,19 @@ class PetitionService(CaseService):
             return {"petition_office": case.data.get("petition_office"), "handler_org_id": handler,
                     "review_org_id": reviewer, "recheck_org_id": rechecker,
                     "recorded": {"review": bool(rules.review_org(case)), "recheck": bool(rules.recheck_org(case))}}
+
+    # -- a civil suit handed to the court (诉访分离, LVR Art 20 ¶2, 22 ¶2, 31(1); SPEC §7) ------------
+    @timer(interval=HANDOFF_INTERVAL)
+    def _deliver_handoffs(self):
+        try:
+            handoff.deliver_pending(self.platform.env, self.platform.amqp_config)
+        except Exception:
+            log.exception("hand-off delivery failed")
+
+    @event_handler("diversion", "case_registered")
+    def _court_case_registered(self, payload):
+        handoff.apply_child_event(self.platform.env, payload)
+
+    @event_handler("diversion", "case_transitioned")
+    def _court_case_transitioned(self, payload):
+        handoff.apply_child_event(self.platform.env, payload)

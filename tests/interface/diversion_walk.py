@@ -100,6 +100,16 @@ def handoff_for_suit(data: dict, plaintiff: int = 1, outcome: str = "terminated"
                      "prior_mediation": {"outcome": outcome, "case_no": "PM-330681-2026-000009"}}}
 
 
+def handoff_for_petition(data: dict, event: str = "redirect") -> dict:
+    """What the petition service's relay sends for a 涉法涉诉 civil suit (services/petition/litigation.py):
+    the petition's own LVR Art 17 channel, told at the court as the channel it corresponds to."""
+    return {"parent_service": "petition", "parent_case_id": key()[:32], "parent_case_no": "PT-330681-2026-000004",
+            "reason": "涉法涉诉，属民事纠纷，告知向人民法院起诉", "basis": "LVR Art 20 ¶2, 22 ¶2, 28 ¶2 (诉访分离); SPEC §7",
+            "target_org_id": COURT, "channel": "visit", "category": data["category"], "summary": data["summary"],
+            "request": data["request"], "facts": data["facts"], "parties": data["parties"],
+            "data": {"purpose": "litigation", "petition_event": event, "petition_office": "zj-xfj-county"}}
+
+
 def handoff_for_confirmation(data: dict, parent_case_id: str | None = None) -> dict:
     """What the mediation service's relay will send for PM apply_judicial_confirmation (SPEC §7)."""
     agreement = data["agreement"]
@@ -230,6 +240,8 @@ def caller(rpc_as, env, actors=ACTORS):
                 return proxy.open_from_handoff(handoff_for_complaint(data), key())
             if actor["role"] in ("party", "pmc"):       # a people's-mediation case's suit (SPEC §7)
                 return proxy.open_from_handoff(handoff_for_suit(data), key())
+            if actor["role"] in ("xfb", "handler"):     # a petition case's 涉法涉诉 civil suit (LVR Art 20 ¶2)
+                return proxy.open_from_handoff(handoff_for_petition(data), key())
             return proxy.receive_complaint(data, key())
         if event == "apply" and case_id is None:
             if actor["role"] == "router":

@@ -13,9 +13,20 @@ from infra.actors import system_actor
 from infra.engine import transition
 from tests.factories import key
 from tests.harness import expect_error
-from tests.interface.diversion_walk import (ACTORS, COMMITTEE, application, complaint, diversion, dv_walker,
-                                            handoff_for_complaint, handoff_for_confirmation, handoff_for_suit,
-                                            jc_walker, platform_env)
+from tests.interface.diversion_walk import (
+    ACTORS,
+    COMMITTEE,
+    application,
+    complaint,
+    diversion,
+    dv_walker,
+    handoff_for_complaint,
+    handoff_for_confirmation,
+    handoff_for_petition,
+    handoff_for_suit,
+    jc_walker,
+    platform_env,
+)
 
 __all__ = ["diversion"]
 SH = ZoneInfo("Asia/Shanghai")
@@ -75,6 +86,14 @@ def test_receipt_guards(dv, rpc_as):
         not_a_suit = handoff_for_suit(complaint())
         not_a_suit["data"]["purpose"] = None
         create_refused(rpc_as, ACTORS[who], "open_from_handoff", not_a_suit, "PML Art 26, 32")
+    # the petition officer / handling organ only as a petition case's 涉法涉诉 civil suit (诉访分离)
+    for who in ("xfb", "handler"):
+        create_refused(rpc_as, ACTORS[who], "receive_complaint", complaint(), "SPEC §7", "LVR Art 20 ¶2, 22 ¶2")
+        create_refused(rpc_as, ACTORS[who], "open_from_handoff", handoff_for_suit(complaint()), "LVR Art 20 ¶2")
+        not_a_suit = handoff_for_petition(complaint())
+        not_a_suit["data"]["purpose"] = None
+        create_refused(rpc_as, ACTORS[who], "open_from_handoff", not_a_suit, "LVR Art 20 ¶2, 22 ¶2")
+    create_refused(rpc_as, ACTORS["party"], "open_from_handoff", handoff_for_petition(complaint()), "PML Art 26, 32")
     clerk = {"user_id": "f-99", "role": "filing", "org_id": "zj-centre"}   # a "filing officer" of no court
     create_refused(rpc_as, clerk, "receive_complaint", complaint(), "OMR Art 8, 10")
     create_refused(rpc_as, ACTORS["filing"], "receive_complaint", complaint(court_id="sx-court"), "OMR Art 8, 10")
@@ -82,6 +101,8 @@ def test_receipt_guards(dv, rpc_as):
     assert rpc_as(ACTORS["filing"]).diversion.receive_complaint(complaint(), key())["status"] == "DV_RECEIVED"
     made = rpc_as(ACTORS["router"]).diversion.open_from_handoff(handoff_for_complaint(complaint()), key())
     assert made["status"] == "DV_RECEIVED"
+    made = rpc_as(ACTORS["xfb"]).diversion.open_from_handoff(handoff_for_petition(complaint()), key())
+    assert (made["status"], made["channel"], made["parent"]["service"]) == ("DV_RECEIVED", "window", "petition")
 
 
 def test_duty_to_explain_and_the_plaintiffs_consent(dv):
