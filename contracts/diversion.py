@@ -8,7 +8,7 @@ from datetime import date, datetime
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from contracts.enums import CATEGORIES, CHANNELS
-from contracts.schemas import KEY, LIMITS, PartySchema, text
+from contracts.schemas import LIMITS, PartySchema, text
 
 
 def _when(value: str) -> None:
@@ -22,10 +22,6 @@ def _when(value: str) -> None:
 When = lambda **kw: fields.String(validate=_when, **kw)   # noqa: E731
 Seqs = lambda **kw: fields.List(fields.Integer(validate=validate.Range(min=1)), **kw)   # noqa: E731
 Seq = lambda **kw: fields.Integer(validate=validate.Range(min=1), **kw)   # noqa: E731
-
-
-class CreateArgs(Schema):
-    idempotency_key = fields.String(required=True, validate=KEY)
 
 
 # -- reason codes (fixed lists, each from its article) ---------------------------------------------

@@ -309,10 +309,6 @@ class ResumeSchema(Schema):
     note = text("note", required=False, load_default="")
 
 
-class CreateArgs(Schema):
-    idempotency_key = fields.String(required=True, validate=KEY)
-
-
 class EnforcementArgs(Schema):
     """``apply_enforcement``: a party applies, through this case, to the court that confirmed the agreement
     (PML Art 33 ¶2; CPL Art 206); the application is made on the linked judicial-confirmation case."""

@@ -91,6 +91,11 @@ class FireSchema(Schema):
     idempotency_key = fields.String(required=True, validate=KEY)
 
 
+class CreateArgs(Schema):
+    """What a command that opens a case carries besides the case itself."""
+    idempotency_key = fields.String(required=True, validate=KEY)
+
+
 class CommandSchema(Schema):
     """What every intake command carries besides its own data."""
     case_id = fields.String(required=True, validate=validate.Length(min=1, max=32))

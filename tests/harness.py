@@ -2,6 +2,7 @@
 shortest path of the definition, then try every event there. Used by every service's tests."""
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -78,6 +79,22 @@ def expect_error(code: str, fn: Callable, *args, **kwargs) -> JiefenError:
 
 def new_key() -> str:
     return key()
+
+
+def wait_for(predicate: Callable, timeout: float = 60, interval: float = 0.3):
+    """Poll until predicate() is truthy: events cross services and processes asynchronously."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")
+
+
+def child_links(case: dict) -> list[dict]:
+    return [link for link in case["links"] if link["link_type"] == "child"]
 
 
 # -- the three exhaustive checks every case type gets --------------------------------------------------

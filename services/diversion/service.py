@@ -14,9 +14,9 @@ import os
 from nameko.events import event_handler
 from nameko.timer import timer
 
-from contracts.diversion import CreateArgs, HandoffDataSchema
+from contracts.diversion import HandoffDataSchema
 from contracts.errors import JiefenError
-from contracts.schemas import CommandSchema, HandoffSchema
+from contracts.schemas import CommandSchema, CreateArgs, HandoffSchema
 from infra import handoff as platform_handoff
 from infra.service import CaseService, Platform, api, load
 from services.diversion import handoffs

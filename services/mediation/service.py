@@ -17,8 +17,8 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from contracts.errors import JiefenError
-from contracts.mediation import CreateArgs, EnforcementArgs
-from contracts.schemas import CommandSchema, HandoffSchema
+from contracts.mediation import EnforcementArgs
+from contracts.schemas import CommandSchema, CreateArgs, HandoffSchema
 from infra import handoff
 from infra.db import read_session
 from infra.service import CaseService, Platform, api, load

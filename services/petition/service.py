@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 import os
 
-from marshmallow import Schema, fields
 from nameko.events import event_handler
 from nameko.timer import timer
 
-from contracts.schemas import KEY
+from contracts.schemas import CreateArgs
 from infra import handoff
 from infra.db import read_session
 from infra.service import CaseService, Platform, api, load
@@ -25,10 +24,6 @@ HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
 log = logging.getLogger(__name__)
 
 
-class KeyArgs(Schema):
-    idempotency_key = fields.String(required=True, validate=KEY)
-
-
 class PetitionService(CaseService):
     name = "petition"
     case_type = PETITION
@@ -37,14 +32,14 @@ class PetitionService(CaseService):
     @api
     def register(self, petition: dict, idempotency_key: str | None = None) -> dict:
         """Register a petition received by any LVR Art 17 channel at a petition office or organ."""
-        load(KeyArgs, {"idempotency_key": idempotency_key})
+        load(CreateArgs, {"idempotency_key": idempotency_key})
         return self.platform.fire(self.platform.actor(), "register", data=petition, idempotency_key=idempotency_key)
 
     @api
     def open_from_handoff(self, handoff: dict, idempotency_key: str | None = None) -> dict:
         """A matter intake routed to petition (SPEC §7): opens PT_RECEIVED with the parent link; the
         same idempotency key (one per intake link) opens no second case."""
-        load(KeyArgs, {"idempotency_key": idempotency_key})
+        load(CreateArgs, {"idempotency_key": idempotency_key})
         return self.platform.fire(self.platform.actor(), "register_from_handoff", data=handoff,
                                   idempotency_key=idempotency_key)
 

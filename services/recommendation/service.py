@@ -7,12 +7,11 @@ through ``_fire``, which first checks that the actor acts for its own side of th
 (issuer, recipient or centre: see ``sides``)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from contracts.errors import JiefenError
 from contracts.recommendation import ReviewObjectionArgs, RiskDraftArgs
-from contracts.schemas import KEY, CommandSchema, FireSchema
+from contracts.schemas import CommandSchema, CreateArgs, FireSchema
 from infra.actors import Actor
 from infra.db import read_session
 from infra.models import Case, CaseParticipant
@@ -24,10 +23,6 @@ OBJECTION_EVENTS = {"upheld_amend": "objection_upheld_amend", "upheld_withdraw":
                     "dismissed": "objection_dismissed"}
 
 
-class DraftArgs(Schema):
-    idempotency_key = fields.String(required=True, validate=KEY)
-
-
 class RecommendationService(CaseService):
     name = "recommendation"
     case_type = RECOMMENDATION
@@ -37,7 +32,7 @@ class RecommendationService(CaseService):
     @api
     def draft(self, recommendation: dict, idempotency_key: str | None = None) -> dict:
         """An issuer drafts a recommendation on a problem found in its casework (JSR Art 1, 3)."""
-        load(DraftArgs, {"idempotency_key": idempotency_key})
+        load(CreateArgs, {"idempotency_key": idempotency_key})
         return self._fire(self.platform.actor(), "draft", data=recommendation, idempotency_key=idempotency_key)
 
     @api

@@ -13,6 +13,7 @@ from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from infra.config import ROOT
+from tests.harness import wait_for  # noqa: F401  (e2e tests import it from here)
 
 MODULES = {
     "intake": "services.intake.service:IntakeService",
@@ -91,15 +92,3 @@ def cluster(rabbit_config, jiefen, tmp_path):
     c = Cluster(rabbit_config, jiefen, tmp_path)
     yield c
     c.stop()
-
-
-def wait_for(predicate, timeout: float = 60, interval: float = 0.3):
-    """Poll until predicate() is truthy (events cross process boundaries asynchronously)."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")

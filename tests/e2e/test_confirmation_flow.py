@@ -15,7 +15,7 @@ from __future__ import annotations
 from contracts.diversion import EXPLAIN_ITEMS, FILING_CONDITIONS
 from tests.e2e.conftest import wait_for
 from tests.factories import claim, key
-from tests.harness import expect_error
+from tests.harness import child_links, expect_error, wait_for
 
 WINDOW = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}
 ROUTER = {"user_id": "router-01", "role": "router", "org_id": "zj-centre"}
@@ -45,8 +45,6 @@ def routed_to_mediation(cluster, window, router, pmc):
     return intake_id, registered, pmc.mediation.get_case(link["case_id"])
 
 
-def children(case: dict) -> list[dict]:
-    return [l for l in case["links"] if l["link_type"] == "child"]
 
 
 def test_a_confirmed_agreement_is_performed_and_intake_closes(cluster):
@@ -64,7 +62,7 @@ def test_a_confirmed_agreement_is_performed_and_intake_closes(cluster):
         # both parties apply at the centre's window; the application becomes a JC case at the court
         pm = party.mediation.apply_judicial_confirmation(pm["case_id"], [1, 2], "zj-court", pm["version"], key())
         assert pm["status"] == "PM_CONFIRMATION_PENDING"
-        link = wait_for(lambda: (l := children(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
+        link = wait_for(lambda: (l := child_links(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
         jc = filing.diversion.get_case(link["case_id"])
         assert (jc["case_type"], jc["status"], jc["org_id"], jc["case_no"]) == ("jc", "JC_APPLIED", "zj-court",
                                                                               link["case_no"])
@@ -84,7 +82,7 @@ def test_a_confirmed_agreement_is_performed_and_intake_closes(cluster):
         assert pm["data"]["confirmation"]["jc_case_no"] == jc["case_no"]
         assert [(h["event"], h["role"]) for h in pmc.mediation.case_history(pm["case_id"])][-1] == \
             ("confirmation_granted", "sys")
-        wait_for(lambda: children(pmc.mediation.get_case(pm["case_id"]))[0]["status"] == "JC_CONFIRMED")
+        wait_for(lambda: child_links(pmc.mediation.get_case(pm["case_id"]))[0]["status"] == "JC_CONFIRMED")
         # intake follows its own child only: still tracking the mediation case, now in performance
         wait_for(lambda: window.intake.get_case(intake_id)["links"][0]["status"] == "PM_PERFORMING")
         tracking = window.intake.get_case(intake_id)
@@ -120,7 +118,7 @@ def test_a_terminated_mediation_goes_to_court_where_it_is_filed_without_a_second
         # the applicant sues (PML Art 26): the suit is handed to the court's pre-filing registration
         pm = party.mediation.refer_to_court(pm["case_id"], 1, "zj-court", "张三坚持起诉", pm["version"], key())
         assert pm["status"] == "PM_TERMINATED" and pm["data"]["suits"][0]["plaintiff"] == 1
-        link = wait_for(lambda: (l := children(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
+        link = wait_for(lambda: (l := child_links(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
         dv = filing.diversion.get_case(link["case_id"])
         assert (dv["case_type"], dv["status"], dv["org_id"]) == ("diversion", "DV_RECEIVED", "zj-court")
         assert dv["parent"] == {"service": "mediation", "case_id": pm["case_id"]}
@@ -142,7 +140,7 @@ def test_a_terminated_mediation_goes_to_court_where_it_is_filed_without_a_second
         assert (dv["status"], dv["terminal"]) == ("DV_FILED", True)
 
         # the mediation case shows its suit at the court, filed
-        suit = wait_for(lambda: (l := children(pmc.mediation.get_case(pm["case_id"]))[0])["terminal"] and l)
+        suit = wait_for(lambda: (l := child_links(pmc.mediation.get_case(pm["case_id"]))[0])["terminal"] and l)
         assert (suit["service"], suit["case_id"], suit["case_no"], suit["status"]) == \
             ("diversion", dv["case_id"], dv["case_no"], "DV_FILED")
         # intake shows its own child, the mediation case, still open (terminated, not yet archived)
@@ -154,6 +152,6 @@ def test_a_terminated_mediation_goes_to_court_where_it_is_filed_without_a_second
         pm = pmc.mediation.get_case(pm["case_id"])
         pm = pmc.mediation.fire(pm["case_id"], "archive", {"file_no": "JY-2026-032", "materials": [
             "registration", "work_record", "termination_notice"]}, pm["version"], key())
-        assert pm["status"] == "PM_CLOSED" and children(pm)[0]["status"] == "DV_FILED"
+        assert pm["status"] == "PM_CLOSED" and child_links(pm)[0]["status"] == "DV_FILED"
         closed = wait_for(lambda: (c := window.intake.get_case(intake_id))["status"] == "IN_CLOSED" and c)
         assert [(l["service"], l["status"]) for l in closed["links"]] == [("mediation", "PM_CLOSED")]

@@ -4,7 +4,6 @@ case applying for confirmation in this same service. Each links the cases, and t
 carry the parent so the parent service can track the child (and record the ruling)."""
 from __future__ import annotations
 
-import time
 
 from sqlalchemy import select
 
@@ -14,7 +13,7 @@ from infra.engine import transition
 from infra.models import OutboxRow
 from infra.views import case_view
 from tests.factories import key
-from tests.harness import expect_error
+from tests.harness import expect_error, wait_for
 from tests.interface.diversion_walk import (ACTORS, COMMITTEE, application, complaint, diversion, dv_walker,
                                             handoff_for_complaint, handoff_for_confirmation, handoff_for_suit,
                                             jc_walker, platform_env)
@@ -31,14 +30,6 @@ def outbox(container, case_id: str) -> list[dict]:
         return [r.payload for r in rows if r.payload["case_id"] == case_id]
 
 
-def wait_for(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def test_intake_route_opens_a_pre_filing_case_at_the_court_it_named(diversion, rpc_as):

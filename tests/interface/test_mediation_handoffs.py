@@ -5,12 +5,11 @@ rejected, not accepted, withdrawn, or the hand-off refused); a suit goes to the 
 registration; enforcement of a confirmed agreement is applied for on the JC case."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
 from tests.factories import key
-from tests.harness import expect_error
+from tests.harness import child_links, expect_error, wait_for
 from tests.interface.diversion_walk import ACTORS as COURT_ACTORS, diversion
 from tests.interface.mediation_walk import ACTORS, COMMITTEE, COURT, application, make_walker, mediation
 
@@ -24,19 +23,8 @@ def walker(mediation, diversion, rpc_as):
     return make_walker(mediation, rpc_as)
 
 
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"condition not met in time (last: {last!r})")
 
 
-def children(case: dict) -> list[dict]:
-    return [l for l in case["links"] if l["link_type"] == "child"]
 
 
 class Flow:
@@ -53,7 +41,7 @@ class Flow:
 
     def child(self, case: dict, n: int = -1) -> dict:
         """The n-th child case once the court's service has opened it (the relay runs on a timer)."""
-        link = wait_for(lambda: (l := children(self.pm.get_case(case["case_id"]))[n])["case_id"] and l)
+        link = wait_for(lambda: (l := child_links(self.pm.get_case(case["case_id"]))[n])["case_id"] and l)
         return self.filing.get_case(link["case_id"])
 
     def until(self, case: dict, status: str) -> dict:
@@ -96,7 +84,7 @@ def test_a_confirmed_agreement_moves_the_case_to_performance_and_is_enforced_on_
         ("granted", jc["case_id"], jc["case_no"], "JC_CONFIRMED")
     assert performing["data"]["agreement"]["confirmed"] is True
     assert flow.history(performing)[-1] == ("confirmation_granted", "sys")
-    link = wait_for(lambda: (l := children(flow.pm.get_case(pending["case_id"]))[0])["terminal"] and l)
+    link = wait_for(lambda: (l := child_links(flow.pm.get_case(pending["case_id"]))[0])["terminal"] and l)
     assert (link["case_id"], link["case_no"], link["status"]) == (jc["case_id"], jc["case_no"], "JC_CONFIRMED")
 
     # non-performance: the party applies for enforcement through the mediation case, on the JC case
@@ -138,7 +126,7 @@ def test_a_rejected_agreement_waits_for_the_parties_who_then_sue(walker, flow):
     assert (dv["case_type"], dv["status"], dv["org_id"]) == ("diversion", "DV_RECEIVED", COURT)
     assert dv["data"]["d7"][0]["case_no"] == referred["case_no"]                 # D7: no second pre-filing mediation
     assert COMMITTEE in dv["data"]["participants"]
-    links = children(flow.pm.get_case(referred["case_id"]))
+    links = child_links(flow.pm.get_case(referred["case_id"]))
     assert [(l["service"], l["status"]) for l in links] == [("diversion", "JC_REJECTED"), ("diversion", "DV_RECEIVED")]
 
 
@@ -159,7 +147,7 @@ def test_no_ruling_on_the_agreement_returns_the_case_to_performance_and_it_may_a
     withdrawn = flow.until(again, "PM_PERFORMING")
     assert withdrawn["data"]["confirmation"]["outcome"] == "withdrawn"
     assert [c["outcome"] for c in withdrawn["data"]["confirmations"]] == ["not_accepted", "withdrawn"]
-    assert [l["status"] for l in children(withdrawn)] == ["JC_NOT_ACCEPTED", "JC_WITHDRAWN"]
+    assert [l["status"] for l in child_links(withdrawn)] == ["JC_NOT_ACCEPTED", "JC_WITHDRAWN"]
 
 
 def test_a_hand_off_the_court_refuses_is_recorded_and_does_not_leave_the_case_waiting(walker, flow):

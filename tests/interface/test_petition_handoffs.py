@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.factories import key, person_id
-from tests.harness import expect_error
+from tests.harness import child_links, expect_error, wait_for
 from tests.interface.diversion_walk import ACTORS as COURT_ACTORS
 from tests.interface.diversion_walk import diversion
 from tests.interface.petition_walk import Flow, actor, petition, petition_service
@@ -20,19 +20,8 @@ OFFICE, COURT = "zj-xfj-county", "zj-court"
 FILING = COURT_ACTORS["filing"]
 
 
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"condition not met in time (last: {last!r})")
 
 
-def children(case: dict) -> list[dict]:
-    return [l for l in case["links"] if l["link_type"] == "child"]
 
 
 def civil_matter(**over) -> dict:
@@ -64,9 +53,9 @@ def test_a_law_related_civil_suit_is_redirected_to_the_court_and_followed(office
                               "channel_told": "属民间借贷纠纷，告知向诸暨市人民法院起诉"}, case["version"], key())
     assert redirected["status"] == "PT_REDIRECTED"
     assert redirected["data"]["suit"]["court_id"] == COURT
-    assert [(l["service"], l["status"]) for l in children(redirected)] == [("diversion", "awaiting_service")]
+    assert [(l["service"], l["status"]) for l in child_links(redirected)] == [("diversion", "awaiting_service")]
 
-    link = wait_for(lambda: (l := children(office.get_case(case["case_id"]))[0])["case_id"] and l)
+    link = wait_for(lambda: (l := child_links(office.get_case(case["case_id"]))[0])["case_id"] and l)
     dv = court.get_case(link["case_id"])
     # at the court's pre-filing registration, with the petition as its parent
     assert (dv["case_type"], dv["status"], dv["org_id"]) == ("diversion", "DV_RECEIVED", COURT)
@@ -81,9 +70,9 @@ def test_a_law_related_civil_suit_is_redirected_to_the_court_and_followed(office
     # the court moves its case: the petition case's link shows where the suit stands
     told = ["forms", "rights_obligations", "legal_consequences", "procedure"]       # OMR Art 7
     court.fire(dv["case_id"], "explain_mediation", {"how": "oral", "told": told, "suitable": True}, dv["version"], key())
-    moved = wait_for(lambda: (c := office.get_case(case["case_id"])) and children(c)[0]["status"] == "DV_GUIDED"
+    moved = wait_for(lambda: (c := office.get_case(case["case_id"])) and child_links(c)[0]["status"] == "DV_GUIDED"
                      and c)
-    assert moved["status"] == "PT_REDIRECTED" and len(children(moved)) == 1
+    assert moved["status"] == "PT_REDIRECTED" and len(child_links(moved)) == 1
 
 
 def test_routing_a_claim_to_litigation_as_a_civil_suit_opens_the_court_case_as_the_handler(
@@ -94,7 +83,7 @@ def test_routing_a_claim_to_litigation_as_a_civil_suit_opens_the_court_case_as_t
     routed = flow.fire(accepted, "route_to_legal_procedure",
                        {"procedure": "litigation", "target_org_id": COURT, "civil_suit": True})
     assert routed["status"] == "PT_ROUTED_LEGAL"
-    link = wait_for(lambda: (l := children(flow.get(routed))[0])["case_id"] and l)
+    link = wait_for(lambda: (l := child_links(flow.get(routed))[0])["case_id"] and l)
     dv = court.get_case(link["case_id"])
     assert (dv["status"], dv["org_id"], dv["parent"]["service"]) == ("DV_RECEIVED", COURT, "petition")
     assert court.case_history(dv["case_id"])[0]["role"] == "handler"
@@ -105,7 +94,7 @@ def test_other_redirects_hand_nothing_over(office, court):
                  {"kind": "outside_competence", "channel_told": "向市场监督管理部门提出"}):
         case = office.register(civil_matter(), key())
         done = office.fire(case["case_id"], "redirect", data, case["version"], key())
-        assert done["status"] == "PT_REDIRECTED" and children(done) == [] and "suit" not in done["data"]
+        assert done["status"] == "PT_REDIRECTED" and child_links(done) == [] and "suit" not in done["data"]
     # only a 涉法涉诉 redirect may be a civil suit (LVR Art 20 ¶2, 22 ¶2)
     case = office.register(civil_matter(), key())
     expect_error("VALIDATION_ERROR", office.fire, case["case_id"], "redirect",
