@@ -16,6 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps -e .   # the jiefen console script
 	touch $(STAMP)
 
 migrate: venv   ## create or upgrade every service's database
