@@ -93,6 +93,14 @@ def wait_for(predicate: Callable, timeout: float = 60, interval: float = 0.3):
     raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")
 
 
+def case_snapshot(service_proxy, case_id: str) -> tuple:
+    """What a refused event must leave untouched: the case row, its links and clocks, its audit chain."""
+    case = service_proxy.get_case(case_id)
+    history = service_proxy.case_history(case_id)
+    return (case["status"], case["version"], case["updated_at"], case["data"], case["links"], case["clocks"],
+            case["supervised"], [(h["seq"], h["hash"]) for h in history])
+
+
 def child_links(case: dict) -> list[dict]:
     return [link for link in case["links"] if link["link_type"] == "child"]
 

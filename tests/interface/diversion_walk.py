@@ -19,7 +19,7 @@ from infra.views import case_view
 from services.diversion.casetype import DIVERSION
 from services.diversion.jc_casetype import JUDICIAL_CONFIRMATION
 from tests.factories import claim, key, person_id
-from tests.harness import Walker
+from tests.harness import Walker, case_snapshot
 
 SH = ZoneInfo("Asia/Shanghai")
 COURT = "zj-court"
@@ -252,13 +252,7 @@ def caller(rpc_as, env, actors=ACTORS):
 
 
 def snapshot(rpc_as):
-    def take(case_id):
-        rpc = rpc_as(ACTORS["filing"]).diversion
-        case = rpc.get_case(case_id)
-        history = rpc.case_history(case_id)
-        return (case["status"], case["version"], case["updated_at"], case["data"], case["links"], case["clocks"],
-                case["supervised"], [(h["seq"], h["hash"]) for h in history])
-    return take
+    return lambda case_id: case_snapshot(rpc_as(ACTORS["filing"]).diversion, case_id)
 
 
 def dv_walker(container, rpc_as) -> Walker:

@@ -11,7 +11,7 @@ from infra.service import Platform
 from infra.views import case_view
 from services.mediation.casetype import MEDIATION
 from tests.factories import claim, key, person_id
-from tests.harness import Walker
+from tests.harness import Walker, case_snapshot
 
 COMMITTEE = "zj-pmc-jiyang"
 COURT = "zj-court"
@@ -167,13 +167,7 @@ def caller(rpc_as, env):
 
 
 def snapshot(rpc_as):
-    def take(case_id):
-        rpc = rpc_as(ACTORS["pmc"]).mediation
-        case = rpc.get_case(case_id)
-        history = rpc.case_history(case_id)
-        return (case["status"], case["version"], case["updated_at"], case["data"], case["links"], case["clocks"],
-                [(h["seq"], h["hash"]) for h in history])
-    return take
+    return lambda case_id: case_snapshot(rpc_as(ACTORS["pmc"]).mediation, case_id)
 
 
 def make_walker(container, rpc_as) -> Walker:

@@ -7,7 +7,7 @@ import pytest
 from contracts.enums import ROLES
 from services.intake.casetype import INTAKE
 from tests.harness import (Walker, assert_every_allowed_transition, assert_every_refused_pair,
-                           assert_every_role_event_pair, expect_error, shortest_paths)
+                           assert_every_role_event_pair, case_snapshot, expect_error, shortest_paths)
 from tests.interface.intake_walk import EXAMPLES, PATH_OVERRIDES, ROLE_FOR, SYS_EVENTS, rpc_caller
 
 CALLER_ROLES = [r for r in ROLES if r != "sys"]
@@ -18,11 +18,7 @@ def walker(intake, rpc_as):
     state: dict = {}
 
     def snapshot(case_id):
-        rpc = rpc_as("window").intake
-        case = rpc.get_case(case_id)
-        history = rpc.case_history(case_id)
-        return (case["status"], case["version"], case["updated_at"], case["data"], case["links"],
-                [(h["seq"], h["hash"]) for h in history])
+        return case_snapshot(rpc_as("window").intake, case_id)
 
     return Walker(INTAKE, rpc_caller(rpc_as, state), snapshot, EXAMPLES, ROLE_FOR, PATH_OVERRIDES, SYS_EVENTS)
 

@@ -10,7 +10,7 @@ from infra.engine import transition
 from services.petition import rules
 from services.petition.casetype import PETITION
 from tests.harness import (Walker, assert_every_allowed_transition, assert_every_refused_pair,
-                           assert_every_role_event_pair, expect_error, shortest_paths)
+                           assert_every_role_event_pair, case_snapshot, expect_error, shortest_paths)
 from tests.interface.petition_walk import (EXAMPLES, PATH_OVERRIDES, ROLE_FOR, SKIP, SYS_EVENTS, actor, merged_overrides,
                                            paths, petition_service, platform_env, rpc_caller)
 
@@ -31,11 +31,7 @@ def walker(petition_service, rpc_as):
     state: dict = {}
 
     def snapshot(case_id):
-        reader = rpc_as(actor("xfb", state["views"][case_id]["org_id"])).petition
-        got = reader.get_case(case_id)
-        history = reader.case_history(case_id)
-        return (got["status"], got["version"], got["updated_at"], got["data"], got["links"], got["supervised"],
-                got["clocks"], [(h["seq"], h["hash"]) for h in history])
+        return case_snapshot(rpc_as(actor("xfb", state["views"][case_id]["org_id"])).petition, case_id)
 
     return Walker(PETITION, rpc_caller(rpc_as, state), snapshot, EXAMPLES, ROLE_FOR, PATH_OVERRIDES, SKIP)
 

@@ -8,7 +8,7 @@ import pytest
 from contracts.enums import ROLES
 from services.recommendation.casetype import RECOMMENDATION
 from tests.factories import key
-from tests.harness import Walker, expect_error, shortest_paths
+from tests.harness import Walker, case_snapshot, expect_error, shortest_paths
 from tests.interface.recommendation_walk import (EXAMPLES, ROLE_FOR, SYS_EVENTS, SYS_ONLY, actor, expire_reply,
                                                  recommendation, rpc_caller)
 
@@ -26,11 +26,7 @@ SPEC_EVENTS = {"draft", "consult_recipient", "submit", "approve_issue", "serve",
 @pytest.fixture
 def walker(recommendation, rpc_as):
     def snapshot(case_id):
-        rpc = rpc_as(actor("issuer")).recommendation
-        case = rpc.get_case(case_id)
-        history = rpc.case_history(case_id)
-        return (case["status"], case["version"], case["updated_at"], case["data"], case["links"], case["clocks"],
-                [(h["seq"], h["hash"]) for h in history])
+        return case_snapshot(rpc_as(actor("issuer")).recommendation, case_id)
 
     return Walker(RECOMMENDATION, rpc_caller(rpc_as, expire_reply(recommendation, rpc_as)), snapshot, EXAMPLES,
                   ROLE_FOR, skip_events=SYS_EVENTS)
