@@ -37,6 +37,7 @@ import pika
 import pika.exceptions
 
 from contracts.errors import JiefenError
+from contracts.signing import Signer
 
 __all__ = ["JiefenClient", "ServiceProxy", "RPC_EXCHANGE", "HEADER_PREFIX"]
 
@@ -105,7 +106,8 @@ def decode_reply(body: bytes) -> dict:
 class JiefenClient:
     """Call jiefen services over RabbitMQ without nameko.
 
-    >>> with JiefenClient(actor={"user_id": "u1", "role": "window_clerk", "org_id": "o1"}) as c:
+    >>> signer = Signer.from_file("county-hotline", "county-hotline.key")   # or JIEFEN_CLIENT_ID + JIEFEN_KEY_FILE
+    >>> with JiefenClient(actor={"user_id": "u1", "role": "window", "org_id": "zj-centre"}, signer=signer) as c:
     ...     case = c.call("intake", "get_case", case_id="...")
     ...     case = c.service("intake").get_case(case_id="...")   # the same
 
@@ -129,6 +131,7 @@ class JiefenClient:
         actor: dict | None = None,
         timeout: float = 10.0,
         retries: int = 2,
+        signer: Signer | None = None,
     ):
         if timeout <= 0:
             raise ValueError("timeout must be > 0")
@@ -136,6 +139,8 @@ class JiefenClient:
             raise ValueError("retries must be >= 0")
         self.amqp_uri = pika_uri(amqp_uri)
         self.actor = dict(actor or {})
+        # signs the actor of every call (contracts/signing.py); default: JIEFEN_CLIENT_ID + JIEFEN_KEY_FILE
+        self.signer = signer if signer is not None else Signer.from_env()
         self.timeout = float(timeout)
         self.retries = int(retries)
         self.ignored_replies = 0  # late or foreign replies dropped, for tests and diagnostics
@@ -201,7 +206,10 @@ class JiefenClient:
     def call(self, service: str, method: str, *args, **kwargs) -> Any:
         body = encode_request(args, kwargs)  # built once: every attempt sends these bytes
         call_id = f"jiefen_client.{service}.{method}.{uuid.uuid4()}"
-        headers = {HEADER_PREFIX + k: v for k, v in self.actor.items() if v is not None}
+        context = dict(self.actor)
+        if self.signer is not None and self.actor:
+            context = self.signer.context(self.actor)     # a fresh assertion per call: no expiry mid-session
+        headers = {HEADER_PREFIX + k: v for k, v in context.items() if v is not None}
         # nameko pops call_id_stack out of worker_ctx.data and extends it in nested calls,
         # so the service's logs can tie all attempts of this call together
         headers[HEADER_PREFIX + _CALL_ID_STACK_KEY] = [call_id]

@@ -50,6 +50,8 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         "county_code": os.environ.get("JIEFEN_COUNTY_CODE"),
         "data_dir": os.environ.get("JIEFEN_DATA_DIR"),
         "db_schema_prefix": os.environ.get("JIEFEN_DB_SCHEMA_PREFIX"),
+        "clients_file": os.environ.get("JIEFEN_CLIENTS_FILE"),
+        "keys_dir": os.environ.get("JIEFEN_KEYS_DIR"),
     }
     data.update({k: v for k, v in env.items() if v})
     data.update(overrides)

@@ -43,6 +43,9 @@ class Env:
     directory: Directory
     calendar: Calendar
     now: Callable[[], datetime] = clock_now
+    trust: Any = None                   # infra.trust.Trust: the service's key and the client registry
+    amqp: dict | None = None            # nameko config for the service's own outgoing calls
+    siblings: dict = field(default_factory=dict)   # case type code -> Env, of every type the service keeps
 
 
 @dataclass

@@ -15,9 +15,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from contracts.errors import JiefenError
+from infra.actors import system_actor
 from infra.db import read_session, write_session
 from infra.models import Case, CaseLink, InboxRow
 from infra.pii import party_view
+from infra.trust import verify_event
 
 log = logging.getLogger(__name__)
 AWAITING = "awaiting_service"
@@ -57,7 +59,8 @@ def deliver_pending(env, amqp_config: dict, limit: int = 20) -> dict:
         if not actor:
             continue
         try:
-            with ClusterRpcProxy(amqp_config, context_data=actor, timeout=10) as rpc:
+            # the routing user's identity, vouched for by this service's own key
+            with ClusterRpcProxy(amqp_config, context_data=env.trust.context_for(actor), timeout=10) as rpc:
                 child = getattr(rpc, target).open_from_handoff(
                     payload, idempotency_key=f"handoff:{env.service}:{case_id}:{link_id}")
         except (UnknownService, RpcTimeout):
@@ -86,9 +89,61 @@ def _update_link(env, link_id, child_id=None, child_no=None, status=None, termin
         s.commit()
 
 
-def apply_child_event(env, payload: dict) -> str | None:
+def authentic_child_event(env, payload: dict, source: str) -> dict | None:
+    """The event as the child case really stands, or None (dropped, logged in one line).
+
+    The event must be signed by ``source``, the service whose exchange it came from (infra/trust.py), and
+    concern one of this service's cases; then the child case is read over authenticated RPC as this
+    service's ``sys`` (its own database when the child is its own) and what it reads replaces what the
+    message claims (status, terminal, version): a replayed or reordered event reacts to the truth."""
+    if not isinstance(payload, dict) or payload.get("parent_service") != env.service \
+            or not payload.get("parent_case_id"):
+        return None
+    if env.trust is not None and not verify_event(env.trust, payload, source):
+        return None
+    try:
+        child = _read_child(env, source, payload)
+    except (JiefenError, UnknownService, RpcTimeout) as err:
+        log.warning("event %s from %s: the child case could not be read (%s); ignored",
+                    str(payload.get("event_id"))[:40], source, getattr(err, "code", type(err).__name__))
+        return None
+    parent = child.get("parent") or {}
+    if parent.get("service") != env.service or parent.get("case_id") != payload["parent_case_id"]:
+        log.warning("event %s from %s: the child case does not name this parent; ignored",
+                    str(payload.get("event_id"))[:40], source)
+        return None
+    return {**payload, "case_id": child["case_id"], "case_no": child["case_no"], "case_type": child["case_type"],
+            "to": child["status"], "terminal": bool(child["terminal"]), "version": child["version"]}
+
+
+def _read_child(env, source: str, payload: dict) -> dict:
+    case_id = payload.get("case_id")
+    if source == env.service:                      # a child of the same service: its own database
+        with read_session(env.engine) as s:
+            case = s.get(Case, case_id) if isinstance(case_id, str) else None
+            if case is None:
+                raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在")
+            return {"case_id": case.id, "case_no": case.case_no, "case_type": case.case_type, "status": case.status,
+                    "terminal": _terminal(env, case), "version": case.version,
+                    "parent": {"service": case.parent_service, "case_id": case.parent_case_id}}
+    context = env.trust.context_for(system_actor(str(payload.get("org_id") or "")))
+    with ClusterRpcProxy(env.amqp, context_data=context, timeout=10) as rpc:
+        return getattr(rpc, source).get_case(case_id)
+
+
+def _terminal(env, case: Case) -> bool:
+    ct = env.siblings[case.case_type].case_type if case.case_type in env.siblings else env.case_type
+    return ct.state(case.status).terminal
+
+
+def apply_child_event(env, payload: dict, source: str | None = None, checked: bool = False) -> str | None:
     """Record a child's state on the parent's link, once per event id. Returns the parent case id
-    when the event was new and concerns one of this service's cases."""
+    when the event was new and concerns one of this service's cases. ``source``: the exchange's service;
+    unless ``checked``, the event is first authenticated and replaced by the child's real state."""
+    if not checked:
+        payload = authentic_child_event(env, payload, source)
+        if payload is None:
+            return None
     if payload.get("parent_service") != env.service or not payload.get("parent_case_id"):
         return None
     with write_session(env.engine) as s:

@@ -25,9 +25,27 @@ class Organisation:
         return asdict(self)
 
 
+ROLES_FILE = Path(__file__).resolve().parent.parent / "config" / "roles.yaml"
+
+
+def load_role_table(path: str | Path = ROLES_FILE) -> dict[str, frozenset[str]]:
+    """kind -> the roles its staff may hold (config/roles.yaml)."""
+    from contracts.enums import ROLES
+    with open(path, encoding="utf-8") as f:
+        raw = yaml.safe_load(f) or {}
+    table = {}
+    for kind, roles in raw.items():
+        bad = [r for r in roles or () if r not in ROLES or r in ("sys", "party")]
+        if kind not in KINDS or bad:
+            raise ValueError(f"{path}: kind {kind!r}: unknown kind or roles {bad} (sys and party are no staff roles)")
+        table[kind] = frozenset(roles or ())
+    return table
+
+
 class Directory:
-    def __init__(self, orgs: list[Organisation]):
+    def __init__(self, orgs: list[Organisation], roles: dict[str, frozenset[str]] | None = None):
         self._by_code = {o.code: o for o in orgs}
+        self.roles = roles if roles is not None else load_role_table()
         for o in orgs:
             if o.kind not in KINDS or o.level not in LEVELS:
                 raise ValueError(f"organisation {o.code}: unknown kind {o.kind!r} or level {o.level!r}")
@@ -35,9 +53,18 @@ class Directory:
                 raise ValueError(f"organisation {o.code}: unknown parent {o.parent!r}")
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Directory":
+    def from_file(cls, path: str | Path, roles_path: str | Path | None = None) -> "Directory":
         with open(path, encoding="utf-8") as f:
-            return cls([Organisation(**row) for row in yaml.safe_load(f) or []])
+            return cls([Organisation(**row) for row in yaml.safe_load(f) or []],
+                       load_role_table(roles_path or ROLES_FILE))
+
+    def roles_of(self, code: str) -> frozenset[str]:
+        """The roles the staff of this organisation may hold (by its kind)."""
+        org = self.get(code)
+        return self.roles.get(org.kind, frozenset()) if org else frozenset()
+
+    def may_hold(self, code: str, role: str) -> bool:
+        return role in self.roles_of(code)
 
     def get(self, code: str) -> Organisation | None:
         return self._by_code.get(code)
@@ -65,5 +92,5 @@ class Directory:
 
 
 @lru_cache(maxsize=8)
-def load_directory(path: str) -> Directory:
-    return Directory.from_file(path)
+def load_directory(path: str, roles_path: str | None = None) -> Directory:
+    return Directory.from_file(path, roles_path)

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select, update
 
 from infra.db import is_postgres, write_session
 from infra.models import OutboxRow
+from infra.trust import sign_event
 
 
 def relay(env, dispatch, batch: int = 100, claim_seconds: int = 30) -> int:
@@ -28,6 +29,8 @@ def relay(env, dispatch, batch: int = 100, claim_seconds: int = 30) -> int:
         pending = [(r.id, r.event_type, r.payload) for r in rows]
     sent = 0
     for row_id, event_type, payload in pending:
+        if env.trust is not None and env.trust.signer is not None:
+            payload = sign_event(env.trust.signer, payload)   # consumers act only on their source's signature
         dispatch(event_type, payload)      # nameko publishes with confirms: raises if the broker refuses
         with write_session(env.engine) as s:
             s.execute(update(OutboxRow).where(OutboxRow.id == row_id)

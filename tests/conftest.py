@@ -13,20 +13,67 @@ import pytest  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from contracts.enums import ROLES  # noqa: E402
+from contracts.signing import Signer, generate_key  # noqa: E402
 from infra import timekeeping  # noqa: E402
 from infra.db import normalise_url  # noqa: E402
 
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
 
+# Every role at an organisation whose kind may hold it (config/roles.yaml): a court's judge, a petition
+# office's xfb, a committee's mediator. ``party`` is nobody's role: see tests.harness.as_party.
 ACTORS = {
-    **{role: {"user_id": f"{role}-01", "role": role, "org_id": "zj-centre"} for role in ROLES if role != "sys"},
     "window": {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"},
     "router": {"user_id": "router-01", "role": "router", "org_id": "zj-centre"},
     "supv": {"user_id": "supv-01", "role": "supv", "org_id": "zj-centre"},
+    "pmc": {"user_id": "pmc-01", "role": "pmc", "org_id": "zj-pmc-jiyang"},
+    "mediator": {"user_id": "med-jy-01", "role": "mediator", "org_id": "zj-pmc-jiyang"},
+    "filing": {"user_id": "filing-01", "role": "filing", "org_id": "zj-court"},
+    "judge": {"user_id": "judge-01", "role": "judge", "org_id": "zj-court"},
+    "xfb": {"user_id": "xfb-01", "role": "xfb", "org_id": "zj-xfj-county"},
+    "handler": {"user_id": "handler-01", "role": "handler", "org_id": "zj-nr"},
+    "sup": {"user_id": "sup-01", "role": "sup", "org_id": "zj-gov-county"},
+    "issuer": {"user_id": "issuer-01", "role": "issuer", "org_id": "zj-proc"},
+    "rcpt": {"user_id": "rcpt-01", "role": "rcpt", "org_id": "zj-nr"},
+    "party": {"user_id": "party-01", "role": "party", "org_id": "zj-centre"},   # refused: use as_party
     "other_window": {"user_id": "clerk-99", "role": "window", "org_id": "zj-centre-jiyang"},
 }
+
+# -- trust: one key per client for the whole session, in a tmp directory (never var/keys) ----------------
+TEST_CLIENT = "test-suite"
+SERVICE_CLIENTS = ("svc-intake", "svc-mediation", "svc-diversion", "svc-petition", "svc-recommendation")
+TEST_CLIENTS_YAML = """
+clients:
+  svc-intake: {kind: service, service: intake, orgs: "*", roles: "*", keys: [svc-intake.pub]}
+  svc-mediation: {kind: service, service: mediation, orgs: "*", roles: "*", keys: [svc-mediation.pub]}
+  svc-diversion: {kind: service, service: diversion, orgs: "*", roles: "*", keys: [svc-diversion.pub]}
+  svc-petition: {kind: service, service: petition, orgs: "*", roles: "*", keys: [svc-petition.pub]}
+  svc-recommendation: {kind: service, service: recommendation, orgs: "*", roles: "*", keys: [svc-recommendation.pub]}
+  gateway: {kind: gateway, orgs: "*", roles: "*", keys: [gateway.pub]}
+  test-suite: {kind: test, orgs: "*", roles: "*", keys: [test-suite.pub], max_ttl: 7200}
+  # an integrating system of one mediation committee (trust tests)
+  it-pmc-jiyang: {kind: integration, orgs: [zj-pmc-jiyang], roles: [pmc, mediator], keys: [it-pmc-jiyang.pub]}
+"""
+
+
+@pytest.fixture(scope="session")
+def trust_settings(tmp_path_factory) -> dict:
+    """JIEFEN settings pointing every service at the session's client registry and keys."""
+    d = tmp_path_factory.mktemp("keys")
+    for client in (*SERVICE_CLIENTS, "gateway", TEST_CLIENT, "it-pmc-jiyang"):
+        generate_key(d, client)
+    (d / "clients.yaml").write_text(TEST_CLIENTS_YAML, encoding="utf-8")
+    return {"clients_file": str(d / "clients.yaml"), "keys_dir": str(d), "dev_keys": False}
+
+
+@pytest.fixture(scope="session")
+def signer(trust_settings) -> Signer:
+    """The test client's signer: what ``rpc_as`` signs every actor with."""
+    return Signer.from_file(TEST_CLIENT, f"{trust_settings['keys_dir']}/{TEST_CLIENT}.key", ttl=3600)
+
+
+def client_signer(trust_settings, client_id: str, **kwargs) -> Signer:
+    return Signer.from_file(client_id, f"{trust_settings['keys_dir']}/{client_id}.key", **kwargs)
 
 
 @pytest.fixture
@@ -71,9 +118,9 @@ def backend(request):
 
 
 @pytest.fixture
-def jiefen(backend, tmp_path):
+def jiefen(backend, tmp_path, trust_settings):
     settings, cleanup = jiefen_settings(backend, tmp_path)
-    yield settings
+    yield {**settings, **trust_settings}
     cleanup()
 
 
@@ -83,15 +130,18 @@ def service_config(rabbit_config, jiefen):
 
 
 @pytest.fixture
-def rpc_as(service_config):
-    """rpc_as("window") -> a ClusterRpcProxy whose calls carry that actor (or a dict actor)."""
+def rpc_as(service_config, signer):
+    """rpc_as("window") -> a ClusterRpcProxy whose calls carry that actor (or a dict actor), signed by
+    the test client's key (an assertion valid for the test's length); ``signed=False``: the bare
+    fields only, as an unauthenticated caller would send them."""
     proxies: dict = {}
 
-    def make(actor, timeout=20):
+    def make(actor, timeout=20, signed=True):
         context = ACTORS[actor] if isinstance(actor, str) else actor
-        ident = (tuple(sorted(context.items())), timeout)
+        ident = (tuple(sorted(context.items())), timeout, signed)
         if ident not in proxies:
-            proxy = ClusterRpcProxy(service_config, context_data=context, timeout=timeout)
+            data = signer.context(context) if (signed and context) else dict(context)
+            proxy = ClusterRpcProxy(service_config, context_data=data, timeout=timeout)
             proxies[ident] = (proxy, proxy.start())
         return proxies[ident][1]
 

@@ -94,11 +94,11 @@ class DiversionService(CaseService):
 
     @event_handler("diversion", "case_registered")
     def _own_case_registered(self, payload):
-        platform_handoff.apply_child_event(self.platform.env, payload)
+        platform_handoff.apply_child_event(self.platform.env, payload, "diversion")
 
     @event_handler("diversion", "case_transitioned")
     def _own_case_transitioned(self, payload):
-        platform_handoff.apply_child_event(self.platform.env, payload)
+        platform_handoff.apply_child_event(self.platform.env, payload, "diversion")
 
     def _fresh(self, case_id: str, view: dict) -> dict:
         """The DV case as it stands after its JC case was opened (the link now names it)."""

@@ -24,7 +24,7 @@ class Auth(DependencyProvider):
     def setup(self):
         self.settings = load_settings(self.container.config)
         self.config = load_config(**(self.container.config.get("JIEFEN") or {}))
-        self.directory = load_directory(str(self.config.path("organisations")))
+        self.directory = load_directory(str(self.config.path("organisations")), str(self.config.path("roles")))
         self.users = load_users(self.settings.users_file, self.directory)
         self.store = SessionStore(self.config, self.settings.session_ttl)
         self.lookups = Limiter(self.settings.lookup_tries, self.settings.lookup_window)

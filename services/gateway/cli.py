@@ -6,9 +6,12 @@
     jiefen overdue [--service intake] [--page 1 --size 20]
     jiefen fire CASE_ID EVENT [--service intake] [--data '{"k": "v"}' | --data @file.json] [--version N]
     jiefen hash-password                             # a scrypt hash for config/users.yaml
+    jiefen keys new CLIENT_ID [--dir var/keys]       # a key pair for an integrating system (clients.yaml)
+    jiefen keys show KEY_FILE                        # the key id (fingerprint) of a key file
 
-Who acts: --user/--role/--org, or JIEFEN_USER / JIEFEN_ROLE / JIEFEN_ORG. The broker: --amqp-uri or
-AMQP_URI. Exit status: 0 done; 1 refused (the error contract is printed on stderr); 2 bad usage;
+Who acts: --user/--role/--org, or JIEFEN_USER / JIEFEN_ROLE / JIEFEN_ORG, signed with the client's key:
+--client/--key-file, or JIEFEN_CLIENT_ID / JIEFEN_KEY_FILE (config/clients.yaml must list the client's
+public key and grant it that organisation and role). The broker: --amqp-uri or AMQP_URI. Exit status: 0 done; 1 refused (the error contract is printed on stderr); 2 bad usage;
 3 a service did not answer (SERVICE_UNAVAILABLE).
 """
 from __future__ import annotations
@@ -117,12 +120,37 @@ def cmd_hash_password(args) -> int:
     return hash_main([])
 
 
+def cmd_keys(args) -> int:
+    from contracts.signing import generate_key, key_id, load_private_key
+    if args.keys_command == "new":
+        priv, pub = generate_key(args.dir, args.client_id)
+        kid = key_id(load_private_key(priv).public_key())
+        print(f"private key (keep it on the calling system, mode 0600): {priv}\npublic key: {pub}\nkey id: {kid}\n"
+              f"add to config/clients.yaml:\n  {args.client_id}: {{kind: integration, orgs: [<org code>], "
+              f"roles: [<role>], keys: [{pub.name}]}}")
+    else:
+        print(key_id(load_private_key(args.file).public_key()))
+    return 0
+
+
+def _signer(args):
+    from contracts.signing import Signer
+    client_id = args.client or os.environ.get("JIEFEN_CLIENT_ID")
+    key_file = args.key_file or os.environ.get("JIEFEN_KEY_FILE")
+    if not (client_id and key_file):
+        raise SystemExit("jiefen: every call is signed: give --client and --key-file (or JIEFEN_CLIENT_ID, "
+                         "JIEFEN_KEY_FILE); `jiefen keys new <client-id>` makes a key")
+    return Signer.from_file(client_id, key_file)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jiefen", description="解纷 (jiefen) terminal client over RabbitMQ")
     p.add_argument("--amqp-uri", default=None, help="broker (default: $AMQP_URI or %(default)s)")
     p.add_argument("--user", help="acting user id (or $JIEFEN_USER)")
     p.add_argument("--role", help="acting role, a SPEC §1 code (or $JIEFEN_ROLE)")
     p.add_argument("--org", help="acting organisation code (or $JIEFEN_ORG)")
+    p.add_argument("--client", help="the calling client's id in config/clients.yaml (or $JIEFEN_CLIENT_ID)")
+    p.add_argument("--key-file", help="its Ed25519 private key, PEM (or $JIEFEN_KEY_FILE)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer")
     p.add_argument("--json", action="store_true", help="print the whole answer as JSON")
     sub = p.add_subparsers(dest="command", required=True)
@@ -155,6 +183,14 @@ def parser() -> argparse.ArgumentParser:
 
     h = sub.add_parser("hash-password", help="print a scrypt hash for config/users.yaml")
     h.set_defaults(run=None)
+
+    k = sub.add_parser("keys", help="signing keys for clients (config/clients.yaml)")
+    ksub = k.add_subparsers(dest="keys_command", required=True)
+    kn = ksub.add_parser("new", help="generate <dir>/<client-id>.key (0600) and .pub")
+    kn.add_argument("client_id")
+    kn.add_argument("--dir", default="var/keys")
+    ks = ksub.add_parser("show", help="print the key id of a private key file")
+    ks.add_argument("file")
     return p
 
 
@@ -162,14 +198,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "hash-password":
         return cmd_hash_password(args)
+    if args.command == "keys":
+        return cmd_keys(args)
     try:
         actor = _actor(args)
+        signer = _signer(args)
     except SystemExit as exc:
         print(exc, file=sys.stderr)
         return 2
+    except (OSError, ValueError) as err:       # no such key file, not a key
+        print(f"jiefen: key file: {err}", file=sys.stderr)
+        return 2
     uri = args.amqp_uri or os.environ.get("AMQP_URI") or DEFAULT_AMQP_URI
     try:
-        with JiefenClient(uri, actor=actor, timeout=args.timeout, retries=1) as client:
+        with JiefenClient(uri, actor=actor, timeout=args.timeout, retries=1, signer=signer) as client:
             return args.run(client, args)
     except JiefenError as err:
         print(json.dumps(err.to_dict(), ensure_ascii=False), file=sys.stderr)

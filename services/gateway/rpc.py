@@ -2,7 +2,8 @@
 
 One reply queue per gateway container (nameko's shared ``ReplyListener``) and nameko's pooled
 publisher connections. Each call:
-- carries the actor (user_id, role, org_id) as nameko context data, like every other caller;
+- carries the actor (user_id, role, org_id) as nameko context data, with an assertion signed by the
+  gateway's own key (client ``gateway`` in config/clients.yaml), like every other caller;
 - is published with ``mandatory`` under publisher confirms: a service that was never deployed on
   this broker has no queue bound, the message is unroutable -> SERVICE_UNAVAILABLE at once;
 - carries a per-message TTL equal to the timeout, so a request waiting in the durable queue of a
@@ -20,7 +21,12 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
 
 from contracts.errors import JiefenError
+from infra.config import load_config
+from infra.orgs import load_directory
+from infra.trust import load_trust
 from services.gateway.settings import load_settings
+
+GATEWAY_CLIENT = "gateway"
 
 log = logging.getLogger(__name__)
 # publishing to a broker that is down: a few quick retries, not nameko's default minutes
@@ -38,19 +44,24 @@ class ServiceRpc(DependencyProvider):
     def setup(self):
         if self.timeout is None:
             self.timeout = load_settings(self.container.config).rpc_timeout
+        config = load_config(**(self.container.config.get("JIEFEN") or {}))
+        directory = load_directory(str(config.path("organisations")), str(config.path("roles")))
+        self.trust = load_trust(config, directory, GATEWAY_CLIENT)    # the gateway's own key signs for its users
 
     def get_dependency(self, worker_ctx):
-        return Caller(worker_ctx, self.reply_listener, self.timeout)
+        return Caller(worker_ctx, self.reply_listener, self.timeout, self.trust)
 
 
 class Caller:
-    def __init__(self, worker_ctx, reply_listener: ReplyListener, timeout: float):
+    def __init__(self, worker_ctx, reply_listener: ReplyListener, timeout: float, trust=None):
         self.worker_ctx = worker_ctx
         self.reply_listener = reply_listener
         self.timeout = timeout
+        self.trust = trust
 
     def __call__(self, service: str, method: str, actor: dict | None, *args, **kwargs):
-        data = {**(actor or {}), "call_id_stack": list(self.worker_ctx.call_id_stack)}
+        signed = self.trust.context_for(actor) if actor else {}
+        data = {**signed, "call_id_stack": list(self.worker_ctx.call_id_stack)}
         ctx = WorkerContext(self.worker_ctx.container, None, self.worker_ctx.entrypoint, data=data)
         proxy = MethodProxy(ctx, service, method, self.reply_listener, expiration=self.timeout,
                             retry_policy=RETRY_POLICY)

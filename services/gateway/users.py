@@ -30,10 +30,16 @@ def load_users(path: str, directory: Directory) -> dict[str, User]:
     users: dict[str, User] = {}
     for row in rows:
         user = User(**row)
-        if user.role not in ROLES or user.role == "sys":
-            raise ValueError(f"{path}: user {user.user_id}: unknown or reserved role {user.role!r}")
-        if directory.get(user.org_id) is None:
+        if user.role not in ROLES or user.role in ("sys", "party"):
+            raise ValueError(f"{path}: user {user.user_id}: unknown or reserved role {user.role!r} "
+                             "(sys is the services' own; a party's act is recorded by staff)")
+        org = directory.get(user.org_id)
+        if org is None:
             raise ValueError(f"{path}: user {user.user_id}: unknown organisation {user.org_id!r}")
+        if not directory.may_hold(user.org_id, user.role):
+            raise ValueError(f"{path}: user {user.user_id}: role {user.role!r} may not be held at {org.name} "
+                             f"({user.org_id}, kind {org.kind}); config/roles.yaml allows "
+                             f"{sorted(directory.roles_of(user.org_id))}")
         if not user.password_hash.startswith("scrypt$"):
             raise ValueError(f"{path}: user {user.user_id}: password_hash must be a scrypt hash "
                              "(make one with `jiefen hash-password`)")

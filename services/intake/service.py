@@ -123,27 +123,27 @@ class IntakeService(CaseService):
 
     @event_handler("mediation", "case_registered")
     def _mediation_registered(self, payload):
-        on_child_event(self.platform.env, payload)
+        on_child_event(self.platform.env, payload, "mediation")
 
     @event_handler("mediation", "case_transitioned")
     def _mediation_transitioned(self, payload):
-        on_child_event(self.platform.env, payload)
+        on_child_event(self.platform.env, payload, "mediation")
 
     @event_handler("diversion", "case_registered")
     def _diversion_registered(self, payload):
-        on_child_event(self.platform.env, payload)
+        on_child_event(self.platform.env, payload, "diversion")
 
     @event_handler("diversion", "case_transitioned")
     def _diversion_transitioned(self, payload):
-        on_child_event(self.platform.env, payload)
+        on_child_event(self.platform.env, payload, "diversion")
 
     @event_handler("petition", "case_registered")
     def _petition_registered(self, payload):
-        on_child_event(self.platform.env, payload)
+        on_child_event(self.platform.env, payload, "petition")
 
     @event_handler("petition", "case_transitioned")
     def _petition_transitioned(self, payload):
-        on_child_event(self.platform.env, payload)
+        on_child_event(self.platform.env, payload, "petition")
 
     def _command(self, event, case_id, expected_version, idempotency_key, data):
         cmd = load(CommandSchema, {"case_id": case_id, "expected_version": expected_version,

@@ -21,8 +21,9 @@ CHILD_SERVICES = ("mediation", "diversion", "petition")
 RETRIES = 5
 
 
-def on_child_event(env, payload: dict) -> None:
-    parent_id = handoff.apply_child_event(env, payload)
+def on_child_event(env, payload: dict, source: str) -> None:
+    """A child's event, from ``source``'s exchange: authenticated, and read back from the child case."""
+    parent_id = handoff.apply_child_event(env, payload, source)
     if parent_id is not None:
         advance(env, parent_id)
 

@@ -38,8 +38,12 @@ ENFORCEMENT = "JC_ENFORCEMENT_REQUESTED"
 TRANSIENT = {"INTERNAL", "SERVICE_UNAVAILABLE", "VERSION_CONFLICT", "RATE_LIMITED"}
 
 
-def on_child_event(env, payload: dict) -> None:
-    case_id = handoff.apply_child_event(env, payload)
+def on_child_event(env, payload: dict, source: str) -> None:
+    # authenticated (signed by the court's service) and replaced by the JC case as it really stands
+    payload = handoff.authentic_child_event(env, payload, source)
+    if payload is None:
+        return
+    case_id = handoff.apply_child_event(env, payload, source, checked=True)
     if case_id is None or payload.get("case_type") != "jc" or payload.get("event_type") != "case_transitioned":
         return
     to, jc_id = payload["to"], payload["case_id"]

@@ -125,11 +125,11 @@ class MediationService(CaseService):
 
     @event_handler("diversion", "case_registered")
     def _court_case_registered(self, payload):
-        children.on_child_event(self.platform.env, payload)
+        children.on_child_event(self.platform.env, payload, "diversion")
 
     @event_handler("diversion", "case_transitioned")
     def _court_case_transitioned(self, payload):
-        children.on_child_event(self.platform.env, payload)
+        children.on_child_event(self.platform.env, payload, "diversion")
 
     def _command(self, event, case_id, expected_version, idempotency_key, data):
         cmd = load(CommandSchema, {"case_id": case_id, "expected_version": expected_version,

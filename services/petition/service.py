@@ -76,8 +76,8 @@ class PetitionService(CaseService):
 
     @event_handler("diversion", "case_registered")
     def _court_case_registered(self, payload):
-        handoff.apply_child_event(self.platform.env, payload)
+        handoff.apply_child_event(self.platform.env, payload, "diversion")
 
     @event_handler("diversion", "case_transitioned")
     def _court_case_transitioned(self, payload):
-        handoff.apply_child_event(self.platform.env, payload)
+        handoff.apply_child_event(self.platform.env, payload, "diversion")

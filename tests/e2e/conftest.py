@@ -25,7 +25,8 @@ MODULES = {
 
 
 class Cluster:
-    def __init__(self, rabbit_config, jiefen, tmp_path: Path):
+    def __init__(self, rabbit_config, jiefen, tmp_path: Path, signer=None):
+        self.signer = signer
         self.config = {**rabbit_config, "serializer": "json"}
         self.jiefen = jiefen
         self.tmp = tmp_path
@@ -41,6 +42,7 @@ class Cluster:
             env["DB_URL"] = self.jiefen["db_url"]
         if self.jiefen.get("db_schema_prefix"):
             env["JIEFEN_DB_SCHEMA_PREFIX"] = self.jiefen["db_schema_prefix"]
+        env["JIEFEN_CLIENTS_FILE"], env["JIEFEN_KEYS_DIR"] = self.jiefen["clients_file"], self.jiefen["keys_dir"]
         return env
 
     def start(self, *services: str, instances: int = 1) -> "Cluster":
@@ -71,7 +73,8 @@ class Cluster:
         raise RuntimeError(f"{name} did not answer within {timeout}s")
 
     def rpc(self, actor: dict, timeout: float = 20) -> ClusterRpcProxy:
-        return ClusterRpcProxy(self.config, context_data=actor, timeout=timeout)
+        """A proxy whose calls carry ``actor``, signed by the test client's key."""
+        return ClusterRpcProxy(self.config, context_data=self.signer.context(actor), timeout=timeout)
 
     def advance_days(self, days: float) -> None:
         offset = float(self.now_file.read_text() or 0) + days * 86400
@@ -88,7 +91,7 @@ class Cluster:
 
 
 @pytest.fixture
-def cluster(rabbit_config, jiefen, tmp_path):
-    c = Cluster(rabbit_config, jiefen, tmp_path)
+def cluster(rabbit_config, jiefen, tmp_path, signer):
+    c = Cluster(rabbit_config, jiefen, tmp_path, signer)
     yield c
     c.stop()

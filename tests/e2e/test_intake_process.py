@@ -26,7 +26,7 @@ def test_window_registers_routes_and_the_decision_waits_for_the_undeployed_servi
 
 def test_pika_client_registers_and_reads(cluster):
     cluster.start("intake")
-    with JiefenClient(cluster.config["AMQP_URI"], actor=ACTORS["window"], timeout=20) as client:
+    with JiefenClient(cluster.config["AMQP_URI"], actor=ACTORS["window"], timeout=20, signer=cluster.signer) as client:
         intake = client.service("intake")
         sent = claim()
         case = intake.register_case(case=sent, idempotency_key=key())
