@@ -66,3 +66,14 @@ EXTERNAL_CHANNELS = {
     "arbitration": "仲裁",
     "court": "人民法院",
 }
+
+# What proves a party's act that staff record on the party's behalf (party_act; no caller may claim to be
+# a party): the law asks for the party's written application, a signed record, or the party's signature on
+# the document (PML Art 17, 28-29; CPL Art 205; LVR Art 35-36; OMR Art 19).
+EVIDENCE_KINDS = {
+    "written_application": "书面申请",
+    "record": "笔录（当事人签名确认）",
+    "signed_document": "当事人签名/盖章/按指印的文书",
+    "e_signature": "电子签名确认",
+    "oral_record": "口头申请记录",
+}

@@ -6,7 +6,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from stdnum.cn import ric, uscc
 
-from contracts.enums import CATEGORIES, CHANNELS, PARTY_KINDS, PARTY_ROLES
+from contracts.enums import CATEGORIES, CHANNELS, EVIDENCE_KINDS, PARTY_KINDS, PARTY_ROLES
 from infra.config import default_config
 
 LIMITS = default_config()["limits"]
@@ -122,3 +122,17 @@ class HandoffSchema(Schema):
     parties = fields.List(fields.Nested(PartySchema), required=True,
                           validate=validate.Length(min=1, max=LIMITS["parties"]))
     data = fields.Dict(load_default=dict)
+
+
+class PartyActSchema(Schema):
+    """A party's act recorded by staff on the party's behalf (``data.party_act`` of an event whose roles
+    include ``party``): which party, and the evidence the law wants for it."""
+    party = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, error="须为本案当事人的序号（从1起）"),
+                           error_messages={"required": "必填：哪一位当事人（序号，从1起）",
+                                           "invalid": "须为本案当事人的序号（从1起）"})
+    evidence_kind = fields.String(required=True, validate=validate.OneOf(
+        list(EVIDENCE_KINDS), error=f"须为以下之一：{'、'.join(f'{k}（{v}）' for k, v in EVIDENCE_KINDS.items())}"),
+        error_messages={"required": "必填：证明当事人意思表示的材料种类"})
+    evidence_ref = fields.String(required=True, validate=validate.Length(min=1, max=200, error="须为1至200字的材料编号或存放位置"),
+                                 error_messages={"required": "必填：材料编号或存放位置（如笔录编号、文书编号）"})
+    note = fields.String(load_default="", validate=validate.Length(max=LIMITS["note"], error="过长"))

@@ -109,7 +109,10 @@ class Signer:
         return jwt.encode(body, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
     def assertion(self, actor: dict, ttl: int | None = None) -> str:
-        return self.sign({"sub": str(actor["user_id"]), "role": actor["role"], "org": actor["org_id"]}, ttl)
+        claims = {"sub": str(actor["user_id"]), "role": actor["role"], "org": actor["org_id"]}
+        if actor.get("party_act"):       # a service forwarding a party's act its staff recorded (hand-offs)
+            claims["party_act"] = actor["party_act"]
+        return self.sign(claims, ttl)
 
     def context(self, actor: dict, ttl: int | None = None) -> dict:
         """nameko context data for a call as ``actor``: the plain fields (for logs) and the assertion."""

@@ -13,9 +13,16 @@ class Actor:
     role: str
     org_id: str
     client: str = field(default="", compare=False)   # the registered client whose key vouched for it
+    # a party's act this staff member records on the party's behalf (infra/engine.py split_party_act); kept
+    # with the actor so a hand-off the act causes (e.g. a joint application for judicial confirmation)
+    # carries it to the service that opens the child case
+    party_act: dict | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
-        return {"user_id": self.user_id, "role": self.role, "org_id": self.org_id}
+        out = {"user_id": self.user_id, "role": self.role, "org_id": self.org_id}
+        if self.party_act:
+            out["party_act"] = dict(self.party_act)
+        return out
 
     @property
     def is_system(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable
 
@@ -61,6 +61,33 @@ class GuardContext:
     outbox: list = field(default_factory=list)  # effects may add (event_type, payload) pairs
 
 
+PARTY, PARTY_ACT = "party", "party_act"
+
+
+def split_party_act(event: EventDef, actor: Actor, data: dict | None) -> tuple[dict, dict | None]:
+    """(the event's own data, the validated party_act block or None).
+
+    No caller may claim role ``party`` (infra/trust.py refuses it). An event the law gives to a party is
+    fired by staff of a body acting on the case, who record the party's act on the party's behalf with
+    the evidence the law wants (PML Art 17, 28-29; CPL Art 205; LVR Art 35-36): ``data.party_act`` =
+    {party (序号), evidence_kind, evidence_ref, note}. Generic: any event whose roles include party."""
+    from contracts.schemas import PartyActSchema       # contracts.schemas reads the config at import
+    data = dict(data or {})
+    raw = data.pop(PARTY_ACT, None)
+    if raw is None:
+        return data, None
+    if PARTY not in event.roles:
+        raise JiefenError("FORBIDDEN", f"事件 {event.id}（{event.label}）不由当事人作出，不能代为记录当事人行为",
+                          {"role": PARTY, "event": event.id, "allowed_roles": list(event.roles)})
+    if actor.is_system or actor.role == PARTY:
+        raise JiefenError("FORBIDDEN", "当事人的行为只能由机构工作人员代为记录", {"role": actor.role})
+    try:
+        return data, PartyActSchema().load(raw if isinstance(raw, dict) else {"party": raw})
+    except ValidationError as err:
+        raise validation_error({"data": {PARTY_ACT: err.messages}},
+                               "代为记录的当事人行为（party_act）填写有误：" + "、".join(sorted(err.messages))) from None
+
+
 def validate_data(event: EventDef, data: dict | None) -> dict:
     if event.schema is None:
         return dict(data or {})
@@ -84,8 +111,14 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
                                             else "required"]})
     if not event.creates and expected_version is None:
         raise validation_error({"expected_version": ["required"]})
-    if actor.role not in event.roles:
-        raise JiefenError("FORBIDDEN", f"角色 {actor.role} 不可执行事件 {event.id}（{event.label}）",
+    data, party_act = split_party_act(event, actor, data)
+    if party_act is None and actor.party_act and PARTY in event.roles:   # forwarded by a hand-off
+        party_act = split_party_act(event, actor, {PARTY_ACT: actor.party_act})[1]
+    if party_act is not None:
+        actor = replace(actor, party_act=party_act)      # effects that record the actor keep the act with it
+    if actor.role not in event.roles and party_act is None:
+        hint = "；当事人的行为须由承办机构工作人员代为记录（data.party_act）" if PARTY in event.roles else ""
+        raise JiefenError("FORBIDDEN", f"角色 {actor.role} 不可执行事件 {event.id}（{event.label}）{hint}",
                           {"role": actor.role, "event": event.id, "allowed_roles": list(event.roles)})
     payload = validate_data(event, data)
     request_hash = audit.digest({"event": event_id, "case_id": case_id, "data": payload,
@@ -118,6 +151,10 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
                               f"案件处于“{state.label}”（{state.code}），不能执行“{event.label}”（{event.id}）",
                               {"state": state.code, "event": event.id,
                                "allowed_events": [e.id for e in ct.events_from(state.code)]}) from None
+        if party_act is not None and not event.creates and actor.org_id not in ct.acting_orgs(case):
+            # a party's act is recorded where the party acts: the owning or a participating body itself
+            raise JiefenError("FORBIDDEN", f"当事人的行为须由承办或参与本案的机构记录，{actor.org_id} 不是",
+                              {"org_id": actor.org_id, "case_org_id": case.org_id})
         with session.no_autoflush:   # one flush, so one version step per event
             if event.effect is not None:
                 event.effect(case, payload, ctx)
@@ -127,9 +164,12 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
             if event.creates:
                 session.add(case)
             clocks.on_transition(case, ct, event, from_state, payload, ctx)
+        if party_act is not None and party_act["party"] > len(case.parties):
+            raise validation_error({"data": {"party_act": {"party": [f"本案只有 {len(case.parties)} 位当事人"]}}},
+                                   f"代为记录的当事人行为：本案只有 {len(case.parties)} 位当事人")
         session.flush()
         _sync_participants(session, ct, case)
-        entry = _append_audit(session, case, actor, event, from_state, payload, now)
+        entry = _append_audit(session, case, actor, event, from_state, payload, now, party_act)
         _write_outbox(session, env, case, event, from_state, entry, ctx)
         result = view(case, ctx)
         if key:
@@ -211,14 +251,14 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
 
 
-def _append_audit(session, case, actor, event, from_state, payload, now) -> AuditEntry:
+def _append_audit(session, case, actor, event, from_state, payload, now, party_act=None) -> AuditEntry:
     last = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)
                            .order_by(AuditEntry.seq.desc()).limit(1)).first()
     entry = AuditEntry(
         case_id=case.id, seq=(last.seq + 1) if last else 1, at=now, user_id=actor.user_id, role=actor.role,
         org_id=actor.org_id, event=event.id, from_state=None if from_state == NEW else from_state,
         to_state=case.status, version=case.version, payload_digest=audit.digest(payload),
-        summary=json.loads(audit.canonical(public_summary(payload))), basis=event.basis,
+        summary=json.loads(audit.canonical(public_summary(payload, party_act))), basis=event.basis,
         prev_hash=last.hash if last else audit.GENESIS)
     entry.hash = audit.entry_hash(entry)
     session.add(entry)
@@ -228,9 +268,12 @@ def _append_audit(session, case, actor, event, from_state, payload, now) -> Audi
 PERSONAL_FIELDS = {"parties", "id_number", "phone", "address"}
 
 
-def public_summary(payload: dict) -> dict:
-    """What the timeline shows of an event's data: no personal data, long text cut."""
+def public_summary(payload: dict, party_act: dict | None = None) -> dict:
+    """What the timeline shows of an event's data: no personal data, long text cut. A party's act
+    recorded by staff says so: which party, what evidence (the entry's user is who recorded it)."""
     out = {}
+    if party_act is not None:
+        out[PARTY_ACT] = {**party_act, "recorded_by": "staff", "note": str(party_act.get("note") or "")[:200]}
     for k, v in payload.items():
         if k in PERSONAL_FIELDS:
             continue

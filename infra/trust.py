@@ -224,7 +224,9 @@ class Trust:
             raise _forbidden(f"操作人声明有效期超过 {client.max_ttl} 秒上限", "ttl_too_long")
         user_id, role, org_id = claims.get("sub"), claims.get("role"), claims.get("org")
         self.check_grant(client, role, org_id)
-        return Actor(str(user_id), role, org_id, client=client.id), int(claims["exp"])
+        # a recorded party act travels in a claim only when a service forwards it (a hand-off)
+        party_act = claims.get("party_act") if client.kind == "service" and isinstance(claims.get("party_act"), dict) else None
+        return Actor(str(user_id), role, org_id, client=client.id, party_act=party_act), int(claims["exp"])
 
     def check_grant(self, client: Client, role: str, org_id: str) -> None:
         d = self.directory

@@ -77,6 +77,34 @@ def expect_error(code: str, fn: Callable, *args, **kwargs) -> JiefenError:
     raise AssertionError(f"expected {code}, but the call succeeded")
 
 
+# -- a party's act, recorded by staff (no caller may claim role party: infra/engine.py split_party_act) ----
+def recorder(org_id: str) -> dict:
+    """The staff member of ``org_id`` who records a party's act there: the first role its kind may hold
+    (config/roles.yaml: a court's filing officer, a committee's pmc, a petition office's xfb, the window)."""
+    from infra.orgs import load_directory
+    from infra.config import default_config
+    d = load_directory(str(default_config().path("organisations")), str(default_config().path("roles")))
+    order = ("filing", "pmc", "xfb", "window", "handler", "issuer", "rcpt", "sup")
+    role = next(r for r in order if d.may_hold(org_id, r))
+    return {"user_id": f"{role}-rec-{org_id}", "role": role, "org_id": org_id}
+
+
+def party_act(party: int = 1, evidence_kind: str = "signed_document", evidence_ref: str = "卷宗第3页",
+              note: str = "") -> dict:
+    return {"party": party, "evidence_kind": evidence_kind, "evidence_ref": evidence_ref, "note": note}
+
+
+def as_party(actor: dict, data: dict | None, **evidence) -> tuple[dict, dict]:
+    """(actor, data) for firing a party's event: a would-be ``party`` actor at an organisation becomes
+    that organisation's staff recording the act, with ``data.party_act`` (which party: ``data["party"]``
+    when it names one, else 1). Any other actor passes through unchanged."""
+    data = dict(data or {})
+    if actor.get("role") != "party":
+        return actor, data
+    which = data.get("party") if isinstance(data.get("party"), int) else 1
+    return recorder(actor["org_id"]), {**data, "party_act": party_act(**{"party": which, **evidence})}
+
+
 def new_key() -> str:
     return key()
 

@@ -19,7 +19,8 @@ from infra.views import case_view
 from services.diversion.casetype import DIVERSION
 from services.diversion.jc_casetype import JUDICIAL_CONFIRMATION
 from tests.factories import claim, key, person_id
-from tests.harness import Walker, case_snapshot
+from tests.conftest import ACTORS as LAWFUL
+from tests.harness import Walker, as_party, case_snapshot
 
 SH = ZoneInfo("Asia/Shanghai")
 COURT = "zj-court"
@@ -33,8 +34,7 @@ ACTORS = {
     "router": {"user_id": "router-01", "role": "router", "org_id": "zj-centre"},
     "window": {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"},
     "pmc": {"user_id": "pmc-jy-01", "role": "pmc", "org_id": COMMITTEE},
-    **{role: {"user_id": f"{role}-01", "role": role, "org_id": "zj-centre"}
-       for role in ("xfb", "handler", "sup", "issuer", "rcpt", "supv")},
+    **{role: LAWFUL[role] for role in ("xfb", "handler", "sup", "issuer", "rcpt", "supv")},   # lawful orgs
 }
 
 
@@ -234,7 +234,8 @@ def caller(rpc_as, env, actors=ACTORS):
                               expected_version=version, idempotency_key=key(),
                               view=lambda case, ctx: case_view(case, env, None, ctx.now))
         actor = role if isinstance(role, dict) else actors[role]
-        proxy = rpc_as(actor).diversion
+        recorded, pdata = as_party(actor, data)          # a party's act: the court's staff record it
+        proxy = rpc_as(recorded).diversion
         if event == "receive_complaint":
             if actor["role"] == "router":
                 return proxy.open_from_handoff(handoff_for_complaint(data), key())
@@ -242,12 +243,12 @@ def caller(rpc_as, env, actors=ACTORS):
                 return proxy.open_from_handoff(handoff_for_suit(data), key())
             if actor["role"] in ("xfb", "handler"):     # a petition case's 涉法涉诉 civil suit (LVR Art 20 ¶2)
                 return proxy.open_from_handoff(handoff_for_petition(data), key())
-            return proxy.receive_complaint(data, key())
+            return proxy.receive_complaint(pdata, key())
         if event == "apply" and case_id is None:
             if actor["role"] == "router":
                 return proxy.open_from_handoff(handoff_for_confirmation(data), key())
-            return proxy.apply_for_confirmation(data, key())
-        return proxy.fire(case_id, event, data, version, key())
+            return proxy.apply_for_confirmation(pdata, key())
+        return proxy.fire(case_id, event, pdata, version, key())
     return call
 
 

@@ -11,7 +11,8 @@ from infra.service import Platform
 from infra.views import case_view
 from services.mediation.casetype import MEDIATION
 from tests.factories import claim, key, person_id
-from tests.harness import Walker, case_snapshot
+from tests.conftest import ACTORS as LAWFUL
+from tests.harness import Walker, as_party, case_snapshot
 
 COMMITTEE = "zj-pmc-jiyang"
 COURT = "zj-court"
@@ -24,8 +25,7 @@ ACTORS = {
     "mediator": {"user_id": "med-jy-01", "role": "mediator", "org_id": COMMITTEE},
     "filing": {"user_id": "filing-01", "role": "filing", "org_id": COURT},
     "judge": {"user_id": "judge-01", "role": "judge", "org_id": COURT},
-    **{role: {"user_id": f"{role}-01", "role": role, "org_id": "zj-centre"}
-       for role in ("xfb", "handler", "sup", "issuer", "rcpt", "supv")},
+    **{role: LAWFUL[role] for role in ("xfb", "handler", "sup", "issuer", "rcpt", "supv")},   # lawful orgs
 }
 
 FIXED_APPLICANT = person_id("19900315", 911)
@@ -155,7 +155,8 @@ def caller(rpc_as, env):
             return transition(env, system_actor(org), event, case_id=case_id, data=data,
                               expected_version=version, idempotency_key=key(),
                               view=lambda case, ctx: case_view(case, env, None, ctx.now))
-        proxy = rpc_as(ACTORS[role]).mediation
+        actor, data = as_party(ACTORS[role], data)      # a party's act: the committee's staff record it
+        proxy = rpc_as(actor).mediation
         if event == "apply" and role == "router":
             return proxy.open_from_handoff(handoff_from(data), key())
         if event == "apply":

@@ -13,7 +13,7 @@ from infra.calendar import to_shanghai_date
 from infra.service import Platform
 from services.petition.casetype import PETITION
 from tests.factories import key, person_id
-from tests.harness import shortest_paths
+from tests.harness import as_party, shortest_paths
 
 FIXED_PETITIONER = person_id("19900505", 801)
 OFFICE, HANDLER, REVIEWER, RECHECKER = "zj-xfj-county", "zj-nr", "zj-gov-county", "sx-gov"
@@ -168,7 +168,8 @@ def rpc_caller(rpc_as, state: dict):
 
     def call(role, event, case_id, data, version):
         case = views.get(case_id) if case_id else None
-        proxy = rpc_as(actor_for(role, event, case, data)).petition
+        who, data = as_party(actor_for(role, event, case, data), data)   # a party's act: staff record it
+        proxy = rpc_as(who).petition
         if event == "register":
             result = proxy.register(data, key())
         elif event == "register_from_handoff":
