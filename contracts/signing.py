@@ -110,7 +110,7 @@ class Signer:
 
     def assertion(self, actor: dict, ttl: int | None = None) -> str:
         claims = {"sub": str(actor["user_id"]), "role": actor["role"], "org": actor["org_id"]}
-        if actor.get("party_act"):       # a service forwarding a party's act its staff recorded (hand-offs)
+        if actor.get("party_act"):       # staff recording a party's act (commands without data; hand-offs)
             claims["party_act"] = actor["party_act"]
         return self.sign(claims, ttl)
 

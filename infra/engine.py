@@ -112,7 +112,8 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
     if not event.creates and expected_version is None:
         raise validation_error({"expected_version": ["required"]})
     data, party_act = split_party_act(event, actor, data)
-    if party_act is None and actor.party_act and PARTY in event.roles:   # forwarded by a hand-off
+    if party_act is None and actor.party_act and PARTY in event.roles and actor.role not in event.roles:
+        # carried in the signed assertion: a command without a data argument, or forwarded by a hand-off
         party_act = split_party_act(event, actor, {PARTY_ACT: actor.party_act})[1]
     if party_act is not None:
         actor = replace(actor, party_act=party_act)      # effects that record the actor keep the act with it

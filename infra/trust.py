@@ -35,6 +35,13 @@ from infra.orgs import Directory
 
 log = logging.getLogger(__name__)
 CLIENT_KINDS = ("gateway", "service", "integration", "test")
+# where each role's institution comes from (config/roles.yaml), cited when a role is refused at an organisation
+ROLE_BASIS = {
+    "window": "PSR Art 39", "router": "PSR Art 39", "supv": "PSR Art 60, 65", "pmc": "PML Art 13, 19",
+    "mediator": "PML Art 13, 19; SIM Art 4", "filing": "CPL Art 126; OMR Art 7", "judge": "CPL Art 205, 206",
+    "xfb": "LVR Art 17", "handler": "LVR Art 31", "sup": "LVR Art 35, 36", "issuer": "JSR Art 1; PRR Art 2",
+    "rcpt": "JSR Art 3; PRR Art 2",
+}
 SIGNATURE_KEY = "signature"          # the event payload's field holding the publisher's signature
 DEFAULT_MAX_TTL = 600
 RELOAD_EVERY = 1.0                   # seconds between mtime checks of the registry
@@ -224,8 +231,9 @@ class Trust:
             raise _forbidden(f"操作人声明有效期超过 {client.max_ttl} 秒上限", "ttl_too_long")
         user_id, role, org_id = claims.get("sub"), claims.get("role"), claims.get("org")
         self.check_grant(client, role, org_id)
-        # a recorded party act travels in a claim only when a service forwards it (a hand-off)
-        party_act = claims.get("party_act") if client.kind == "service" and isinstance(claims.get("party_act"), dict) else None
+        # a party's act the staff member records, for commands that take no data (validated by the engine);
+        # services forward it in hand-offs the act causes
+        party_act = claims.get("party_act") if isinstance(claims.get("party_act"), dict) else None
         return Actor(str(user_id), role, org_id, client=client.id, party_act=party_act), int(claims["exp"])
 
     def check_grant(self, client: Client, role: str, org_id: str) -> None:
@@ -244,7 +252,8 @@ class Trust:
                              "outside_grant", client=client.id, org_id=org_id, role=role)
         if role != "sys" and not d.may_hold(org_id, role):
             org = d.get(org_id)
-            raise _forbidden(f"{org.name}（{org_id}）的工作人员不能担任{ROLES[role]}（{role}）",
+            raise _forbidden(f"{org.name}（{org_id}）的工作人员不能担任{ROLES[role]}（{role}）"
+                             f"（依据 {ROLE_BASIS.get(role, 'config/roles.yaml')}）",
                              "role_not_for_org", org_id=org_id, role=role, kind=org.kind)
 
     def actor_from_context(self, data: dict | None) -> Actor:

@@ -2,6 +2,7 @@
 database, SQLite and PostgreSQL both (the ``backend`` fixture is parametrised over them)."""
 from __future__ import annotations
 
+import json
 import os
 import uuid
 import warnings
@@ -138,7 +139,7 @@ def rpc_as(service_config, signer):
 
     def make(actor, timeout=20, signed=True):
         context = ACTORS[actor] if isinstance(actor, str) else actor
-        ident = (tuple(sorted(context.items())), timeout, signed)
+        ident = (json.dumps(context, sort_keys=True), timeout, signed)
         if ident not in proxies:
             data = signer.context(context) if (signed and context) else dict(context)
             proxy = ClusterRpcProxy(service_config, context_data=data, timeout=timeout)

@@ -94,6 +94,14 @@ def party_act(party: int = 1, evidence_kind: str = "signed_document", evidence_r
     return {"party": party, "evidence_kind": evidence_kind, "evidence_ref": evidence_ref, "note": note}
 
 
+def party_actor(org: str | dict, party: int = 1, **evidence) -> dict:
+    """The staff of ``org`` (a code, or a would-be party actor) recording a party's act in their signed
+    assertion: for a command that takes no data (e.g. mediation.apply_judicial_confirmation); ``as_party``
+    puts it in the data of ``fire`` and creation commands instead."""
+    org_id = org["org_id"] if isinstance(org, dict) else org
+    return {**recorder(org_id), "party_act": party_act(party, **evidence)}
+
+
 def as_party(actor: dict, data: dict | None, **evidence) -> tuple[dict, dict]:
     """(actor, data) for firing a party's event: a would-be ``party`` actor at an organisation becomes
     that organisation's staff recording the act, with ``data.party_act`` (which party: ``data["party"]``

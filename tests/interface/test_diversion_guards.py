@@ -12,7 +12,7 @@ from infra import timekeeping
 from infra.actors import system_actor
 from infra.engine import transition
 from tests.factories import key
-from tests.harness import expect_error
+from tests.harness import expect_error, party_actor
 from tests.interface.diversion_walk import (
     ACTORS,
     COMMITTEE,
@@ -69,6 +69,7 @@ def fire(walker, case, event, data=None, role=None):
 
 
 def create_refused(rpc_as, actor, method, payload, *cites):
+    actor = party_actor(actor) if actor["role"] == "party" else actor      # staff record a party's act
     err = expect_error("GUARD_FAILED", getattr(rpc_as(actor).diversion, method), payload, key())
     for cite in cites:
         assert cite in err.message, (cite, err.message)

@@ -13,7 +13,7 @@ from infra.engine import transition
 from infra.models import OutboxRow
 from infra.views import case_view
 from tests.factories import key
-from tests.harness import expect_error, wait_for
+from tests.harness import expect_error, party_actor, wait_for
 from tests.interface.diversion_walk import (ACTORS, COMMITTEE, application, complaint, diversion, dv_walker,
                                             handoff_for_complaint, handoff_for_confirmation, handoff_for_suit,
                                             jc_walker, platform_env)
@@ -76,7 +76,7 @@ def test_a_mediation_agreement_applies_and_the_ruling_flows_back_on_the_bus(dive
     """SPEC §7: PM apply_judicial_confirmation → JC_APPLIED; JC_CONFIRMED / JC_REJECTED → PM. The engine's
     case_transitioned events carry parent_service "mediation" and the mediation case id;
     judicial_confirmation_ruled adds the ruling number and ground."""
-    party_at_committee = {"user_id": "party-09", "role": "party", "org_id": COMMITTEE}
+    party_at_committee = party_actor(COMMITTEE)
     pm_case = key()[:32]
     jc = rpc_as(party_at_committee).diversion.open_from_handoff(handoff_for_confirmation(application(), pm_case), key())
     assert (jc["case_type"], jc["status"], jc["org_id"]) == ("jc", "JC_APPLIED", "zj-court")
@@ -129,7 +129,7 @@ def test_a_terminated_mediations_suit_is_registered_for_filing_review_as_the_par
     filing = rpc_as(ACTORS["filing"]).diversion
     guided = filing.fire(case["case_id"], "explain_mediation", {"how": "oral", "told": [
         "forms", "rights_obligations", "legal_consequences", "procedure"], "suitable": True}, case["version"], key())
-    err = expect_error("GUARD_FAILED", rpc_as(ACTORS["party"]).diversion.fire, case["case_id"], "plaintiff_consents",
+    err = expect_error("GUARD_FAILED", rpc_as(party_actor(ACTORS["party"])).diversion.fire, case["case_id"], "plaintiff_consents",
                        {"party": 2}, guided["version"], key())
     assert "SZ Art 69 ¶2" in err.message
     review = filing.fire(case["case_id"], "direct_to_filing", {"ground": "already_premediated"}, guided["version"],
@@ -143,7 +143,7 @@ def test_a_terminated_mediations_suit_is_registered_for_filing_review_as_the_par
 def test_a_settled_pre_filing_case_applies_and_its_confirmation_case_is_linked_both_ways(diversion, rpc_as):
     dv = dv_walker(diversion, rpc_as)
     settled = dv.drive(TO_SETTLED)
-    party = rpc_as(ACTORS["party"]).diversion
+    party = rpc_as(party_actor(ACTORS["party"])).diversion
     k = key()
     after = party.apply_judicial_confirmation(settled["case_id"], [1, 2], settled["version"], k)
     assert after["status"] == "DV_SETTLED" and after["version"] == settled["version"] + 1
@@ -176,14 +176,14 @@ def test_an_application_recorded_without_the_command_is_opened_by_the_timer(dive
     dv = dv_walker(diversion, rpc_as)
     settled = dv.drive(TO_SETTLED)
     env = platform_env(diversion, "diversion")
-    transition(env, Actor(**ACTORS["party"]), "apply_judicial_confirmation", case_id=settled["case_id"],
+    transition(env, Actor(**party_actor(ACTORS["party"])), "apply_judicial_confirmation", case_id=settled["case_id"],
                data={"applicants": [1, 2]}, expected_version=settled["version"], idempotency_key=key(),
                view=lambda case, ctx: case_view(case, env, None, ctx.now))
 
     def opened():
-        got = rpc_as(ACTORS["party"]).diversion.get_case(settled["case_id"])
+        got = rpc_as(party_actor(ACTORS["party"])).diversion.get_case(settled["case_id"])
         child = [l for l in got["links"] if l["link_type"] == "child"][0]
         return child["case_id"] and child
     child = wait_for(opened)
     assert child["status"] == "JC_APPLIED"
-    assert rpc_as(ACTORS["party"]).diversion.find_cases({"case_type": "jc"}, {})["total"] == 1
+    assert rpc_as(party_actor(ACTORS["party"])).diversion.find_cases({"case_type": "jc"}, {})["total"] == 1

@@ -15,10 +15,11 @@ from tests.factories import claim
 
 
 @pytest.fixture
-def run(intake, rabbit_config, capsys):
-    def run(*argv, role="window", user="clerk-01", org="zj-centre"):
+def run(intake, rabbit_config, capsys, jiefen):
+    def run(*argv, role="window", user="clerk-01", org="zj-centre", client="test-suite"):
+        signing = ["--client", client, "--key-file", f"{jiefen['keys_dir']}/{client}.key"] if client else []
         code = cli.main(["--amqp-uri", rabbit_config["AMQP_URI"], "--user", user, "--role", role, "--org", org,
-                         "--timeout", "10", *argv])
+                         *signing, "--timeout", "10", *argv])
         out, err = capsys.readouterr()
         return code, out, err
     return run
@@ -81,14 +82,18 @@ def test_overdue_lists_cases_past_their_deadline(run, claim_file):
     assert code == 0 and out.startswith("1 overdue") and case["case_no"] in out and "分类分流期限" in out
 
 
-def test_the_actor_must_be_given(intake, rabbit_config, capsys, monkeypatch):
-    for name in ("JIEFEN_USER", "JIEFEN_ROLE", "JIEFEN_ORG"):
+def test_the_actor_must_be_given(intake, rabbit_config, capsys, monkeypatch, jiefen):
+    for name in ("JIEFEN_USER", "JIEFEN_ROLE", "JIEFEN_ORG", "JIEFEN_CLIENT_ID", "JIEFEN_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
     assert cli.main(["--amqp-uri", rabbit_config["AMQP_URI"], "show", "x"]) == 2
     assert "--role" in capsys.readouterr().err
     monkeypatch.setenv("JIEFEN_USER", "clerk-01")
     monkeypatch.setenv("JIEFEN_ROLE", "window")
     monkeypatch.setenv("JIEFEN_ORG", "zj-centre")
+    assert cli.main(["--amqp-uri", rabbit_config["AMQP_URI"], "show", "x"]) == 2     # no key to sign with
+    assert "--key-file" in capsys.readouterr().err
+    monkeypatch.setenv("JIEFEN_CLIENT_ID", "test-suite")
+    monkeypatch.setenv("JIEFEN_KEY_FILE", f"{jiefen['keys_dir']}/test-suite.key")
     assert cli.main(["--amqp-uri", rabbit_config["AMQP_URI"], "show", "x"]) == 1     # actor from env: NOT_FOUND
     assert json.loads(capsys.readouterr().err)["error"] == "NOT_FOUND"
 

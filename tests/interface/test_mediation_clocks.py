@@ -14,7 +14,7 @@ import pytest
 
 from infra import timekeeping
 from tests.factories import key
-from tests.harness import expect_error
+from tests.harness import as_party, expect_error, party_actor
 from tests.interface.mediation_walk import ACTORS, COURT, application, make_walker, mediation
 
 __all__ = ["mediation"]
@@ -56,7 +56,8 @@ def running(case):
 
 
 def fire(rpc_as, case, role, event, data):
-    return rpc_as(ACTORS[role]).mediation.fire(case["case_id"], event, data, case["version"], key())
+    actor, data = as_party(ACTORS[role], data)       # a party's act: the committee's staff record it
+    return rpc_as(actor).mediation.fire(case["case_id"], event, data, case["version"], key())
 
 
 # -- acceptance: 3 WD [A] → SUPV warning (督办) ---------------------------------------------------------
@@ -215,7 +216,7 @@ def test_medical_period_is_extended_by_agreement_of_both_sides(mediation, rpc_as
     case = pmc.fire(created["case_id"], "accept", {"respondent_consented": True}, created["version"], key())
     case = pmc.fire(case["case_id"], "assign_mediator", {"mediator_ids": ["med-med-01"], "how": "designated"},
                     case["version"], key())
-    party = rpc_as({**ACTORS["party"], "org_id": "zj-pmc-medical"}).mediation
+    party = rpc_as(party_actor("zj-pmc-medical")).mediation
     case = party.fire(case["case_id"], "extend_period", {"clock": "mediation_medical", "amount": 10,
                                                          "requested_by": [1, 2]}, case["version"], key())
     # 4/14 + 10 WD: 4/15, 16, 17, 20, 21, 22, 23, 24, 27, 28

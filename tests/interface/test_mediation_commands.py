@@ -8,7 +8,7 @@ import pytest
 from nameko.events import event_handler
 
 from tests.factories import key
-from tests.harness import expect_error
+from tests.harness import expect_error, party_actor
 from tests.interface.mediation_walk import (ACTORS, COURT, application, handoff_from, make_walker, mediation,
                                             written_agreement)
 
@@ -72,7 +72,7 @@ def test_assign_mediator_and_apply_for_confirmation_by_name(walker, rpc_as):
     case = rpc_as(ACTORS["mediator"]).mediation.fire(case["case_id"], "sign_written_agreement",
                                                      written_agreement(mediator_signature="med-jy-02"),
                                                      case["version"], key())
-    party = rpc_as(ACTORS["party"]).mediation
+    party = rpc_as(party_actor(ACTORS["party"])).mediation
     case = party.apply_judicial_confirmation(case["case_id"], [1, 2], COURT, case["version"], key())
     assert case["status"] == "PM_CONFIRMATION_PENDING"
     record = case["data"]["confirmation"]
@@ -109,7 +109,7 @@ def test_an_unconfirmed_agreement_not_performed_leads_to_a_suit(walker, rpc_as):
 
 
 def test_enforcement_needs_a_confirmed_agreement(walker, rpc_as):
-    party = rpc_as(ACTORS["party"]).mediation
+    party = rpc_as(party_actor(ACTORS["party"])).mediation
     unconfirmed = walker.drive(["apply", "accept", "assign_mediator", "sign_written_agreement", "start_supervision",
                                 "report_non_performance"])
     err = expect_error("GUARD_FAILED", party.apply_enforcement, unconfirmed["case_id"], 1, "refused", "", key())

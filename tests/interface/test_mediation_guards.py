@@ -6,7 +6,7 @@ import pytest
 
 from services.mediation.casetype import MEDIATION
 from tests.factories import key
-from tests.harness import expect_error
+from tests.harness import as_party, expect_error, party_actor
 from tests.interface.mediation_walk import (ACTORS, COURT, application, handoff_from, make_walker, mediation,
                                             written_agreement)
 
@@ -25,7 +25,7 @@ def refused(walker, rpc_as):
     """refused(code, case, role_or_actor, event, data, *articles): fired, refused with ``code`` citing every
     article, and the case unchanged."""
     def check(code, case, who, event, data, *articles):
-        actor = ACTORS[who] if isinstance(who, str) else who
+        actor, data = as_party(ACTORS[who] if isinstance(who, str) else who, data)   # staff record a party's act
         before = walker.snapshot(case["case_id"])
         err = expect_error(code, rpc_as(actor).mediation.fire, case["case_id"], event, data, case["version"], key())
         for article in articles:
@@ -133,7 +133,7 @@ def test_an_organisation_acts_only_within_its_remit(walker, rpc_as, refused):
     # the centre brought the case, so its window acts for the parties, but not as the committee
     centre_pmc = {**ACTORS["pmc"], "org_id": "zj-centre"}
     refused("FORBIDDEN", case, centre_pmc, "accept", {"respondent_consented": True}, "PML Art 13, 19")
-    centre_party = {**ACTORS["party"], "org_id": "zj-centre"}
+    centre_party = party_actor("zj-centre", 2)   # the centre's window records the party's act
     # another committee's mediator or officer has no access at all
     other = {**ACTORS["pmc"], "org_id": "zj-pmc-county"}
     refused("FORBIDDEN", case, other, "accept", {"respondent_consented": True})
@@ -151,7 +151,7 @@ def test_an_organisation_acts_only_within_its_remit(walker, rpc_as, refused):
 
 def test_a_party_at_the_centre_acts_on_the_case_the_centre_brought(walker, rpc_as):
     case = walker.drive(["apply", "request_consent"])
-    centre_party = {**ACTORS["party"], "org_id": "zj-centre"}
+    centre_party = party_actor("zj-centre", 2)   # the centre's window records the party's act
     done = rpc_as(centre_party).mediation.fire(case["case_id"], "respondent_consents", {"party": 2},
                                                 case["version"], key())
     assert done["status"] == "PM_ACCEPTED"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import key
-from tests.harness import child_links, expect_error, wait_for
+from tests.harness import child_links, expect_error, party_actor, wait_for
 from tests.interface.diversion_walk import ACTORS as COURT_ACTORS, diversion
 from tests.interface.mediation_walk import ACTORS, COMMITTEE, COURT, application, make_walker, mediation
 
@@ -32,7 +32,7 @@ class Flow:
 
     def __init__(self, rpc_as):
         self.pm = rpc_as(ACTORS["pmc"]).mediation
-        self.party = rpc_as(ACTORS["party"])            # at the committee's office
+        self.party = rpc_as(party_actor(ACTORS["party"]))            # at the committee's office
         self.filing = rpc_as(FILING).diversion
         self.judge = rpc_as(JUDGE).diversion
 
