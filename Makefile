@@ -23,6 +23,7 @@ migrate: venv   ## create or upgrade every service's database
 	$(BIN)/python -m infra.manage migrate
 
 run: venv migrate   ## all services against $$AMQP_URI, SQLite in var/ unless DB_URL is set
+	$(BIN)/python -m infra.manage dev-keys   # development signing keys in var/keys on first run (config/clients.yaml)
 	$(BIN)/nameko run --config config/nameko.yaml $(SERVICES)
 
 test: venv   ## the whole suite: real RabbitMQ, SQLite and PostgreSQL

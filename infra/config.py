@@ -54,6 +54,8 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         "keys_dir": os.environ.get("JIEFEN_KEYS_DIR"),
     }
     data.update({k: v for k, v in env.items() if v})
+    if os.environ.get("JIEFEN_DEV_KEYS"):          # 0 in a deployment: keys are provisioned, never generated
+        data["dev_keys"] = os.environ["JIEFEN_DEV_KEYS"].lower() not in ("0", "false", "no")
     data.update(overrides)
     data.setdefault("amqp_uri", DEFAULT_AMQP_URI)
     data.setdefault("db_url", None)

@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m infra.manage migrate | docs [--check]``."""
+"""Operator commands: ``python -m infra.manage migrate | docs [--check] | dev-keys | rabbitmq-definitions``."""
 from __future__ import annotations
 
 import argparse
@@ -91,9 +91,27 @@ def main(argv=None) -> int:
     sub.add_parser("migrate", help="create or upgrade every service database")
     d = sub.add_parser("docs", help="write docs/casetypes/*.md from the case type definitions")
     d.add_argument("--check", action="store_true", help="fail if the checked-in docs are stale")
+    sub.add_parser("dev-keys", help="generate the development keys config/clients.yaml marks dev_key (var/keys)")
+    r = sub.add_parser("rabbitmq-definitions", help="a RabbitMQ definitions file: one user per service + gateway")
+    r.add_argument("--out", default=str(ROOT / "var" / "rabbitmq" / "definitions.json"))
+    r.add_argument("--env-file", default=str(ROOT / "var" / "rabbitmq" / "passwords.env"),
+                   help="each user's password (made once, 0600; docker compose --env-file reads it)")
+    r.add_argument("--vhost", default="jiefen")
     args = parser.parse_args(argv)
     if args.cmd == "migrate":
         migrate()
+        return 0
+    if args.cmd == "dev-keys":
+        from infra.trust import ensure_dev_keys, keys_dir
+        config = load_config()
+        made = ensure_dev_keys(config)
+        print(f"keys in {keys_dir(config)}: " + (", ".join(made) + " generated" if made else "all present"))
+        return 0
+    if args.cmd == "rabbitmq-definitions":
+        from pathlib import Path
+        from infra.rabbitmq import USERS, write_definitions
+        write_definitions(Path(args.out), Path(args.env_file), args.vhost)
+        print(f"wrote {args.out} (users: {', '.join(USERS)}; vhost {args.vhost}) and passwords in {args.env_file}")
         return 0
     return docs(args.check)
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 from contracts.diversion import EXPLAIN_ITEMS, FILING_CONDITIONS
 from tests.e2e.conftest import wait_for
 from tests.factories import claim, key
-from tests.harness import child_links, expect_error, wait_for
+from tests.harness import child_links, expect_error, wait_for, party_actor
 
 WINDOW = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}
 ROUTER = {"user_id": "router-01", "role": "router", "org_id": "zj-centre"}
-PARTY = {"user_id": "party-01", "role": "party", "org_id": "zj-centre"}      # at the centre's window
+PARTY = party_actor("zj-centre")      # the centre's window records the parties' acts
 PMC = {"user_id": "pmc-jy-01", "role": "pmc", "org_id": "zj-pmc-jiyang"}
 MEDIATOR = {"user_id": "med-jy-01", "role": "mediator", "org_id": "zj-pmc-jiyang"}
 FILING = {"user_id": "filing-01", "role": "filing", "org_id": "zj-court"}

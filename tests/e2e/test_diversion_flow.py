@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from nameko.events import event_handler
 
+from tests.harness import party_actor
 from tests.conftest import ACTORS as CENTRE
 from tests.e2e.conftest import wait_for
 from tests.factories import key
@@ -41,7 +42,7 @@ def test_a_failed_pre_filing_mediation_is_filed_and_intake_closes(cluster):
     cluster.start("intake", "diversion")
     claim = complaint()
     with cluster.rpc(CENTRE["window"]) as window, cluster.rpc(CENTRE["router"]) as router, \
-            cluster.rpc(ACTORS["filing"]) as filing, cluster.rpc(ACTORS["party"]) as party, \
+            cluster.rpc(ACTORS["filing"]) as filing, cluster.rpc(party_actor(ACTORS["party"])) as party, \
             cluster.rpc(ACTORS["mediator"]) as mediator:
         case = window.intake.register_case(claim, key())
         case = router.intake.classify(case["case_id"], "neighbourhood", case["version"], key())
@@ -96,7 +97,7 @@ def test_a_mediation_agreement_is_confirmed_and_the_ruling_event_names_the_media
     listener.start()
     cluster.start("diversion")
     pm_case_id = key()[:32]
-    party_at_committee = {"user_id": "party-09", "role": "party", "org_id": COMMITTEE}
+    party_at_committee = party_actor(COMMITTEE)
     with cluster.rpc(party_at_committee) as party, cluster.rpc(ACTORS["filing"]) as filing, \
             cluster.rpc(ACTORS["judge"]) as judge:
         jc = party.diversion.open_from_handoff(handoff_for_confirmation(application(), pm_case_id), key())

@@ -3,12 +3,13 @@ and routes it to the street's mediation committee; the committee's case appears 
 over RPC), intake tracks it through events, and closes when the mediation case is archived."""
 from __future__ import annotations
 
+from tests.harness import party_actor
 from tests.e2e.conftest import wait_for
 from tests.factories import claim, key
 
 WINDOW = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}
 ROUTER = {"user_id": "router-01", "role": "router", "org_id": "zj-centre"}
-PARTY = {"user_id": "party-01", "role": "party", "org_id": "zj-centre"}      # at the centre's window
+PARTY = party_actor("zj-centre", 2)   # the centre's window records the parties' acts
 PMC = {"user_id": "pmc-jy-01", "role": "pmc", "org_id": "zj-pmc-jiyang"}
 MEDIATOR = {"user_id": "med-jy-01", "role": "mediator", "org_id": "zj-pmc-jiyang"}
 AGREEMENT = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 from contracts.errors import JiefenError
+from tests.harness import party_actor
 from tests.conftest import ACTORS
 from tests.e2e.conftest import wait_for
 from tests.factories import claim, key
@@ -29,7 +30,7 @@ def test_window_to_re_review_and_a_repeated_petition_refused(cluster):
         rpc = {name: stack.enter_context(cluster.rpc(a)) for name, a in {
             "window": ACTORS["window"], "router": ACTORS["router"],
             "xfb": who("xfb", "zj-xfj-county"), "handler": who("handler", "zj-nr"),
-            "party": who("party", "zj-xfj-county"), "reviewer": who("sup", "zj-gov-county"),
+            "party": party_actor("zj-xfj-county"), "reviewer": who("sup", "zj-gov-county"),
             "rechecker": who("sup", "sx-gov")}.items()}
         sent = claim("administrative", **PETITIONER_CLAIM)
         intake_case, pt = route_to_petition(rpc, sent)

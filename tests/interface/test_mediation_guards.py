@@ -61,10 +61,10 @@ def test_only_the_router_hands_over_and_only_with_the_parent_case(mediation, rpc
 
 
 def test_proactive_mediation_is_the_committees_own(mediation, rpc_as):
-    centre_pmc = {**ACTORS["pmc"], "org_id": "zj-centre"}
+    centre_pmc = {**ACTORS["pmc"], "org_id": "zj-centre"}     # the centre holds no committee's role at all
     data = {**application(), "committee_id": None, "source": "网格员上报"}
-    err = expect_error("GUARD_FAILED", rpc_as(centre_pmc).mediation.initiate_proactive, data, key())
-    assert "PML Art 17" in err.message
+    err = expect_error("FORBIDDEN", rpc_as(centre_pmc).mediation.initiate_proactive, data, key())
+    assert err.details["reason"] == "role_not_for_org" and "PML Art 13, 19" in err.message
     err = expect_error("GUARD_FAILED", rpc_as(ACTORS["pmc"]).mediation.initiate_proactive,
                        {**data, "committee_id": "zj-pmc-county"}, key())
     assert "PML Art 17" in err.message
