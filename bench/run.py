@@ -1,7 +1,10 @@
 """`make bench`: measured, never asserted. Prints one report; figures go into the closing note.
 
 1. register_case latency through nameko RPC (ClusterRpcProxy) and through the pika client, beside the
-   bare AMQP echo round trip on the same broker (the floor), in one run.
+   bare AMQP echo round trip on the same broker (the floor), in one run; and the cost of the signed actor
+   assertion: signing and verifying in-process, and get_case with a fresh assertion per call (signed by
+   the client, verified by the service: the real cost) beside the same call re-sending one assertion the
+   service has verified before (its verification cache: the cost of an unsigned call).
 2. The deadline sweep with 10k and 1M clock rows in PostgreSQL: its cost should follow the number of
    clocks due, not the number of clocks (indexed claim query).
 
@@ -17,11 +20,14 @@ import sys
 import tempfile
 import time
 import uuid
+from pathlib import Path
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.amqp_echo import echo_round_trips
+
 from contracts.client import JiefenClient
+from contracts.signing import Signer, generate_key
 from infra.config import ROOT
 from tests.factories import claim
 
@@ -40,8 +46,25 @@ def line(name: str, samples: list[float]) -> str:
             f"  mean={statistics.mean(samples) * 1000:7.2f} ms")
 
 
+BENCH_CLIENTS = """clients:
+  svc-intake: {kind: service, service: intake, orgs: "*", roles: "*", keys: [svc-intake.pub]}
+  bench: {kind: test, orgs: "*", roles: "*", keys: [bench.pub], max_ttl: 7200}
+"""
+
+
+def bench_keys(data_dir: str) -> Signer:
+    """A registry of the bench's own (never var/keys): intake's key and the bench client's."""
+    keys = Path(data_dir) / "keys"
+    for client in ("svc-intake", "bench"):
+        generate_key(keys, client)
+    (keys / "clients.yaml").write_text(BENCH_CLIENTS, encoding="utf-8")
+    return Signer.from_file("bench", keys / "bench.key", ttl=3600)
+
+
 def start_intake(data_dir: str) -> subprocess.Popen:
-    env = {**os.environ, "AMQP_URI": AMQP, "JIEFEN_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+    keys = Path(data_dir) / "keys"
+    env = {**os.environ, "AMQP_URI": AMQP, "JIEFEN_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT),
+           "JIEFEN_CLIENTS_FILE": str(keys / "clients.yaml"), "JIEFEN_KEYS_DIR": str(keys), "JIEFEN_DEV_KEYS": "0"}
     env.pop("DB_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", "config/nameko.yaml",
                              "services.intake.service:IntakeService"], cwd=ROOT, env=env,
@@ -61,9 +84,11 @@ def start_intake(data_dir: str) -> subprocess.Popen:
 def bench_latency(n: int) -> None:
     print(f"register_case latency (SQLite, one intake process, sequential calls), n={n} each:")
     with tempfile.TemporaryDirectory() as tmp:
+        signer = bench_keys(tmp)
         proc = start_intake(tmp)
         try:
-            with ClusterRpcProxy({"AMQP_URI": AMQP, "serializer": "json"}, context_data=WINDOW, timeout=30) as rpc:
+            with ClusterRpcProxy({"AMQP_URI": AMQP, "serializer": "json"}, context_data=signer.context(WINDOW),
+                                 timeout=30) as rpc:
                 for _ in range(20):                                  # warm-up
                     rpc.intake.register_case(claim(), uuid.uuid4().hex)
                 nameko_s = []
@@ -72,7 +97,7 @@ def bench_latency(n: int) -> None:
                     t = time.perf_counter()
                     rpc.intake.register_case(data, k)
                     nameko_s.append(time.perf_counter() - t)
-            with JiefenClient(AMQP, actor=WINDOW, timeout=30) as client:
+            with JiefenClient(AMQP, actor=WINDOW, timeout=30, signer=signer) as client:
                 for _ in range(20):
                     client.call("intake", "register_case", claim(), uuid.uuid4().hex)
                 pika_s = []
@@ -87,6 +112,14 @@ def bench_latency(n: int) -> None:
                     t = time.perf_counter()
                     client.call("intake", "get_case", case["case_id"])
                     get_s.append(time.perf_counter() - t)
+            reused_s = []
+            with JiefenClient(AMQP, actor=signer.context(WINDOW), timeout=30, signer=None) as same:
+                same.call("intake", "get_case", case["case_id"])         # verified once, then cached
+                for _ in range(n):
+                    t = time.perf_counter()
+                    same.call("intake", "get_case", case["case_id"])
+                    reused_s.append(time.perf_counter() - t)
+            sign_s, verify_s = assertion_costs(signer, Path(tmp) / "keys", n)
             echo_s = echo_round_trips(AMQP, n)
         finally:
             proc.terminate()
@@ -96,6 +129,33 @@ def bench_latency(n: int) -> None:
     print(line("register_case via pika", pika_s))
     print(line("get_case via pika", get_s))
     print(f"  ratio register(pika)/echo p50: {pct(pika_s, 50) / pct(echo_s, 50):.1f}x")
+    print("signed actor assertions (Ed25519 JWT, contracts/signing.py + infra/trust.py):")
+    print(line("sign one assertion", sign_s))
+    print(line("verify one assertion", verify_s))
+    print(line("get_case, fresh assertion", get_s))
+    print(line("get_case, verified before", reused_s))
+    print(f"  ratio signed/unsigned get_case p50: {pct(get_s, 50) / pct(reused_s, 50):.2f}x "
+          f"(sign+verify p50 {pct(sign_s, 50) + pct(verify_s, 50):.3f} ms per call)")
+
+
+def assertion_costs(signer: Signer, keys: Path, n: int) -> tuple[list[float], list[float]]:
+    """Sign and verify in this process, without the verification cache (every token new)."""
+    from infra.config import load_config
+    from infra.orgs import load_directory
+    from infra.trust import Registry, Trust
+    config = load_config()
+    directory = load_directory(str(config.path("organisations")), str(config.path("roles")))
+    trust = Trust(Registry(keys / "clients.yaml", keys, directory), directory, signer.aud)
+    sign_s, verify_s = [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        token = signer.assertion(WINDOW)
+        sign_s.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        trust._verify(token)
+        verify_s.append(time.perf_counter() - t)
+    return sign_s, verify_s
+
 
 
 def bench_sweep(rows_list: list[int], due: int = 200) -> None:
