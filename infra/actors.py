@@ -17,12 +17,19 @@ class Actor:
     # with the actor so a hand-off the act causes (e.g. a joint application for judicial confirmation)
     # carries it to the service that opens the child case
     party_act: dict | None = field(default=None, compare=False)
+    recorder_role: str | None = field(default=None, compare=False)   # set while a party's act is applied
 
     def to_dict(self) -> dict:
-        out = {"user_id": self.user_id, "role": self.role, "org_id": self.org_id}
+        """Who signs for this actor: the recording staff member's own role, with the party's act."""
+        out = {"user_id": self.user_id, "role": self.recorder_role or self.role, "org_id": self.org_id}
         if self.party_act:
             out["party_act"] = dict(self.party_act)
         return out
+
+    def as_party(self, party_act: dict) -> "Actor":
+        """The same person applying a party's act: guards and effects see role ``party`` (the case types'
+        roles stay as the law gives them); the audit entry and any hand-off keep the recorder's role."""
+        return Actor(self.user_id, "party", self.org_id, self.client, party_act, self.recorder_role or self.role)
 
     @property
     def is_system(self) -> bool:

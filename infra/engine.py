@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
@@ -112,18 +112,20 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
     if not event.creates and expected_version is None:
         raise validation_error({"expected_version": ["required"]})
     data, party_act = split_party_act(event, actor, data)
-    if party_act is None and actor.party_act and PARTY in event.roles and actor.role not in event.roles:
+    if party_act is None and actor.party_act and PARTY in event.roles:
         # carried in the signed assertion: a command without a data argument, or forwarded by a hand-off
         party_act = split_party_act(event, actor, {PARTY_ACT: actor.party_act})[1]
+    recorder = actor
     if party_act is not None:
-        actor = replace(actor, party_act=party_act)      # effects that record the actor keep the act with it
-    if actor.role not in event.roles and party_act is None:
+        actor = actor.as_party(party_act)        # guards and effects see the party's act; the audit, the recorder
+    if actor.role not in event.roles:
         hint = "；当事人的行为须由承办机构工作人员代为记录（data.party_act）" if PARTY in event.roles else ""
         raise JiefenError("FORBIDDEN", f"角色 {actor.role} 不可执行事件 {event.id}（{event.label}）{hint}",
                           {"role": actor.role, "event": event.id, "allowed_roles": list(event.roles)})
     payload = validate_data(event, data)
     request_hash = audit.digest({"event": event_id, "case_id": case_id, "data": payload,
-                                 "expected_version": expected_version, "actor": actor.to_dict()})
+                                 "expected_version": expected_version, "actor": recorder.to_dict(),
+                                 **({PARTY_ACT: party_act} if party_act is not None else {})})
     key = f"{env.service}:{idempotency_key}" if idempotency_key else None
 
     session = write_session(env.engine)
@@ -170,7 +172,7 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
                                    f"代为记录的当事人行为：本案只有 {len(case.parties)} 位当事人")
         session.flush()
         _sync_participants(session, ct, case)
-        entry = _append_audit(session, case, actor, event, from_state, payload, now, party_act)
+        entry = _append_audit(session, case, recorder, event, from_state, payload, now, party_act)
         _write_outbox(session, env, case, event, from_state, entry, ctx)
         result = view(case, ctx)
         if key:

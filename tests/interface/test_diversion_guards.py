@@ -95,8 +95,9 @@ def test_receipt_guards(dv, rpc_as):
         not_a_suit["data"]["purpose"] = None
         create_refused(rpc_as, ACTORS[who], "open_from_handoff", not_a_suit, "LVR Art 20 ¶2, 22 ¶2")
     create_refused(rpc_as, ACTORS["party"], "open_from_handoff", handoff_for_petition(complaint()), "PML Art 26, 32")
-    clerk = {"user_id": "f-99", "role": "filing", "org_id": "zj-centre"}   # a "filing officer" of no court
-    create_refused(rpc_as, clerk, "receive_complaint", complaint(), "OMR Art 8, 10")
+    clerk = {"user_id": "f-99", "role": "filing", "org_id": "zj-centre"}   # a "filing officer" of no court:
+    err = expect_error("FORBIDDEN", rpc_as(clerk).diversion.receive_complaint, complaint(), key())   # refused
+    assert err.details["reason"] == "role_not_for_org" and "CPL Art 126" in err.message     # before any guard
     create_refused(rpc_as, ACTORS["filing"], "receive_complaint", complaint(court_id="sx-court"), "OMR Art 8, 10")
     # lawful: the county court's officer, and the router through the hand-off
     assert rpc_as(ACTORS["filing"]).diversion.receive_complaint(complaint(), key())["status"] == "DV_RECEIVED"
@@ -265,7 +266,7 @@ def test_judicial_confirmation_of_a_settled_case_guards(dv):
 
 # -- JC ---------------------------------------------------------------------------------------------------
 def test_application_guards(jc, rpc_as):
-    party = ACTORS["party"]
+    party = party_actor(ACTORS["party"])          # the court's filing officer records the joint application
     create_refused(rpc_as, party, "apply_for_confirmation", application(applicants=[1]), "CPL Art 205", "CPLI Art 351")
     old = (datetime.now(SH) - timedelta(days=40)).date().isoformat()
     create_refused(rpc_as, party, "apply_for_confirmation", application(old), "CPL Art 205", "PML Art 33")
