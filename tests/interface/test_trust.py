@@ -15,6 +15,9 @@ from services.gateway import cli
 from tests.conftest import ACTORS, SERVICE_CLIENTS, TEST_CLIENT, client_signer
 from tests.factories import claim, key
 from tests.harness import case_snapshot, expect_error, wait_for
+from tests.interface.mediation_walk import mediation
+
+__all__ = ["mediation"]
 
 WINDOW, ROUTER = ACTORS["window"], ACTORS["router"]
 
@@ -232,3 +235,39 @@ def test_the_cli_signs_with_its_key_file_and_is_refused_outside_its_grant(intake
     assert (tmp_path / "k" / "county-hotline.key").stat().st_mode & 0o777 == 0o600
     assert cli.main(["keys", "show", str(tmp_path / "k" / "county-hotline.key")]) == 0
     assert capsys.readouterr().out.strip() == key_id(load_private_key(tmp_path / "k" / "county-hotline.key").public_key())
+
+
+# -- a party's act, recorded by staff ------------------------------------------------------------------------
+def test_a_partys_act_is_recorded_by_the_committee_with_its_evidence(mediation, rpc_as):
+    from tests.harness import party_act
+    from tests.interface.mediation_walk import ACTORS as PM, make_walker
+    walker = make_walker(mediation, rpc_as)
+    case = walker.drive(["apply", "request_consent"])
+    pmc = rpc_as(PM["pmc"]).mediation
+    snapshot = lambda: case_snapshot(pmc, case["case_id"])          # noqa: E731
+    before = snapshot()
+    # the committee's officer acting in their own name may not consent for the respondent
+    err = expect_error("FORBIDDEN", pmc.fire, case["case_id"], "respondent_consents", {"party": 2}, case["version"], key())
+    assert "party_act" in err.message
+    # the act without its evidence: a Chinese error naming the field, nothing stored
+    err = expect_error("VALIDATION_ERROR", pmc.fire, case["case_id"], "respondent_consents",
+                       {"party": 2, "party_act": {"party": 2, "evidence_kind": "record"}}, case["version"], key())
+    assert "必填" in str(err.details["fields"]["data"]["party_act"]["evidence_ref"])
+    err = expect_error("VALIDATION_ERROR", pmc.fire, case["case_id"], "respondent_consents",
+                       {"party": 2, "party_act": party_act(9, "record", "笔录第1号")}, case["version"], key())
+    assert "2 位当事人" in err.message
+    # a court's staff may not record it on a committee's case (not a body acting on it)
+    judge = rpc_as(ACTORS["filing"]).mediation
+    expect_error("FORBIDDEN", judge.fire, case["case_id"], "respondent_consents",
+                 {"party": 2, "party_act": party_act(2, "record", "笔录第1号")}, case["version"], key())
+    assert snapshot() == before
+    done = pmc.fire(case["case_id"], "respondent_consents",
+                    {"party": 2, "party_act": party_act(2, "record", "调解委员会笔录〔2026〕18号", "电话中同意")},
+                    case["version"], key())
+    assert done["status"] == "PM_ACCEPTED"
+    entry = pmc.case_history(case["case_id"])[-1]
+    assert (entry["event"], entry["user_id"], entry["role"], entry["org_id"]) == \
+        ("respondent_consents", PM["pmc"]["user_id"], "pmc", "zj-pmc-jiyang")
+    assert entry["data"]["party_act"] == {"party": 2, "evidence_kind": "record", "evidence_ref": "调解委员会笔录〔2026〕18号",
+                                          "note": "电话中同意", "recorded_by": "staff"}
+    assert pmc.verify_history(case["case_id"])["valid"] is True
