@@ -114,8 +114,15 @@ class HandoffRegisterSchema(HandoffSchema):
     """register_from_handoff: intake's route_to_petition (SPEC §7; PSR Art 46)."""
 
 
+def new_facts_field() -> fields.Boolean:
+    return fields.Boolean(load_default=False, metadata={
+        "description": "the matter was re-reviewed (or, Zhejiang, closed) before: taken up again only on new facts "
+                       "or reasons (LVR Art 36 ¶3; ZJLV Art 25 ¶2)"})
+
+
 class TransferSchema(Schema):
     handler_org_id = org_code(required=True)
+    new_facts_or_reasons = new_facts_field()
     note = text("note", required=False, load_default="")
 
 
@@ -125,9 +132,7 @@ class AssignSchema(TransferSchema):
 
 
 class AcknowledgeSchema(Schema):
-    new_facts_or_reasons = fields.Boolean(load_default=False, metadata={
-        "description": "the matter was re-reviewed (or, Zhejiang, closed) before: accepted only on new facts "
-                       "or reasons (LVR Art 36 ¶3; ZJLV Art 25)"})
+    new_facts_or_reasons = new_facts_field()
     written_notice_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
                                        metadata={"description": "书面告知 document reference (LVR Art 23)"})
     notified_how = fields.String(load_default="letter", validate=validate.OneOf(NOTIFIED_HOW))

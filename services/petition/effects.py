@@ -89,7 +89,8 @@ def transfer(mode: str):
     def effect(case, data: dict, ctx) -> None:
         handler = data["handler_org_id"]
         entry = {"mode": mode, "handler_org_id": handler, "handler_name": _org_name(ctx, handler),
-                 "note": data.get("note", ""), "report_due": data.get("report_due"), **_stamp(ctx),
+                 "note": data.get("note", ""), "report_due": data.get("report_due"),
+                 "new_facts_or_reasons": data.get("new_facts_or_reasons", False), **_stamp(ctx),
                  "basis": "LVR Art 22(3)" if mode == "assign" else "LVR Art 22(1)-(2)"}
         _set(case, handler_org_id=handler, transfer=entry)
         _append(case, "transfers", entry)

@@ -319,7 +319,9 @@ def test_a_matter_re_reviewed_is_not_taken_up_again_by_any_organ(flow):
     refusal = flow.fire(direct, "reject_duplicate", {"duplicate_of": final["case_no"], "rule": "D4"}, role="handler")
     assert refusal["status"] == "PT_REDIRECTED" and refusal["data"]["duplicate"]["rule"] == "D4"
     assert "LVR Art 36 ¶3" in refusal["data"]["duplicate"]["basis"]
-    # new facts and reasons: accepted again
+    # new facts and reasons: transferred and accepted again
+    moved = flow.fire(at_office, "transfer", {"handler_org_id": "zj-nr", "new_facts_or_reasons": True})
+    assert moved["status"] == "PT_TRANSFERRED" and moved["data"]["transfer"]["new_facts_or_reasons"] is True
     fresh = flow.new("PT_RECEIVED", petitioner=petitioner, org_id="zj-nr")
     accepted = flow.fire(fresh, "acknowledge", {"written_notice_ref": "告知2号", "new_facts_or_reasons": True})
     assert accepted["status"] == "PT_ACCEPTED" and accepted["data"]["acceptance"]["new_facts_or_reasons"] is True
