@@ -27,6 +27,9 @@ REDIRECT_KINDS = {
     "outside_competence": "不属于本机关职权范围，告知向有权处理的机关提出（LVR Art 23 ¶1）",
     "law_related": "涉法涉诉，转同级政法部门依法处理（诉访分离，LVR Art 20 ¶2, 22 ¶2, 28 ¶2）",
     "accusation": "检举控告，转纪检监察机关依规依纪依法处理（LVR Art 22 ¶2, 30）",
+    # Zhejiang profile only: 不予受理 at registration, with written notice within 5 WD (ZJLV Art 19, 20(1));
+    # under the national LVR such a claim is accepted and routed (route_to_legal_procedure, Art 31(1)-(4))
+    "statutory_channel": "依法应当通过诉讼、仲裁、行政复议等法定途径解决，不予受理并书面告知按法定程序提出（ZJLV Art 19, 20(1)）",
 }
 
 # route_to_legal_procedure (PT_ACCEPTED → PT_ROUTED_LEGAL): LVR Art 31(1)-(4)
@@ -44,7 +47,15 @@ HANDLING_BASES = {"31(5)": "LVR Art 31(5)：依法履行或者答复", "31(6)": 
 OPINION_OUTCOMES = {"support": "予以支持", "explain": "解释说明", "not_support": "不予支持"}   # LVR Art 32
 SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 NOTIFIED_HOW = ("letter", "online", "in_person", "sms", "phone")
-DUPLICATE_RULES = {"D3": "LVR Art 19 ¶3; ZJLV Art 20(5)", "D4": "LVR Art 36 ¶3; ZJLV Art 25"}
+# 送达 of a written reply (信访处理意见书 / 复查意见 / 复核意见): how it reached the petitioner. The 复查/复核
+# windows run from the day it was received (自收到书面答复之日起, LVR Art 35, 36 ¶1); the forms follow
+# 民事诉讼法 Art 87-95, the forms of service Chinese organs use for written decisions.
+SERVICE_METHODS = {"direct": "直接送达", "left_at_address": "留置送达", "electronic": "电子送达",
+                   "entrusted": "委托送达", "post": "邮寄送达", "forwarded": "转交送达", "public_notice": "公告送达"}
+# who evaluated the handling (LVR Art 21 ¶2: the petitioner evaluates) and how the office collected it
+SATISFACTION_VIA = {"self_service": "信访人通过信访信息系统自评", "phone": "电话回访", "in_person": "当面回访",
+                    "sms": "短信回访", "letter": "书面回访", "online": "网上回访"}
+DUPLICATE_RULES = {"D3": "LVR Art 19 ¶3; ZJLV Art 20(5)", "D4": "LVR Art 36 ¶3; ZJLV Art 20(5), 25 ¶2"}
 HEARING_GROUNDS = ("major", "complex", "difficult")   # LVR Art 31(6): 重大、复杂、疑难
 
 
@@ -53,6 +64,12 @@ def civil_suit_field(**kw) -> fields.Boolean:
     it to the court's pre-filing registration (diversion DV_RECEIVED, SPEC §7)."""
     return fields.Boolean(load_default=False, metadata={"description": "a new civil suit: handed to the court "
                                                                        "(diversion DV_RECEIVED; SPEC §7)"}, **kw)
+
+
+def satisfaction_via(**kw) -> fields.String:
+    return fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SATISFACTION_VIA),
+                         metadata={"description": "how the petitioner's evaluation was collected (回访方式; LVR Art 21 ¶2)"},
+                         **kw)
 
 
 def iso_date(**kw) -> fields.String:
@@ -97,8 +114,15 @@ class HandoffRegisterSchema(HandoffSchema):
     """register_from_handoff: intake's route_to_petition (SPEC §7; PSR Art 46)."""
 
 
+def new_facts_field() -> fields.Boolean:
+    return fields.Boolean(load_default=False, metadata={
+        "description": "the matter was re-reviewed (or, Zhejiang, closed) before: taken up again only on new facts "
+                       "or reasons (LVR Art 36 ¶3; ZJLV Art 25 ¶2)"})
+
+
 class TransferSchema(Schema):
     handler_org_id = org_code(required=True)
+    new_facts_or_reasons = new_facts_field()
     note = text("note", required=False, load_default="")
 
 
@@ -108,6 +132,7 @@ class AssignSchema(TransferSchema):
 
 
 class AcknowledgeSchema(Schema):
+    new_facts_or_reasons = new_facts_field()
     written_notice_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
                                        metadata={"description": "书面告知 document reference (LVR Art 23)"})
     notified_how = fields.String(load_default="letter", validate=validate.OneOf(NOTIFIED_HOW))
@@ -129,6 +154,8 @@ class RedirectSchema(Schema):
     target_org_id = org_code(load_default=None, allow_none=True)
     channel_told = text("note", metadata={"description": "the channel the petitioner was told to use"})
     notified_how = fields.String(load_default="letter", validate=validate.OneOf(NOTIFIED_HOW))
+    written_notice_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+                                       metadata={"description": "书面告知 document (ZJLV Art 20(1): 不予受理并书面告知)"})
     civil_suit = civil_suit_field()
 
     @validates_schema
@@ -136,6 +163,25 @@ class RedirectSchema(Schema):
         if data.get("civil_suit") and data.get("kind") != "law_related":
             raise ValidationError("only a 涉法涉诉 (law_related) redirect is a civil suit (LVR Art 20 ¶2, 22 ¶2)",
                                   "civil_suit")
+
+
+class ServeSchema(Schema):
+    """送达 of a written reply: the date the petitioner received it and how (LVR Art 35, 36 ¶1: 自收到书面答复
+    之日起30日; ZJLV Art 25(3): 书面送达)."""
+    served_on = iso_date(required=True, metadata={"description": "date the petitioner received the reply (送达日)"})
+    method = fields.String(required=True, validate=validate.OneOf(SERVICE_METHODS),
+                           metadata={"description": "直接/留置/电子/委托/邮寄/转交/公告送达"})
+    receipt_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+                                metadata={"description": "送达回证, 邮件回执 or system record"})
+    received_by = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LIMITS["name"]))
+    note = text("note", required=False, load_default="")
+
+    @validates("served_on")
+    def real_date(self, value, **kwargs):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("不是有效日期（YYYY-MM-DD）")
 
 
 class RejectDuplicateSchema(Schema):
@@ -195,7 +241,10 @@ class SignSettlementSchema(Schema):
     agreement_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     signed_by = fields.List(fields.String(validate=validate.OneOf(("petitioner", "other_side", "handler"))),
                             load_default=list)
+    performed = fields.Boolean(load_default=False, metadata={
+        "description": "the agreement has been performed (履行完毕): ZJLV Art 25(1) 处理终结"})
     satisfaction = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SATISFACTION))
+    via = satisfaction_via()
     note = text("note", required=False, load_default="")
 
 
@@ -213,6 +262,7 @@ class RequestSchema(Schema):
 
 class AcceptSchema(Schema):
     satisfaction = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SATISFACTION))
+    via = satisfaction_via()
     note = text("note", required=False, load_default="")
 
 
@@ -252,7 +302,12 @@ class ExecutionOverdueSchema(Schema):
 
 
 class SatisfactionSchema(Schema):
+    """The petitioner's own evaluation (LVR Art 21 ¶2): the office records it only as collected from the
+    petitioner (``via``), never as its own view."""
     satisfaction = fields.String(required=True, validate=validate.OneOf(SATISFACTION))
+    via = satisfaction_via()
+    evaluator = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LIMITS["name"]),
+                              metadata={"description": "the petitioner (or representative) who evaluated"})
     note = text("note", required=False, load_default="")
 
 

@@ -225,8 +225,8 @@ class UrgeSchema(Schema):
 
 
 class EscalateSchema(Schema):
-    """escalate: by the issuer or the centre with its measures, or by sys when the urge period runs out."""
-    clock = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=48))
+    """escalate: by the issuer (PRR: the chief procurator decides; JSR Art 9) or the centre (PSR Art 60, 65),
+    on a finding of no just cause, with its measures; never by the system (the clock only warns)."""
     no_just_cause = fields.Boolean(load_default=False, metadata={"description": "无正当理由不予整改 (PRR)"})
     measures = fields.List(_choice(ESCALATION_MEASURES), load_default=list, validate=validate.Length(max=8))
     decided_by = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))

@@ -70,7 +70,11 @@ class Period:
 class Extension:
     """How a clock may be extended: by whom, by at most how much in total, and what must come with it."""
     event: str
-    max_total: int | None               # in the clock's unit; None = no statutory cap
+    max_total: int | None | Callable[[Any], int]   # in the clock's unit; None = no statutory cap; or
+    # (config) -> the cap, where it differs by profile or a county sets a lower one [A]
+
+    def cap(self, config) -> int | None:
+        return self.max_total(config) if callable(self.max_total) else self.max_total
     basis: str
     needs: tuple[str, ...] = ()         # data fields the extension must carry (approval, notice, ...)
 
@@ -88,7 +92,9 @@ class ClockDef:
     extension: Extension | None = None
     pausable: bool = False                 # clock_pause / clock_resume (appraisal, hearing)
     on_warning: str | None = "deadline_warning"
-    anchor: str = "transition"             # "created": the period counts from registration, wherever it starts
+    # "created": the period counts from registration, wherever it starts; or a function (case) -> the
+    # moment a recorded act took place (e.g. 送达: 自收到之日起), None for the transition itself
+    anchor: str | Callable[[Any], Any] = "transition"
 
 
 @dataclass
@@ -177,7 +183,8 @@ class CaseType:
                 "period": _period_text(c, config), "on_expiry": c.on_expiry, "basis": c.basis,
                 "pausable": c.pausable,
                 "extension": None if c.extension is None else {
-                    "event": c.extension.event, "max_total": c.extension.max_total,
+                    "event": c.extension.event, "max_total": (c.extension.cap(config) if config is not None or not callable(c.extension.max_total)
+                                  else None),
                     "needs": list(c.extension.needs), "basis": c.extension.basis},
             } for c in self.clocks],
         }

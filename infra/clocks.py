@@ -86,7 +86,10 @@ def on_transition(case: Case, ct, event, from_state: str, data: dict, ctx: "Guar
 
 def _start(d: ClockDef, case: Case, env: "Env", now: datetime) -> Clock:
     p: Period = d.period(env.config, case)
-    start = utc(case.created_at) if d.anchor == "created" else now
+    if callable(d.anchor):
+        start = utc(d.anchor(case) or now)
+    else:
+        start = utc(case.created_at) if d.anchor == "created" else now
     clock = Clock(kind=d.kind, status="running", unit=p.unit, amount=p.amount, started_at=start,
                   paused_at=None, pauses=[], extended_by=0, excluded=0, warned=False, basis=d.basis)
     _recompute(clock, env, warn=bool(d.on_warning))
@@ -109,10 +112,11 @@ def _extend(clock: Clock, d: ClockDef, data: dict, env: "Env", now: datetime) ->
     if missing:
         raise JiefenError("EXTENSION_REFUSED", f"延长{d.label}须附 {', '.join(missing)}（{ext.basis}）",
                           {"basis": ext.basis, "missing": missing})
-    if ext.max_total is not None and clock.extended_by + amount > ext.max_total:
+    cap = ext.cap(env.config)
+    if cap is not None and clock.extended_by + amount > cap:
         raise JiefenError("EXTENSION_REFUSED",
-                          f"{d.label}最多延长 {ext.max_total} {_unit_label(clock.unit)}，已延长 {clock.extended_by}（{ext.basis}）",
-                          {"basis": ext.basis, "max_total": ext.max_total, "extended_by": clock.extended_by,
+                          f"{d.label}最多延长 {cap} {_unit_label(clock.unit)}，已延长 {clock.extended_by}（{ext.basis}）",
+                          {"basis": ext.basis, "max_total": cap, "extended_by": clock.extended_by,
                            "requested": amount})
     clock.extended_by += amount
     clock.warned = False

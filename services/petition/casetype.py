@@ -22,6 +22,19 @@ Deviations from the SPEC §5 table, each for a reason given beside it:
 - ``accept_review`` (party) closes after a review the petitioner accepts, like ``accept_opinion``.
 - ``record_satisfaction`` records 满意/基本满意/不满意 (LVR Art 21 ¶2: petitioners evaluate handling).
 - ``clock_pause``/``clock_resume`` on the re-review clock: hearing time excluded (LVR Art 36 ¶2).
+- 送达 is its own step (issue 13): PT_OPINION_ISSUED → ``serve_opinion`` → PT_OPINION_SERVED and
+  PT_REVIEW_ISSUED → ``serve_review`` → PT_REVIEW_SERVED record the date and manner of service; the 复查 /
+  复核 windows run 自收到书面答复之日起 (LVR Art 35, 36 ¶1), i.e. from ``served_on`` (the clocks' anchor),
+  and only a served reply can be accepted or reviewed. ``serve_recheck`` records the service of the final
+  opinion (ZJLV Art 25(3)) as a self-loop of PT_FINAL.
+- The handling clock (LVR Art 34) runs for Art 31(6) matters only, counted from acceptance even when
+  ``start_handling`` comes later; under the Zhejiang profile (ZJLV Art 23) it runs for every accepted
+  matter. Its extension cap is per profile (LVR Art 34: 30 d; ZJLV Art 23: 60 d), lower by setting [A].
+- 涉法涉诉 matters (category ``law_related``) are not transferred, assigned or accepted into the ordinary
+  procedure (LVR Art 22 ¶2, 28 ¶2; ZJLV Art 3): ``redirect`` to the political-legal organ. A matter re-reviewed
+  (Zhejiang: 处理终结, ZJLV Art 25) is not transferred or accepted again on the same facts and reasons
+  (LVR Art 36 ¶3), and the organ that received it directly refuses it itself (``reject_duplicate``).
+- Zhejiang only: ``redirect`` kind ``statutory_channel`` is ZJLV Art 19, 20(1)'s 不予受理 with written notice.
 - 督办 (``supervised``) is an overlay flag set by the self-loops ``deadline_expired`` (sys on an overdue
   clock, or the petition office on a finding) and ``execution_overdue`` (LVR Art 40), never a state.
 - PT_FINAL is terminal (nothing reopens it, LVR Art 36 ¶3, 37 ¶3: intake closes its case then), but the
@@ -33,8 +46,11 @@ Deviations from the SPEC §5 table, each for a reason given beside it:
 """
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from contracts import petition as c
 from infra.casetype import CaseType, ClockDef, EventDef, Extension, Period, StateDef
+from infra.clocks import start_of
 from services.petition import effects as fx
 from services.petition import rules
 from services.petition.guards import G
@@ -48,15 +64,17 @@ STATES = (
     StateDef("PT_ROUTED_LEGAL", "导入法定程序", terminal=True, basis="LVR Art 31(1)-(4)"),
     StateDef("PT_HANDLING", "办理中", basis="LVR Art 29, 31(5)-(6), 34"),
     StateDef("PT_MEDIATING", "调解/和解", basis="LVR Art 33"),
-    StateDef("PT_OPINION_ISSUED", "已出具处理意见书", basis="LVR Art 32"),
+    StateDef("PT_OPINION_ISSUED", "已出具处理意见书（待送达）", basis="LVR Art 32"),
+    StateDef("PT_OPINION_SERVED", "处理意见已送达", basis="LVR Art 35 (自收到书面答复之日起30日)"),
     StateDef("PT_REVIEW", "复查中", basis="LVR Art 35"),
-    StateDef("PT_REVIEW_ISSUED", "复查意见", basis="LVR Art 35"),
+    StateDef("PT_REVIEW_ISSUED", "复查意见（待送达）", basis="LVR Art 35"),
+    StateDef("PT_REVIEW_SERVED", "复查意见已送达", basis="LVR Art 36 ¶1 (自收到书面答复之日起30日)"),
     StateDef("PT_RECHECK", "复核中", basis="LVR Art 36"),
     StateDef("PT_FINAL", "复核终结", terminal=True, basis="LVR Art 36 ¶3, 37 ¶3"),
     StateDef("PT_CLOSED", "办结", terminal=True, basis="LVR Art 33; ZJLV Art 25"),
 )
 OPEN = tuple(s.code for s in STATES if not s.terminal)
-DECIDED = ("PT_OPINION_ISSUED", "PT_REVIEW_ISSUED", "PT_FINAL")
+DECIDED = ("PT_OPINION_ISSUED", "PT_OPINION_SERVED", "PT_REVIEW_ISSUED", "PT_REVIEW_SERVED", "PT_FINAL")
 
 HANDLER_WORK = ("handler",)
 EVENTS = (
@@ -72,14 +90,18 @@ EVENTS = (
     # -- the petition office (LVR Art 22) ---------------------------------------------------------
     EventDef("transfer", "转送", ("PT_RECEIVED",), "PT_TRANSFERRED", ("xfb",),
              "LVR Art 22(1)-(2), 23 ¶1: to the organ with competence, 属地管理、分级负责, within 15 d",
-             guards=(G["handling_organ"], G["local_level"]), schema=c.TransferSchema, effect=fx.transfer("transfer")),
+             guards=(G["not_law_related"], G["not_finally_settled"], G["handling_organ"], G["local_level"]),
+             schema=c.TransferSchema, effect=fx.transfer("transfer")),
     EventDef("assign", "交办", ("PT_RECEIVED",), "PT_TRANSFERRED", ("xfb",),
              "LVR Art 22(3): 交办 with a set date for the result report",
-             guards=(G["handling_organ"], G["local_level"], G["report_due"]), schema=c.AssignSchema,
+             guards=(G["not_law_related"], G["not_finally_settled"], G["handling_organ"], G["local_level"],
+                     G["report_due"]), schema=c.AssignSchema,
              effect=fx.transfer("assign")),
     EventDef("acknowledge", "受理并书面告知", ("PT_RECEIVED", "PT_TRANSFERRED"), "PT_ACCEPTED", HANDLER_WORK,
-             "LVR Art 23 ¶2-¶3: within competence; written notice of receipt, route and procedure",
-             guards=(G["is_handler"], G["written_notice"]), schema=c.AcknowledgeSchema, effect=fx.acknowledge),
+             "LVR Art 23 ¶2-¶3: within competence; written notice of receipt, route and procedure; never a 涉法涉诉 "
+             "matter (LVR Art 28 ¶2; ZJLV Art 3) nor one re-reviewed / 处理终结 before (LVR Art 36 ¶3; ZJLV Art 25 ¶2)",
+             guards=(G["is_handler"], G["not_law_related"], G["not_finally_settled"], G["written_notice"]),
+             schema=c.AcknowledgeSchema, effect=fx.acknowledge),
     EventDef("object_misdirected", "提出异议（不属职权范围）", ("PT_TRANSFERRED",), "PT_OBJECTED", HANDLER_WORK,
              "LVR Art 23 ¶3: within 5 WD of receipt, with detailed reasons",
              guards=(G["is_handler"], G["objection_reasons"], G["objection_not_settled"], G["objection_in_time"]),
@@ -92,11 +114,15 @@ EVENTS = (
              schema=c.ObjectionDecisionSchema, effect=fx.objection_dismissed),
     EventDef("redirect", "不予受理/告知有权机关", ("PT_RECEIVED",), "PT_REDIRECTED", ("xfb", "handler"),
              "LVR Art 23 ¶1 (outside competence); Art 20 ¶2, 22 ¶2, 28 ¶2 (涉法涉诉 → 政法部门, 诉访分离); "
-             "Art 22 ¶2, 30 (检举控告 → 纪检监察)",
-             guards=(G["is_handler"], G["redirect_target"]), schema=c.RedirectSchema, effect=fx.redirect),
-    EventDef("reject_duplicate", "重复信访不予受理", ("PT_RECEIVED",), "PT_REDIRECTED", ("xfb",),
-             "SPEC §2.2 D3 (LVR Art 19 ¶3; ZJLV Art 20(5)), D4 (LVR Art 36 ¶3; ZJLV Art 25)",
-             guards=(G["same_petition"], G["d4_final"], G["d3_in_progress"]), schema=c.RejectDuplicateSchema,
+             "Art 22 ¶2, 30 (检举控告 → 纪检监察); Zhejiang: ZJLV Art 19, 20(1) (法定途径 → 不予受理, written notice "
+             "within 5 WD: the transfer / acknowledge_direct clocks)",
+             guards=(G["is_handler"], G["redirect_target"], G["statutory_channel_profile"], G["refusal_in_writing"]),
+             schema=c.RedirectSchema, effect=fx.redirect),
+    EventDef("reject_duplicate", "重复信访不予受理", ("PT_RECEIVED",), "PT_REDIRECTED", ("xfb", "handler"),
+             "SPEC §2.2 D3 (LVR Art 19 ¶3; ZJLV Art 20(5)), D4 (LVR Art 36 ¶3 binds every organ: the petition office "
+             "or the organ that received it directly; ZJLV Art 20(5), 25 ¶2)",
+             guards=(G["is_handler"], G["same_petition"], G["d4_final"], G["d3_in_progress"]),
+             schema=c.RejectDuplicateSchema,
              effect=fx.reject_duplicate),
     # -- the handling organ (LVR Art 29-34) -------------------------------------------------------
     EventDef("start_handling", "办理（申诉求决类）", ("PT_ACCEPTED",), "PT_HANDLING", HANDLER_WORK,
@@ -111,7 +137,7 @@ EVENTS = (
              effect=fx.route_to_legal_procedure),
     EventDef("extend", "延长办理期限", ("PT_HANDLING",), None, HANDLER_WORK,
              "LVR Art 34: complex case; the head of the organ approves; ≤ +30 d; the petitioner is told why "
-             "(ZJLV Art 23 under the Zhejiang profile)",
+             "(ZJLV Art 23 under the Zhejiang profile: ≤ +60 d)",
              guards=(G["is_handler"], G["extension_open"]), schema=c.ExtendSchema, effect=fx.extend),
     EventDef("hold_hearing", "举行听证", ("PT_HANDLING",), None, HANDLER_WORK,
              "LVR Art 31(6): major, complex or difficult matters", guards=(G["is_handler"], G["hearing_grounds"]),
@@ -121,7 +147,8 @@ EVENTS = (
              guards=(G["is_handler"], G["claim_kind"], G["mediation_consent"]), schema=c.StartMediationSchema,
              effect=fx.start_mediation),
     EventDef("sign_settlement", "签订调解/和解协议书", ("PT_MEDIATING",), "PT_CLOSED", ("party", "handler"),
-             "LVR Art 33: 调解协议书/和解协议书; ZJLV Art 25(1)", guards=(G["is_handler"], G["settlement_written"]),
+             "LVR Art 33: 调解协议书/和解协议书; ZJLV Art 25(1): 处理终结 once performed (``performed``)",
+             guards=(G["is_handler"], G["settlement_written"], G["petitioner_evaluates"]),
              schema=c.SignSettlementSchema, effect=fx.sign_settlement),
     EventDef("mediation_failed", "调解不成", ("PT_MEDIATING",), "PT_HANDLING", HANDLER_WORK,
              "LVR Art 33: no agreement; handling continues", guards=(G["is_handler"],), schema=c.NoteSchema,
@@ -130,30 +157,41 @@ EVENTS = (
              "LVR Art 32: support / explain / not support, with the request, facts, reasons and legal basis "
              "(Art 29 reply for suggestions)",
              guards=(G["is_handler"], G["opinion_contents"]), schema=c.IssueOpinionSchema, effect=fx.issue_opinion),
-    # -- review (复查) and re-review (复核) (LVR Art 35-36) -----------------------------------------
-    EventDef("request_review", "请求复查", ("PT_OPINION_ISSUED",), "PT_REVIEW", ("party",),
-             "LVR Art 35: ≤ 30 d after the written reply; to the handling organ's superior",
+    # -- 送达, review (复查) and re-review (复核) (LVR Art 35-36) ------------------------------------
+    EventDef("serve_opinion", "送达处理意见书", ("PT_OPINION_ISSUED",), "PT_OPINION_SERVED", HANDLER_WORK,
+             "LVR Art 35: the 复查 window runs 自收到书面答复之日起30日: the date and manner of service are recorded "
+             "(直接/留置/电子/委托/邮寄/转交/公告送达)",
+             guards=(G["is_handler"], G["opinion_service_date"]), schema=c.ServeSchema, effect=fx.serve("opinion")),
+    EventDef("request_review", "请求复查", ("PT_OPINION_SERVED",), "PT_REVIEW", ("party",),
+             "LVR Art 35: ≤ 30 d after receiving the written reply; to the handling organ's superior",
              guards=(G["reviewable"], G["review_window"], G["handler_has_superior"]), schema=c.RequestSchema,
              effect=fx.request_review),
-    EventDef("accept_opinion", "接受处理意见", ("PT_OPINION_ISSUED",), "PT_CLOSED", ("party",),
-             "ZJLV Art 25(2); LVR Art 35 (no review requested)", schema=c.AcceptSchema,
-             effect=fx.close("petitioner accepted the opinion", "ZJLV Art 25(2)")),
-    EventDef("review_window_expired", "复查期限届满未申请", ("PT_OPINION_ISSUED",), "PT_CLOSED", ("sys",),
-             "LVR Art 35; ZJLV Art 25(2): no review within 30 d", schema=c.ClockEventSchema,
-             effect=fx.close("no review requested within 30 days", "LVR Art 35; ZJLV Art 25(2)")),
+    EventDef("accept_opinion", "接受处理意见", ("PT_OPINION_SERVED",), "PT_CLOSED", ("party",),
+             "ZJLV Art 25(2); LVR Art 35 (no review requested)", guards=(G["petitioner_evaluates"],),
+             schema=c.AcceptSchema,
+             effect=fx.close("petitioner accepted the opinion", "ZJLV Art 25(2)", finality="ZJLV Art 25(2)")),
+    EventDef("review_window_expired", "复查期限届满未申请", ("PT_OPINION_SERVED",), "PT_CLOSED", ("sys",),
+             "LVR Art 35; ZJLV Art 25(2): no review within 30 d of receipt", schema=c.ClockEventSchema,
+             effect=fx.close("no review requested within 30 days", "LVR Art 35; ZJLV Art 25(2)",
+                             finality="ZJLV Art 25(2)")),
     EventDef("issue_review", "出具复查意见", ("PT_REVIEW",), "PT_REVIEW_ISSUED", ("sup",),
              "LVR Art 35: by the handling organ's superior, in writing, ≤ 30 d",
              guards=(G["is_reviewer"], G["written_reply"]), schema=c.IssueDecisionSchema, effect=fx.issue_review),
-    EventDef("request_recheck", "请求复核", ("PT_REVIEW_ISSUED",), "PT_RECHECK", ("party",),
-             "LVR Art 36: ≤ 30 d after the written review; to the review organ's superior",
+    EventDef("serve_review", "送达复查意见", ("PT_REVIEW_ISSUED",), "PT_REVIEW_SERVED", ("sup",),
+             "LVR Art 35 (予以书面答复), 36 ¶1: the 复核 window runs 自收到书面答复之日起30日",
+             guards=(G["is_reviewer"], G["review_service_date"]), schema=c.ServeSchema, effect=fx.serve("review")),
+    EventDef("request_recheck", "请求复核", ("PT_REVIEW_SERVED",), "PT_RECHECK", ("party",),
+             "LVR Art 36: ≤ 30 d after receiving the written review; to the review organ's superior",
              guards=(G["recheck_window"], G["reviewer_has_superior"]), schema=c.RequestSchema,
              effect=fx.request_recheck),
-    EventDef("accept_review", "接受复查意见", ("PT_REVIEW_ISSUED",), "PT_CLOSED", ("party",),
-             "LVR Art 36 (no re-review requested); ZJLV Art 25(2)", schema=c.AcceptSchema,
-             effect=fx.close("petitioner accepted the review", "ZJLV Art 25(2)")),
-    EventDef("recheck_window_expired", "复核期限届满未申请", ("PT_REVIEW_ISSUED",), "PT_CLOSED", ("sys",),
-             "LVR Art 36; ZJLV Art 25(2): no re-review within 30 d", schema=c.ClockEventSchema,
-             effect=fx.close("no re-review requested within 30 days", "LVR Art 36; ZJLV Art 25(2)")),
+    EventDef("accept_review", "接受复查意见", ("PT_REVIEW_SERVED",), "PT_CLOSED", ("party",),
+             "LVR Art 36 (no re-review requested); ZJLV Art 25(2)", guards=(G["petitioner_evaluates"],),
+             schema=c.AcceptSchema,
+             effect=fx.close("petitioner accepted the review", "ZJLV Art 25(2)", finality="ZJLV Art 25(2)")),
+    EventDef("recheck_window_expired", "复核期限届满未申请", ("PT_REVIEW_SERVED",), "PT_CLOSED", ("sys",),
+             "LVR Art 36; ZJLV Art 25(2): no re-review within 30 d of receipt", schema=c.ClockEventSchema,
+             effect=fx.close("no re-review requested within 30 days", "LVR Art 36; ZJLV Art 25(2)",
+                             finality="ZJLV Art 25(2)")),
     EventDef("clock_pause", "听证开始（复核期限中止）", ("PT_RECHECK",), None, ("sup",),
              "LVR Art 36 ¶2: hearing time is not counted in the re-review period",
              guards=(G["is_rechecker"], G["pause_for_hearing"]), schema=c.ClockPauseSchema, effect=fx.hearing_clock),
@@ -175,11 +213,16 @@ EVENTS = (
     EventDef("execution_overdue", "处理意见未执行督办", DECIDED, None, ("xfb",),
              "LVR Art 32 ¶2, 40, 42(4): a supporting opinion not executed", guards=(G["support_opinion"],),
              schema=c.ExecutionOverdueSchema, effect=fx.execution_overdue),
+    EventDef("serve_recheck", "送达复核意见", ("PT_FINAL",), None, ("sup",),
+             "LVR Art 36; ZJLV Art 25(3): the final opinion is served in writing on the petitioner",
+             guards=(G["is_rechecker"], G["recheck_service_date"]), schema=c.ServeSchema, effect=fx.serve("recheck")),
     EventDef("archive", "办结归档", ("PT_FINAL",), "PT_CLOSED", ("xfb",),
              "LVR Art 37 ¶3 (counselling and aid after re-review); ZJLV Art 25(3) (处理终结)",
              schema=c.NoteSchema, effect=fx.close("archived after re-review", "LVR Art 36 ¶3, 37 ¶3; ZJLV Art 25(3)")),
     EventDef("record_satisfaction", "满意度评价", DECIDED, None, ("party", "xfb"),
-             "LVR Art 21 ¶2: 满意 / 基本满意 / 不满意", schema=c.SatisfactionSchema, effect=fx.satisfaction),
+             "LVR Art 21 ¶2: the petitioner evaluates (满意 / 基本满意 / 不满意); the office records it only with how "
+             "it was collected (回访)", guards=(G["petitioner_evaluates"],), schema=c.SatisfactionSchema,
+             effect=fx.satisfaction),
 )
 
 
@@ -204,6 +247,39 @@ def _may_object(case) -> bool:
     return not (o.get("status") == "dismissed" and o.get("handler_org_id") == rules.handler_org(case))
 
 
+def _handling_applies(case) -> bool:
+    """LVR Art 34 sets the 60 days for Art 31(6) matters only (a suggestion, Art 29, or an Art 31(5) matter
+    has none); ZJLV Art 23 gives 30 days for every matter the organ handles (Zhejiang profile)."""
+    if case is None:
+        return True
+    d = case.data or {}
+    return d.get("profile") == "zhejiang" or d.get("handling_basis") == "31(6)"
+
+
+def _accepted_at(case):
+    """LVR Art 34 / ZJLV Art 23: 自受理之日起, wherever the clock starts."""
+    at = ((case.data or {}).get("acceptance") or {}).get("at")
+    return datetime.fromisoformat(at) if at else None
+
+
+def _served_at(key: str):
+    """LVR Art 35, 36 ¶1: 自收到书面答复之日起: the recorded service date."""
+    def anchor(case):
+        served = (((case.data or {}).get(key) or {}).get("service") or {}).get("served_on")
+        return start_of(date.fromisoformat(served)) if served else None
+    return anchor
+
+
+# LVR Art 34: 延长期限不得超过30日; ZJLV Art 23: 延长期限不得超过六十日. A county may set a lower cap [A].
+EXTENSION_CEILING = {"national": 30, "zhejiang": 60}
+
+
+def _extension_cap(config) -> int:
+    ceiling = EXTENSION_CEILING.get(config.profile, 30)
+    amount, _unit = config.period("petition", "handling_extension_max")
+    return min(amount, ceiling)
+
+
 CLOCKS = (
     ClockDef("transfer", "转送交办期限", _period("transfer"), ("PT_RECEIVED",), ("PT_RECEIVED",), "deadline_expired",
              "LVR Art 22: 15 d (ZJLV Art 20: 5 WD); expiry → 督办, 责令改正 (Art 43)", applies=_at_office),
@@ -215,18 +291,23 @@ CLOCKS = (
              "LVR Art 23 ¶3: 15 d (ZJLV Art 20 ¶2: 5 WD); Art 44"),
     ClockDef("objection", "异议期限", _period("objection"), ("PT_TRANSFERRED",), ("PT_TRANSFERRED",),
              "objection_window_expired", "LVR Art 23 ¶3: 5 WD; then deemed accepted [A]", applies=_may_object),
-    ClockDef("handling", "办理期限", _period("handling"), ("PT_ACCEPTED",),
+    ClockDef("handling", "办理期限", _period("handling"), ("PT_ACCEPTED", "PT_HANDLING"),
              ("PT_ACCEPTED", "PT_HANDLING", "PT_MEDIATING"), "deadline_expired",
-             "LVR Art 34: 60 d from acceptance (ZJLV Art 23: 30 d); expiry → 督办, Art 45(1)",
-             extension=Extension("extend", 30, "LVR Art 34: 延长期限不得超过30日，经本机关负责人批准并告知信访人延期理由；"
-                                 "浙江 ZJLV Art 23: 30日办结，至多延至60日",
+             "LVR Art 34: Art 31(6) matters, 60 d from acceptance (starts with start_handling 31(6), counted from "
+             "acceptance); ZJLV Art 23: every matter, 30 d from acceptance; expiry → 督办, LVR Art 45(1)",
+             applies=_handling_applies, anchor=_accepted_at,
+             extension=Extension("extend", _extension_cap,
+                                 "LVR Art 34: 延长期限不得超过30日，经本机关负责人批准并告知信访人延期理由；"
+                                 "浙江 ZJLV Art 23: 经本国家机关负责人批准，延长期限不得超过六十日",
                                  needs=("approval", "reason", "notice"))),
-    ClockDef("review_window", "复查申请期限", _period("review_window"), ("PT_OPINION_ISSUED",), ("PT_OPINION_ISSUED",),
-             "review_window_expired", "LVR Art 35: 30 d from the written reply; then closed (ZJLV Art 25(2))"),
+    ClockDef("review_window", "复查申请期限", _period("review_window"), ("PT_OPINION_SERVED",), ("PT_OPINION_SERVED",),
+             "review_window_expired", "LVR Art 35: 30 d from receiving the written reply (the recorded service "
+             "date); then closed (ZJLV Art 25(2))", anchor=_served_at("opinion")),
     ClockDef("review_decision", "复查期限", _period("review_decision"), ("PT_REVIEW",), ("PT_REVIEW",),
              "deadline_expired", "LVR Art 35: 30 d from the request; expiry → 督办"),
-    ClockDef("recheck_window", "复核申请期限", _period("recheck_window"), ("PT_REVIEW_ISSUED",), ("PT_REVIEW_ISSUED",),
-             "recheck_window_expired", "LVR Art 36: 30 d from the written review; then closed (ZJLV Art 25(2))"),
+    ClockDef("recheck_window", "复核申请期限", _period("recheck_window"), ("PT_REVIEW_SERVED",), ("PT_REVIEW_SERVED",),
+             "recheck_window_expired", "LVR Art 36 ¶1: 30 d from receiving the written review (the recorded service "
+             "date); then closed (ZJLV Art 25(2))", anchor=_served_at("review")),
     ClockDef("recheck_decision", "复核期限", _period("recheck_decision"), ("PT_RECHECK",), ("PT_RECHECK",),
              "deadline_expired", "LVR Art 36: 30 d from the request, hearing time excluded; expiry → 督办",
              pausable=True),

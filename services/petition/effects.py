@@ -6,7 +6,7 @@ in ``case.data`` and act on the case as participants (``rules.participants``).""
 from __future__ import annotations
 
 from contracts.petition import (HANDLING_BASES, LEGAL_PROCEDURES, OPINION_OUTCOMES, ORAL_CHANNELS,
-                                PETITION_CHANNELS, REDIRECT_KINDS, SATISFACTION)
+                                PETITION_CHANNELS, REDIRECT_KINDS, SATISFACTION, SATISFACTION_VIA, SERVICE_METHODS)
 from infra.models import CaseLink, Party
 from services.petition import litigation, rules
 
@@ -51,7 +51,8 @@ def _receive(case, data: dict, ctx, org_id: str, channel: str, kind: str, extra:
          # a body other than a petition office that receives a petition handles it itself (Art 23 ¶1-2)
          direct_receipt=not at_office, petition_office=org_id if at_office else None,
          handler_org_id=None if at_office else org_id, **extra)
-    _set(case, duplicate_candidates=rules.candidates(ctx.session, case))
+    _set(case, duplicate_candidates=rules.candidates(ctx.session, case, ctx.env.config.profile),
+         law_related=rules.law_related(case))
 
 
 def register(case, data: dict, ctx) -> None:
@@ -88,7 +89,8 @@ def transfer(mode: str):
     def effect(case, data: dict, ctx) -> None:
         handler = data["handler_org_id"]
         entry = {"mode": mode, "handler_org_id": handler, "handler_name": _org_name(ctx, handler),
-                 "note": data.get("note", ""), "report_due": data.get("report_due"), **_stamp(ctx),
+                 "note": data.get("note", ""), "report_due": data.get("report_due"),
+                 "new_facts_or_reasons": data.get("new_facts_or_reasons", False), **_stamp(ctx),
                  "basis": "LVR Art 22(3)" if mode == "assign" else "LVR Art 22(1)-(2)"}
         _set(case, handler_org_id=handler, transfer=entry)
         _append(case, "transfers", entry)
@@ -120,6 +122,7 @@ def objection_window_expired(case, data: dict, ctx) -> None:
 def acknowledge(case, data: dict, ctx) -> None:
     _set(case, acceptance={"written_notice_ref": data.get("written_notice_ref"), "notified_how": data["notified_how"],
                            "address_unclear": data["address_unclear"], "note": data["note"], **_stamp(ctx),
+                           "new_facts_or_reasons": data["new_facts_or_reasons"],
                            "basis": "LVR Art 23 ¶2" if case.data.get("direct_receipt") else "LVR Art 23 ¶3"})
 
 
@@ -127,16 +130,18 @@ def redirect(case, data: dict, ctx) -> None:
     target = data.get("target_org_id")
     _set(case, redirect={"kind": data["kind"], "label": REDIRECT_KINDS[data["kind"]], "target_org_id": target,
                          "target_name": _org_name(ctx, target), "channel_told": data["channel_told"],
-                         "notified_how": data["notified_how"], "civil_suit": data["civil_suit"], **_stamp(ctx)})
+                         "notified_how": data["notified_how"], "civil_suit": data["civil_suit"],
+                         "written_notice_ref": data.get("written_notice_ref"), **_stamp(ctx)})
     if data["civil_suit"]:
         litigation.hand_to_court(case, data, ctx)     # 诉访分离 (LVR Art 20 ¶2, 22 ¶2)
 
 
 def reject_duplicate(case, data: dict, ctx) -> None:
-    """D3 (LVR Art 19 ¶3) / D4 (Art 36 ¶3): not accepted again; linked to the earlier petition."""
+    """D3 (LVR Art 19 ¶3) / D4 (LVR Art 36 ¶3; Zhejiang 处理终结, ZJLV Art 25 ¶2): not accepted again; linked
+    to the earlier petition."""
     earlier = rules.find_case(ctx.session, data["duplicate_of"])
     basis = {"D3": "LVR Art 19 ¶3（浙江 ZJLV Art 20(5)）：信访事项已经受理、正在办理期限内，向上级机关又提出同一信访事项的，不予受理",
-             "D4": "LVR Art 36 ¶3（浙江 ZJLV Art 25）：对复核意见不服，仍以同一事实和理由提出投诉请求的，不再受理"}[data["rule"]]
+             "D4": "LVR Art 36 ¶3（浙江 ZJLV Art 20(5), 25 ¶2：处理终结的信访事项）：对复核意见不服，仍以同一事实和理由提出投诉请求的，不再受理"}[data["rule"]]
     refusal = {"rule": data["rule"], "duplicate_of": earlier.id, "duplicate_case_no": earlier.case_no,
                "earlier_status": earlier.status, "basis": basis, "note": data["note"], **_stamp(ctx)}
     _set(case, duplicate=refusal)
@@ -189,7 +194,9 @@ def mediation_failed(case, data: dict, ctx) -> None:
 def sign_settlement(case, data: dict, ctx) -> None:
     _set(case, mediation={**case.data.get("mediation", {}), "status": "settled"},
          settlement={"agreement_ref": data["agreement_ref"], "signed_by": data["signed_by"], "note": data["note"],
-                     **_stamp(ctx)}, outcome="settlement")
+                     "performed": data["performed"], **_stamp(ctx)}, outcome="settlement")
+    if data["performed"]:           # ZJLV Art 25(1): 达成协议并履行完毕 → 处理终结
+        _set(case, finality="ZJLV Art 25(1)")
     if data.get("satisfaction"):
         satisfaction(case, data, ctx)
 
@@ -199,6 +206,28 @@ def issue_opinion(case, data: dict, ctx) -> None:
                         "reasons": data["reasons"], "legal_basis": data["legal_basis"],
                         "document_ref": data.get("document_ref"), "basis": "LVR Art 32", **_stamp(ctx)},
          operative_outcome=data["outcome"])
+
+
+# -- 送达 of a written reply (LVR Art 35, 36 ¶1: the windows run 自收到书面答复之日起) ----------------------
+def serve(key: str):
+    """Record when and how the written reply reached the petitioner; the 复查/复核 window clock counts
+    from ``served_on`` (the case type's anchor)."""
+    def effect(case, data: dict, ctx) -> None:
+        service = {"served_on": data["served_on"], "method": data["method"], "method_label": SERVICE_METHODS[data["method"]],
+                   "receipt_ref": data.get("receipt_ref"), "received_by": data.get("received_by"),
+                   "note": data["note"], **_stamp(ctx)}
+        _set(case, **{key: {**(case.data.get(key) or {}), "service": service}})
+    return effect
+
+
+def served_on(case, key: str) -> str | None:
+    return (((case.data or {}).get(key) or {}).get("service") or {}).get("served_on")
+
+
+def issued_at(case, key: str) -> str | None:
+    """When the reply was issued: the opinion's stamp, or the review/re-review decision's ``issued``."""
+    item = (case.data or {}).get(key) or {}
+    return (item.get("issued") or {}).get("at") or item.get("at")
 
 
 # -- review and re-review (LVR Art 35-36) -----------------------------------------------------------
@@ -240,9 +269,12 @@ def issue_recheck(case, data: dict, ctx) -> None:
          final={"basis": "LVR Art 36 ¶3, 37 ¶3", **_stamp(ctx)})
 
 
-def close(reason: str, basis: str):
+def close(reason: str, basis: str, finality: str | None = None):
+    """Close the case; ``finality`` records a ZJLV Art 25 处理终结 (a repeat is then refusable in Zhejiang)."""
     def effect(case, data: dict, ctx) -> None:
         _set(case, closing={"reason": reason, "basis": basis, "note": data.get("note", ""), **_stamp(ctx)})
+        if finality:
+            _set(case, finality=finality)
         if data.get("satisfaction"):
             satisfaction(case, data, ctx)
     return effect
@@ -272,8 +304,12 @@ def _flag(case, ctx, entry: dict) -> None:
 
 
 def satisfaction(case, data: dict, ctx) -> None:
+    """The petitioner's evaluation (LVR Art 21 ¶2): who gave it (the petitioner, always), how the office
+    collected it, and who recorded it."""
     value = data["satisfaction"]
+    via = data.get("via") or ("self_service" if ctx.actor.role == "party" else None)
     entry = {"value": value, "label": SATISFACTION[value], "note": data.get("note", ""), "state": case.status,
-             **_stamp(ctx)}
+             "given_by": "petitioner", "evaluator": data.get("evaluator"), "via": via,
+             "via_label": SATISFACTION_VIA.get(via or ""), "recorded_by_role": ctx.actor.role, **_stamp(ctx)}
     _set(case, satisfaction=entry)
     _append(case, "satisfaction_history", entry)

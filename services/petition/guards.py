@@ -2,10 +2,12 @@
 (2022), ZJLV = 浙江省信访条例 (2016, profile ``zhejiang``)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from contracts.petition import parse_date
 from infra.calendar import to_shanghai_date
 from infra.casetype import Guard
-from services.petition import rules
+from services.petition import effects, rules
 
 
 def _directory(ctx):
@@ -206,7 +208,50 @@ def _d4_final(case, data, ctx) -> bool:
     if data.get("rule") != "D4":
         return True
     earlier = _earlier(case, data, ctx)
-    return earlier is not None and rules.re_reviewed(earlier) and not data.get("new_facts_or_reasons")
+    return (earlier is not None and rules.finally_settled(earlier, ctx.env.config.profile)
+            and not data.get("new_facts_or_reasons"))
+
+
+def _not_finally_settled(case, data, ctx) -> bool:
+    """LVR Art 36 ¶3 binds every organ: a matter re-reviewed (Zhejiang: 处理终结, ZJLV Art 25) is not taken
+    up again on the same facts and reasons, by the petition office (transfer) or the organ (acknowledge)."""
+    if data.get("new_facts_or_reasons"):
+        return True
+    profile = ctx.env.config.profile
+    return not any(c["rule"] == "D4" for c in rules.candidates(ctx.session, case, profile))
+
+
+# -- 诉访分离 (LVR Art 22 ¶2, 28 ¶2, 31(1); ZJLV Art 3) ------------------------------------------------
+def _not_law_related(case, data, ctx) -> bool:
+    return not rules.law_related(case)
+
+
+def _statutory_channel_profile(case, data, ctx) -> bool:
+    return data.get("kind") != "statutory_channel" or ctx.env.config.profile == "zhejiang"
+
+
+def _refusal_in_writing(case, data, ctx) -> bool:
+    return data.get("kind") != "statutory_channel" or bool(data.get("written_notice_ref"))
+
+
+# -- 送达 (LVR Art 35, 36 ¶1) ----------------------------------------------------------------------
+def _service_date(key: str):
+    """The service date is a real day: not before the reply was issued, not after today."""
+    def check(case, data, ctx) -> bool:
+        try:
+            served = parse_date(data.get("served_on"))
+        except ValueError:
+            return False
+        issued = effects.issued_at(case, key)
+        earliest = to_shanghai_date(datetime.fromisoformat(issued)) if issued else None
+        return served is not None and served <= to_shanghai_date(ctx.now) and (earliest is None or served >= earliest)
+    return check
+
+
+# -- satisfaction (LVR Art 21 ¶2) ----------------------------------------------------------------------
+def _petitioner_evaluates(case, data, ctx) -> bool:
+    """The petitioner evaluates; staff record the petitioner's evaluation only with how it was collected."""
+    return not data.get("satisfaction") or ctx.actor.role == "party" or bool(data.get("via"))
 
 
 def _d3_in_progress(case, data, ctx) -> bool:
@@ -275,8 +320,33 @@ G = {
                                  "LVR Art 40"),
     "support_opinion": Guard(_support_opinion, "仅支持信访请求的处理意见须督促执行（LVR Art 32 ¶2, 40, 42(4)）", "LVR Art 32 ¶2, 40, 42(4)"),
     "same_petition": Guard(_same_petition, "重复信访须为本系统已登记的同一信访人、同一事项（LVR Art 19 ¶3, 36 ¶3）", "LVR Art 19 ¶3, 36 ¶3"),
-    "d4_final": Guard(_d4_final, "仅对经复核终结、仍以同一事实和理由提出的投诉请求不再受理（LVR Art 36 ¶3；ZJLV Art 25）",
-                      "LVR Art 36 ¶3; ZJLV Art 25"),
+    "not_finally_settled": Guard(_not_finally_settled,
+                                 "该信访人同一事项已经复核终结（浙江：已处理终结），仍以同一事实和理由提出的，各级信访部门和其他机关、单位不再受理"
+                                 "（LVR Art 36 ¶3；ZJLV Art 25 ¶2）；有新的事实和理由的除外",
+                                 "LVR Art 36 ¶3; ZJLV Art 25 ¶2"),
+    "not_law_related": Guard(_not_law_related,
+                             "涉法涉诉信访事项应当从普通信访体制中分离，转同级政法部门依法处理（诉访分离），不予转送、受理和按普通信访程序办理"
+                             "（LVR Art 22 ¶2, 28 ¶2, 31(1)；浙江 ZJLV Art 3）",
+                             "LVR Art 22 ¶2, 28 ¶2, 31(1); ZJLV Art 3"),
+    "statutory_channel_profile": Guard(_statutory_channel_profile,
+                                       "依法应当通过法定途径解决的投诉请求登记时不予受理，仅适用于浙江省信访条例（ZJLV Art 19, 20(1)）；"
+                                       "《信访工作条例》下应受理后导入相应程序（LVR Art 31(1)-(4)）",
+                                       "ZJLV Art 19, 20(1); LVR Art 31(1)-(4)"),
+    "refusal_in_writing": Guard(_refusal_in_writing,
+                                "不予受理的，应当书面告知信访人按照法律、法规规定的程序提出（ZJLV Art 20(1)）", "ZJLV Art 20(1)"),
+    "opinion_service_date": Guard(_service_date("opinion"),
+                                  "送达日期须为处理意见书出具之日至今天之间的日期；复查期限自收到书面答复之日起计算（LVR Art 35）",
+                                  "LVR Art 35"),
+    "review_service_date": Guard(_service_date("review"),
+                                 "送达日期须为复查意见出具之日至今天之间的日期；复核期限自收到书面答复之日起计算（LVR Art 36 ¶1）",
+                                 "LVR Art 36 ¶1"),
+    "recheck_service_date": Guard(_service_date("recheck"),
+                                  "送达日期须为复核意见出具之日至今天之间的日期（ZJLV Art 25(3)：复核意见书面送达信访人）",
+                                  "ZJLV Art 25(3)"),
+    "petitioner_evaluates": Guard(_petitioner_evaluates,
+                                  "满意度由信访人评价，工作人员代为记录的须注明回访方式（LVR Art 21 ¶2）", "LVR Art 21 ¶2"),
+    "d4_final": Guard(_d4_final, "仅对经复核终结（浙江：处理终结）、仍以同一事实和理由提出的投诉请求不再受理（LVR Art 36 ¶3；ZJLV Art 25 ¶2）",
+                      "LVR Art 36 ¶3; ZJLV Art 25 ¶2"),
     "d3_in_progress": Guard(_d3_in_progress,
                             "仅对已经受理、在规定期限内正在办理，又向上级机关提出的同一信访事项不予受理（LVR Art 19 ¶3；浙江 ZJLV Art 20(5)）",
                             "LVR Art 19 ¶3; ZJLV Art 20(5)"),

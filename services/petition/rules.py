@@ -125,6 +125,24 @@ def re_reviewed(case) -> bool:
     return case.status == "PT_FINAL" or bool((case.data or {}).get("final"))
 
 
+# ZJLV Art 25: a settlement performed (1), or no 复查/复核 asked for in time (2), ends the matter too
+ZJ_FINALITY = ("ZJLV Art 25(1)", "ZJLV Art 25(2)")
+
+
+def finally_settled(case, profile: str) -> bool:
+    """The matter may not be raised again on the same facts and reasons: after re-review (LVR Art 36 ¶3,
+    both profiles; ZJLV Art 25(3)); under the Zhejiang profile also when it was 处理终结 by ZJLV Art 25(1)
+    or (2) (``data.finality``, set when the case closed that way)."""
+    if re_reviewed(case):
+        return True
+    return profile == "zhejiang" and case.status == "PT_CLOSED" and (case.data or {}).get("finality") in ZJ_FINALITY
+
+
+def law_related(case) -> bool:
+    """涉法涉诉 (诉讼权利救济): separated from the ordinary petition procedure (LVR Art 28 ¶2; ZJLV Art 3)."""
+    return case.category == "law_related"
+
+
 def within_period(case, now: datetime) -> bool:
     """No deciding clock of the case has run out (LVR Art 19 ¶3: "在规定期限内")."""
     for c in case.clocks:
@@ -139,8 +157,9 @@ def acting_orgs(case) -> set[str]:
     return {case.org_id, *participants(case)} - {None, ""}
 
 
-def candidates(session, case, limit: int = 20) -> list[dict]:
-    """Earlier petitions of the same petitioner on the same subject, with the rule that may apply."""
+def candidates(session, case, profile: str = "national", limit: int = 20) -> list[dict]:
+    """Earlier petitions of the same petitioner on the same subject, with the rule that may apply: D4
+    once the earlier one is finally settled (``finally_settled``), D3 while it is open."""
     ids = petitioner_ids(case)
     if not ids:
         return []
@@ -152,7 +171,7 @@ def candidates(session, case, limit: int = 20) -> list[dict]:
     for other in others:
         if not same_petition(case, other):
             continue
-        rule = "D4" if re_reviewed(other) else ("D3" if other.status not in TERMINAL else None)
+        rule = "D4" if finally_settled(other, profile) else ("D3" if other.status not in TERMINAL else None)
         found.append({"case_id": other.id, "case_no": other.case_no, "status": other.status, "rule": rule,
                       "org_id": other.org_id})
     return found

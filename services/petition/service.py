@@ -46,10 +46,11 @@ class PetitionService(CaseService):
     @api
     def find_duplicates(self, case_id: str) -> list[dict]:
         """Earlier petitions of the same petitioner on the same subject, with the rule that may apply
-        (D4 after re-review, LVR Art 36 ¶3; D3 while accepted and within its period, Art 19 ¶3)."""
+        (D4 after re-review, LVR Art 36 ¶3, or Zhejiang 处理终结, ZJLV Art 25; D3 while accepted and within
+        its period, LVR Art 19 ¶3, ZJLV Art 20(5))."""
         actor = self.platform.actor()
         with read_session(self.platform.env.engine) as s:
-            return rules.candidates(s, self._readable(s, actor, case_id))
+            return rules.candidates(s, self._readable(s, actor, case_id), self.platform.env.config.profile)
 
     @api
     def review_chain(self, case_id: str) -> dict:

@@ -183,8 +183,21 @@ def urge(case, data, ctx) -> None:
     _append(case, "urgings", {**data, "method_label": c.URGE_METHODS[data["method"]], **_stamp(ctx)})
 
 
+def escalation_due(case, data, ctx) -> None:
+    """The urge period [A] ran out: a warning to the issuer and the centre, not an escalation. Whether the
+    recipient has no just cause, and which measure, is decided by people (PRR: the chief procurator; JSR
+    Art 9: the court; PSR Art 60, 65: the centre), with ``escalate``."""
+    clock = clocks.open_clock(case, "escalation")
+    due = {"clock": data["clock"], "due_date": clocks.local_date(clock.due_at).isoformat() if clock else None,
+           "at": ctx.now.isoformat(), "basis": "SPEC §6 [A]: 督促后15日; PRR; JSR Art 9; PSR Art 60, 65"}
+    _append(case, "escalation_due", due)
+    ctx.outbox.append(("recommendation_escalation_due", {"recipient": case.data["recipient"],
+                                                         "centre_org": case.data.get("centre_org"),
+                                                         "due_date": due["due_date"]}))
+
+
 def escalate(case, data, ctx) -> None:
-    measures = data["measures"] or (["refer_to_centre"] if ctx.actor.is_system else [])
+    measures = data["measures"]
     case.supervised = True
     _append(case, "escalations", {**data, "measures": measures,
                                   "measure_labels": [c.ESCALATION_MEASURES[m] for m in measures], **_stamp(ctx)})
@@ -384,12 +397,10 @@ def _rectification_evidence(case, d, ctx):
 
 
 def _no_just_cause(case, d, ctx):
-    return ctx.actor.is_system or d["no_just_cause"]
+    return bool(d["no_just_cause"])
 
 
 def _measures_fit(case, d, ctx):
-    if ctx.actor.is_system:
-        return True
     allowed = set(c.CENTRE_MEASURES) if ctx.actor.role == "supv" else ISSUER_MEASURES[side_of(case)]
     return bool(d["measures"]) and set(d["measures"]) <= allowed
 
@@ -519,9 +530,12 @@ EVENTS = (
              schema=c.ClockEventSchema, effect=service_overdue),
     EventDef("urge", "督促", ("RC_OVERDUE",), "RC_URGED", ("issuer", "supv"),
              "PRR (询问、走访、磋商、联席会议); JSR Art 8 ¶2; PSR Art 60", schema=c.UrgeSchema, effect=urge),
-    EventDef("escalate", "升级", ("RC_URGED",), "RC_ESCALATED", ("issuer", "supv", "sys"),
+    EventDef("escalation_due", "督促期满提示升级", ("RC_URGED",), None, ("sys",),
+             "SPEC §6: urge → escalate 15 d [A]: the clock warns the issuer and the centre; escalation itself "
+             "is a human decision (PRR; JSR Art 9; PSR Art 60, 65)", schema=c.ClockEventSchema, effect=escalation_due),
+    EventDef("escalate", "升级", ("RC_URGED",), "RC_ESCALATED", ("issuer", "supv"),
              "PRR (检察长决定: 报告上级院, 通报上级主管机关, 报告党委人大政府, 纪检监察); JSR Art 9; PSR Art 60, 65; "
-             "sys: urge period of 15 d [A] run out → referred to the centre's 督办",
+             "a finding of no just cause and the measures, by people (on the escalation clock's warning or earlier)",
              guards=_g("no_just_cause", "measures_fit", "chief_decides"), schema=c.EscalateSchema, effect=escalate),
     EventDef("supervise", "督办（约谈/通报/挂牌督办）", ("RC_OVERDUE", "RC_URGED", "RC_ESCALATED"), None, ("supv",),
              "PSR Art 60, 65; SPEC §7: RC_OVERDUE / RC_ESCALATED → SUPV 挂牌督办/约谈", schema=c.SuperviseSchema,
@@ -576,8 +590,9 @@ CLOCKS = (
              applies=_kind_in("public_interest")),
     ClockDef("service", "送达期限", _config_period("service"), ("RC_ISSUED",), ("RC_ISSUED",), "service_overdue",
              "SPEC §6: 7 d from issue [A; repealed Jiangsu 2017 rule]"),
-    ClockDef("escalation", "督促后升级期限", _config_period("urge_escalate"), ("RC_URGED",), ("RC_URGED",), "escalate",
-             "SPEC §6: urge → escalate 15 d [A]; PRR; PSR Art 60, 65"),
+    ClockDef("escalation", "督促后升级期限", _config_period("urge_escalate"), ("RC_URGED",), ("RC_URGED",),
+             "escalation_due", "SPEC §6: urge → escalate 15 d [A]; on expiry the issuer and the centre are told "
+             "to decide (escalate is a human act: PRR; JSR Art 9; PSR Art 60, 65)"),
 )
 
 RECOMMENDATION = CaseType(code="recommendation", label="司法建议、检察建议", service="recommendation",

@@ -1,10 +1,13 @@
 """Intake and petition as separate OS processes (`nameko run`), over RabbitMQ: the window registers an
 administrative dispute, the router routes it to the county petition office, the petition case runs
-transfer → acceptance → handling with an extension → opinion → review (复查) → re-review (复核) →
-PT_FINAL, intake tracks it to closed; the same petition raised again is refused (LVR Art 36 ¶3)."""
+transfer → acceptance → handling with an extension → opinion served (送达) → review (复查) → review served
+→ re-review (复核) → PT_FINAL, intake tracks it to closed; the same petition raised again is refused
+(LVR Art 36 ¶3) and cannot be transferred again."""
 from __future__ import annotations
 
 from contextlib import ExitStack
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from contracts.errors import JiefenError
 from tests.harness import party_actor
@@ -18,6 +21,11 @@ PETITIONER_CLAIM = {
     "facts": "2026年3月收到征收补偿决定，补偿标准明显低于同地段市场评估价……",
     "subject_ref": "暨阳街道某村12号",
 }
+
+
+def today(view: dict) -> str:
+    """The Shanghai date of the case's last change: the day the reply is served in this run."""
+    return datetime.fromisoformat(view["updated_at"]).astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
 
 
 def who(role: str, org: str) -> dict:
@@ -59,18 +67,28 @@ def test_window_to_re_review_and_a_repeated_petition_refused(cluster):
                           {"outcome": "not_support", "reasons": "补偿已按评估价核定",
                            "legal_basis": "《国有土地上房屋征收与补偿条例》第十九条"}, pt["version"], key())
         assert pt["status"] == "PT_OPINION_ISSUED"
+        # the 复查 window runs from receipt (LVR Art 35): the service is recorded first
+        pt = handler.fire(pt["case_id"], "serve_opinion", {"served_on": today(pt), "method": "direct",
+                                                            "received_by": "王五"}, pt["version"], key())
+        window = next(c for c in pt["deadlines"] if c["kind"] == "review_window")
+        assert pt["status"] == "PT_OPINION_SERVED" and window["amount"] == 30
 
         pt = rpc["party"].petition.fire(pt["case_id"], "request_review", {"reasons": "评估方法有误"}, pt["version"], key())
         assert (pt["status"], pt["data"]["review"]["org_id"]) == ("PT_REVIEW", "zj-gov-county")
         pt = rpc["reviewer"].petition.fire(pt["case_id"], "issue_review",
                                            {"outcome": "not_support", "reasons": "原意见事实清楚",
                                             "written_reply_ref": "诸政信复查〔2026〕3号"}, pt["version"], key())
+        pt = rpc["reviewer"].petition.fire(pt["case_id"], "serve_review", {"served_on": today(pt), "method": "post",
+                                                                           "receipt_ref": "EMS回执"}, pt["version"], key())
+        assert pt["status"] == "PT_REVIEW_SERVED"
         pt = rpc["party"].petition.fire(pt["case_id"], "request_recheck", {"reasons": "仍不服"}, pt["version"], key())
         assert (pt["status"], pt["data"]["recheck"]["org_id"]) == ("PT_RECHECK", "sx-gov")
         pt = rpc["rechecker"].petition.fire(pt["case_id"], "issue_recheck",
                                             {"outcome": "not_support", "reasons": "复查意见正确",
                                              "written_reply_ref": "绍政信复核〔2026〕1号"}, pt["version"], key())
         assert (pt["status"], pt["terminal"]) == ("PT_FINAL", True)
+        pt = rpc["rechecker"].petition.fire(pt["case_id"], "serve_recheck", {"served_on": today(pt),
+                                                                             "method": "electronic"}, pt["version"], key())
 
         # intake tracks its child to the end
         closed = wait_for(lambda: (c := rpc["window"].intake.get_case(intake_case["case_id"]))["status"] == "IN_CLOSED" and c)
@@ -80,6 +98,11 @@ def test_window_to_re_review_and_a_repeated_petition_refused(cluster):
         again_intake, again = route_to_petition(rpc, claim("administrative", parties=sent["parties"], **PETITIONER_CLAIM))
         assert again["data"]["duplicate_candidates"][0]["case_id"] == pt["case_id"]
         assert again["data"]["duplicate_candidates"][0]["rule"] == "D4"
+        try:     # LVR Art 36 ¶3 binds the petition office too: no transfer into the procedure again
+            petition.fire(again["case_id"], "transfer", {"handler_org_id": "zj-nr"}, again["version"], key())
+            raise AssertionError("a matter re-reviewed is not taken up again")
+        except JiefenError as err:
+            assert err.code == "GUARD_FAILED" and "LVR Art 36 ¶3" in err.message
         try:
             petition.fire(again["case_id"], "reject_duplicate", {"duplicate_of": pt["case_no"], "rule": "D3"},
                           again["version"], key())
@@ -94,7 +117,8 @@ def test_window_to_re_review_and_a_repeated_petition_refused(cluster):
 
         history = [h["event"] for h in petition.case_history(pt["case_id"])]
         assert history == ["register_from_handoff", "transfer", "acknowledge", "start_handling", "extend",
-                           "issue_opinion", "request_review", "issue_review", "request_recheck", "issue_recheck"]
+                           "issue_opinion", "serve_opinion", "request_review", "issue_review", "serve_review",
+                           "request_recheck", "issue_recheck", "serve_recheck"]
         assert petition.verify_history(pt["case_id"])["valid"] is True
 
 

@@ -131,7 +131,7 @@ def test_procuratorial_objections_upheld_and_dismissed(cluster):
         assert withdrawn["status"] == "RC_WITHDRAWN" and withdrawn["terminal"] is True
 
 
-def test_an_urged_recipient_is_escalated_to_the_centre_after_fifteen_days(cluster):
+def test_an_urged_recipient_is_flagged_after_fifteen_days_and_the_chief_procurator_escalates(cluster):
     cluster.start("recommendation")
     with cluster.rpc(ACTORS["issuer"]) as proc, cluster.rpc(ACTORS["supv"]) as centre:
         case = fire(proc, proc.recommendation.draft(DRAFT, key()), "submit")
@@ -148,8 +148,14 @@ def test_an_urged_recipient_is_escalated_to_the_centre_after_fifteen_days(cluste
         time.sleep(1.5)                                   # three more sweeps: the last day is not over yet
         assert proc.recommendation.get_case(case["case_id"])["status"] == "RC_URGED"
         cluster.advance_days(1)
-        case = wait_for(lambda: (c := proc.recommendation.get_case(case["case_id"]))["status"] == "RC_ESCALATED" and c)
-        assert case["data"]["escalations"][-1]["measures"] == ["refer_to_centre"]
+        # the clock only warns (issue 13 item 19): the case stays urged until people decide
+        wait_for(lambda: any(h["event"] == "escalation_due"
+                             for h in proc.recommendation.case_history(case["case_id"])))
+        case = proc.recommendation.get_case(case["case_id"])
+        assert case["status"] == "RC_URGED" and case["data"]["escalation_due"][-1]["due_date"] == esc_due.isoformat()
+        case = fire(proc, case, "escalate")              # no just cause found; 检察长 decides (PRR)
+        assert case["status"] == "RC_ESCALATED"
+        assert case["data"]["escalations"][-1]["measures"] == ["report_superior_procuratorate"]
         row = centre.recommendation.recipient_dashboard()["recipients"][0]
         assert (row["org_id"], row["escalation_state"], row["escalated"]) == ("zj-nr", "escalated", 1)
         sued = fire(proc, case, "file_public_interest_suit")

@@ -20,7 +20,7 @@ OFFICE, HANDLER, REVIEWER, RECHECKER = "zj-xfj-county", "zj-nr", "zj-gov-county"
 STATION = "zj-nr-jiyang"
 DEFAULT_ORG = {"xfb": OFFICE, "window": "zj-centre", "router": "zj-centre", "handler": HANDLER, "sup": REVIEWER,
                "party": OFFICE, "supv": "zj-centre"}
-RECHECK_EVENTS = {"issue_recheck", "clock_pause", "clock_resume"}
+RECHECK_EVENTS = {"issue_recheck", "clock_pause", "clock_resume", "serve_recheck"}
 
 
 def actor(role: str, org_id: str, user: str | None = None) -> dict:
@@ -58,6 +58,15 @@ def handoff(petitioner: str = FIXED_PETITIONER, target_org_id: str | None = OFFI
     return data
 
 
+def today() -> str:
+    return to_shanghai_date(timekeeping.now()).isoformat()
+
+
+def served(method: str = "post", **more):
+    """送达 data for serve_opinion / serve_review / serve_recheck: received today unless told."""
+    return lambda case: {"served_on": today(), "method": method, "receipt_ref": "EMS回执1100223344", **more}
+
+
 def report_due(days: int = 30) -> str:
     return (to_shanghai_date(timekeeping.now()) + timedelta(days=days)).isoformat()
 
@@ -65,8 +74,9 @@ def report_due(days: int = 30) -> str:
 SUPPORT = {"outcome": "support", "reasons": "补偿标准低于评估价", "legal_basis": "《国有土地上房屋征收与补偿条例》第十九条"}
 
 EXAMPLES = {
-    "register": lambda case: petition(),
-    "register_from_handoff": lambda case: handoff(),
+    # a fresh petitioner per case: the walk's cases are not repeats of each other (LVR Art 36 ¶3 guard)
+    "register": lambda case: petition(person_id("19930303")),
+    "register_from_handoff": lambda case: handoff(person_id("19930303")),
     # the petition office transfers to the county bureau; the bureau itself to its township station
     "transfer": lambda case: {"handler_org_id": STATION if case["org_id"] == HANDLER else HANDLER,
                               "note": "属自然资源部门职责"},
@@ -85,10 +95,13 @@ EXAMPLES = {
     "hold_hearing": {"grounds": "complex", "note": "邀请人大代表、律师参加"},
     "start_mediation": {"petitioner_consents": True, "other_side_consents": True},
     "sign_settlement": {"agreement_ref": "和解协议书（2026）第1号", "signed_by": ["petitioner", "other_side", "handler"],
-                        "satisfaction": "satisfied"},
+                        "satisfaction": "satisfied", "via": "in_person"},
     "mediation_failed": {"note": "双方未达成一致"},
     "issue_opinion": {"outcome": "not_support", "reasons": "补偿已按评估价核定",
                       "legal_basis": "《国有土地上房屋征收与补偿条例》第十九条", "document_ref": "诸自然资信意〔2026〕1号"},
+    "serve_opinion": served(),
+    "serve_review": served("direct", received_by="王五"),
+    "serve_recheck": served("electronic"),
     "request_review": {"reasons": "不服处理意见，评估方法有误"},
     "accept_opinion": {"satisfaction": "basically_satisfied"},
     "review_window_expired": {"clock": "review_window"},
@@ -104,7 +117,7 @@ EXAMPLES = {
     "deadline_warning": {"clock": "transfer"},
     "deadline_expired": {"reason": "发现办理拖延，予以督办"},
     "execution_overdue": {"reason": "支持意见逾期未执行"},
-    "record_satisfaction": {"satisfaction": "dissatisfied", "note": "回访"},
+    "record_satisfaction": {"satisfaction": "dissatisfied", "via": "phone", "note": "回访"},
 }
 
 ROLE_FOR = {e.id: next(r for r in e.roles if r != "sys") if e.roles != ("sys",) else "sys" for e in PETITION.events}
@@ -116,12 +129,15 @@ SKIP = SYS_EVENTS | {"clock_resume"}
 # received directly by the competent organ (the county bureau), which then acknowledges it itself (LVR
 # Art 23 ¶1-2): the shortest paths to every state after acceptance go this way; the petition office's
 # transfer is walked from PT_RECEIVED/PT_TRANSFERRED, and end to end by Flow.
-DIRECT_RECEIPT = {"register": lambda case: petition(org_id=HANDLER)}
+DIRECT_RECEIPT = {"register": lambda case: petition(person_id("19930303"), org_id=HANDLER)}
 PATH_OVERRIDES = {
+    # the walk's one repeated petition: the fixed petitioner, received directly by the county bureau, which
+    # may refuse it itself (LVR Art 36 ¶3 binds every organ)
+    "reject_duplicate": {"register": lambda case: petition(org_id=HANDLER)},
     "acknowledge": DIRECT_RECEIPT,
     "redirect": DIRECT_RECEIPT,           # xfb or handler of the receiving organ
-    "classify_suggestion": {"register": lambda case: petition(org_id=HANDLER, petition_kind="suggestion",
-                                                              category="suggestion")},
+    "classify_suggestion": {"register": lambda case: petition(person_id("19930303"), org_id=HANDLER,
+                                                              petition_kind="suggestion", category="suggestion")},
     "execution_overdue": {"issue_opinion": SUPPORT, "issue_review": {**SUPPORT, "written_reply_ref": "复查1号"},
                           "issue_recheck": {**SUPPORT, "written_reply_ref": "复核1号"}},
 }
@@ -196,7 +212,7 @@ def drive(call, events: list[str], over: dict | None = None, case: dict | None =
 def final_case(call, state: dict) -> dict:
     if "final" not in state:
         path = shortest_paths(PETITION)["PT_FINAL"]
-        state["final"] = drive(call, path, merged_overrides(path))
+        state["final"] = drive(call, path, {**merged_overrides(path), "register": lambda case: petition(org_id=HANDLER)})
     return state["final"]
 
 

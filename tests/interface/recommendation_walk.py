@@ -82,12 +82,12 @@ ROLE_FOR = {
     "objection_upheld_withdraw": "issuer", "objection_dismissed": "issuer", "submit_reply": "rcpt",
     "urge": "issuer", "escalate": "issuer", "supervise": "supv", "file_public_interest_suit": "issuer",
     "verify_implementation": "issuer", "mark_implemented": "issuer", "mark_not_implemented": "issuer",
-    "deadline_expired": "sys", "deadline_warning": "sys", "service_overdue": "sys",
+    "deadline_expired": "sys", "deadline_warning": "sys", "service_overdue": "sys", "escalation_due": "sys",
 }
 
 # sys self-loops fired by the sweep only (their clocks are tested in test_recommendation_clocks);
 # deadline_expired is walked: the caller makes the one case's reply period run out
-SYS_EVENTS = {"deadline_warning", "service_overdue"}
+SYS_EVENTS = {"deadline_warning", "service_overdue", "escalation_due"}
 SYS_ONLY = SYS_EVENTS | {"deadline_expired"}
 
 

@@ -33,11 +33,13 @@ CLOCKS = {
                                 "PT_TRANSFERRED", True),
     "objection": ("PT_TRANSFERRED", {}, {"national": WD5, "zhejiang": WD5}, "objection_window_expired",
                   "PT_TRANSFERRED", False),
-    "handling": ("PT_ACCEPTED", {}, {"national": D60, "zhejiang": D30}, "deadline_expired", "PT_ACCEPTED", True),
-    "review_window": ("PT_OPINION_ISSUED", {}, {"national": D30, "zhejiang": D30}, "review_window_expired",
+    # an Art 31(6) matter (LVR Art 34; under ZJLV Art 23 the clock already runs from acceptance)
+    "handling": ("PT_HANDLING", {}, {"national": D60, "zhejiang": D30}, "deadline_expired", "PT_HANDLING", True),
+    # the windows run from the service date, here the same day (LVR Art 35, 36 ¶1)
+    "review_window": ("PT_OPINION_SERVED", {}, {"national": D30, "zhejiang": D30}, "review_window_expired",
                       "PT_CLOSED", False),
     "review_decision": ("PT_REVIEW", {}, {"national": D30, "zhejiang": D30}, "deadline_expired", "PT_REVIEW", True),
-    "recheck_window": ("PT_REVIEW_ISSUED", {}, {"national": D30, "zhejiang": D30}, "recheck_window_expired",
+    "recheck_window": ("PT_REVIEW_SERVED", {}, {"national": D30, "zhejiang": D30}, "recheck_window_expired",
                        "PT_CLOSED", False),
     "recheck_decision": ("PT_RECHECK", {}, {"national": D30, "zhejiang": D30}, "deadline_expired", "PT_RECHECK",
                          True),
@@ -131,11 +133,13 @@ def test_overdue_petitions_are_listed_for_supervision(flow):
     assert flow.proxy("xfb", "zj-xfj-county").find_cases({"supervised": True}, {})["total"] == 1
 
 
-@pytest.mark.parametrize("first,second", [(20, 11), (30, 1)])
-def test_handling_extension_within_and_beyond_the_cap(flow, profile, first, second):
+@pytest.mark.parametrize("which,second", [(0, 11), (1, 1)])
+def test_handling_extension_within_and_beyond_the_cap(flow, profile, which, second):
+    # LVR Art 34: 延长期限不得超过30日; ZJLV Art 23: 延长期限不得超过六十日 (issue 13 item 4: +60, 90 in all)
     timekeeping.set_now(T0)
     case = flow.new("PT_HANDLING")
-    base = {"national": 60, "zhejiang": 30}[profile]
+    base, cap = {"national": (60, 30), "zhejiang": (30, 60)}[profile]
+    first = (cap - 10, cap)[which]
     # missing approval or notice: refused, citing Art 34
     for missing in ("approval", "notice", "reason"):
         data = {"amount": 5, "approval": "局长批准", "reason": "情况复杂", "notice": "已告知"}
@@ -148,7 +152,8 @@ def test_handling_extension_within_and_beyond_the_cap(flow, profile, first, seco
     assert clock["due_date"] == _last_day(base + first)
     err = expect_error("EXTENSION_REFUSED", flow.fire, case, "extend",
                        {"amount": second, "approval": "局长批准", "reason": "仍需调查", "notice": "书面告知"})
-    assert "LVR Art 34" in err.message and err.details["max_total"] == 30
+    assert err.details["max_total"] == cap
+    assert ("LVR Art 34" if profile == "national" else "ZJLV Art 23") in err.message
     got = flow.get(case)
     assert clock_of(got, "handling")["extended_by"] == first and len(got["data"]["extensions"]) == 1
 

@@ -61,10 +61,13 @@ def test_a_competent_organ_receiving_directly_handles_it_itself(flow):
     assert (case["org_id"], case["data"]["handler_org_id"], case["data"]["direct_receipt"]) == ("zj-nr", "zj-nr", True)
     assert [d["kind"] for d in case["deadlines"]] == ["acknowledge_direct"]
     handler = flow.proxy("handler", "zj-nr")
-    assert {e["id"] for e in handler.allowed_events(case["case_id"])} == {"acknowledge", "redirect"}
+    # the organ may refuse a repeat itself (LVR Art 36 ¶3 binds every organ; issue 13 item 2)
+    assert {e["id"] for e in handler.allowed_events(case["case_id"])} == {"acknowledge", "redirect", "reject_duplicate"}
     accepted = flow.fire(case, "acknowledge")
     assert accepted["status"] == "PT_ACCEPTED" and accepted["data"]["acceptance"]["basis"] == "LVR Art 23 ¶2"
-    assert [d["kind"] for d in accepted["deadlines"]] == ["handling"]
+    assert accepted["deadlines"] == []                  # LVR Art 34's 60 days are for Art 31(6) matters
+    handling = flow.fire(accepted, "start_handling")
+    assert [d["kind"] for d in handling["deadlines"]] == ["handling"]
 
 
 def test_open_from_handoff_lands_at_the_named_petition_office_once(flow):
@@ -101,7 +104,7 @@ def test_open_from_handoff_chooses_the_receiving_body(flow, target, org, direct)
     ("sx-xfj", "sx-nr", "sx-gov", "zj-gov"),                         # city department
 ])
 def test_review_and_recheck_reach_the_right_superior_organisations(flow, office, handler, reviewer, rechecker):
-    case = flow.new(paths()["PT_REVIEW_ISSUED"], org_id=office, over={"transfer": {"handler_org_id": handler}})
+    case = flow.new(paths()["PT_REVIEW_SERVED"], org_id=office, over={"transfer": {"handler_org_id": handler}})
     assert case["data"]["review"]["org_id"] == reviewer and case["data"]["review"]["of_org_id"] == handler
     chain = flow.proxy("xfb", office).review_chain(case["case_id"])
     assert (chain["handler_org_id"], chain["review_org_id"], chain["recheck_org_id"]) == (handler, reviewer, rechecker)
@@ -178,7 +181,7 @@ def test_a_repeated_petition_after_re_review_is_not_accepted_again(flow):
 def test_raised_again_higher_up_while_in_progress_is_not_accepted(flow):
     petitioner = person_id("19960606")
     timekeeping.set_now(datetime(2026, 3, 2, 10, 0, tzinfo=SH))
-    earlier = flow.new("PT_ACCEPTED", petitioner=petitioner)
+    earlier = flow.new("PT_HANDLING", petitioner=petitioner)                   # an Art 31(6) matter (LVR Art 34)
     timekeeping.set_now(datetime(2026, 3, 20, 10, 0, tzinfo=SH))
     city = flow.new("PT_RECEIVED", petitioner=petitioner, org_id="sx-xfj")   # the superior petition office
     assert city["data"]["duplicate_candidates"][0]["rule"] == "D3"
@@ -203,7 +206,7 @@ def test_zhejiang_refuses_a_matter_in_progress_at_any_organ(container_factory, s
 
 
 def test_satisfaction_is_recorded(flow):
-    closed = flow.fire(flow.new("PT_OPINION_ISSUED"), "accept_opinion", {"satisfaction": "basically_satisfied"})
+    closed = flow.fire(flow.new("PT_OPINION_SERVED"), "accept_opinion", {"satisfaction": "basically_satisfied"})
     assert closed["status"] == "PT_CLOSED" and closed["data"]["satisfaction"]["label"] == "基本满意"
     final = flow.new("PT_FINAL")
     for value, label in (("dissatisfied", "不满意"), ("satisfied", "满意")):
@@ -248,3 +251,5 @@ def test_zhejiang_case_definition(container_factory, service_config, rpc_as):
     periods = {c["kind"]: (c["period"]["amount"], c["period"]["unit"]) for c in d["clocks"]}
     assert periods["handling"] == (30, "days") and periods["transfer"] == (5, "working_days")
     assert periods["acknowledge_transferred"] == (5, "working_days") and periods["review_window"] == (30, "days")
+    handling = next(c for c in d["clocks"] if c["kind"] == "handling")
+    assert handling["extension"]["max_total"] == 60                       # ZJLV Art 23: 延长期限不得超过六十日

@@ -184,13 +184,14 @@ def test_extension_guard_after_the_handling_period(flow):
 
 def test_review_guards(flow):
     timekeeping.set_now(datetime(2026, 3, 2, 10, 0, tzinfo=SH))
-    opinion = flow.new("PT_OPINION_ISSUED")
-    timekeeping.set_now(datetime(2026, 4, 2, 0, 30, tzinfo=SH))               # 30 d ended on 4/1
+    opinion = flow.new("PT_OPINION_SERVED")                                   # served the same day
+    timekeeping.set_now(datetime(2026, 4, 2, 0, 30, tzinfo=SH))               # 30 d from receipt ended on 4/1
     refused(flow, "review_window", "LVR Art 35", opinion, "request_review")
     timekeeping.reset()
 
     accepted = flow.new("PT_ACCEPTED")
-    reply = flow.then(accepted, "start_handling", "issue_opinion", over={"start_handling": {"handling_basis": "31(5)"}})
+    reply = flow.then(accepted, "start_handling", "issue_opinion", "serve_opinion",
+                      over={"start_handling": {"handling_basis": "31(5)"}})
     refused(flow, "reviewable", "LVR Art 35", reply, "request_review")
 
     review = flow.new("PT_REVIEW")
@@ -201,14 +202,15 @@ def test_review_guards(flow):
     refused(flow, "written_reply", "LVR Art 35", review, "issue_review", {"outcome": "not_support", "reasons": "维持"})
 
     # a provincial organ handles: the directory knows no superior to review it
-    top = flow.new(["register", "transfer", "acknowledge", "start_handling", "issue_opinion"], org_id="zj-xfj",
+    top = flow.new(["register", "transfer", "acknowledge", "start_handling", "issue_opinion", "serve_opinion"],
+                   org_id="zj-xfj",
                    over={"transfer": {"handler_org_id": "zj-gov"}})
     refused(flow, "handler_has_superior", "LVR Art 35", top, "request_review")
 
 
 def test_recheck_guards(flow):
     timekeeping.set_now(datetime(2026, 3, 2, 10, 0, tzinfo=SH))
-    issued = flow.new("PT_REVIEW_ISSUED")
+    issued = flow.new("PT_REVIEW_SERVED")
     timekeeping.set_now(datetime(2026, 4, 2, 0, 30, tzinfo=SH))
     refused(flow, "recheck_window", "LVR Art 36", issued, "request_recheck")
     timekeeping.reset()
@@ -231,8 +233,9 @@ def test_recheck_guards(flow):
     assert final["status"] == "PT_FINAL" and final["data"]["recheck"]["publicise"] is True
 
     # a city government handles: the review is the province's, which has no superior in the directory
-    city = flow.new(["register", "transfer", "acknowledge", "start_handling", "issue_opinion", "request_review",
-                     "issue_review"], org_id="sx-xfj", over={"transfer": {"handler_org_id": "sx-gov"}})
+    city = flow.new(["register", "transfer", "acknowledge", "start_handling", "issue_opinion", "serve_opinion",
+                     "request_review", "issue_review", "serve_review"], org_id="sx-xfj",
+                    over={"transfer": {"handler_org_id": "sx-gov"}})
     assert city["data"]["review"]["org_id"] == "zj-gov"
     refused(flow, "reviewer_has_superior", "LVR Art 36", city, "request_recheck")
 
@@ -247,6 +250,99 @@ def test_supervision_guards(flow):
     flagged = flow.fire(supported, "execution_overdue")
     assert flagged["supervised"] is True
     assert flagged["data"]["supervision"][-1]["cause"] == "execution_overdue"
+
+
+# -- issue 13 (the law, read again) -------------------------------------------------------------------
+def test_service_date_guards(flow):
+    """送达 is a real day between the reply and today: the windows count from it (LVR Art 35, 36 ¶1)."""
+    timekeeping.set_now(datetime(2026, 3, 2, 10, 0, tzinfo=SH))
+    opinion = flow.new("PT_OPINION_ISSUED")
+    refused(flow, "opinion_service_date", "LVR Art 35", opinion, "serve_opinion",
+            {"served_on": "2026-03-03", "method": "post"})                     # tomorrow
+    refused(flow, "opinion_service_date", "LVR Art 35", opinion, "serve_opinion",
+            {"served_on": "2026-03-01", "method": "post"})                     # before the opinion
+    refused(flow, "is_handler", "LVR Art 22, 23 ¶3", opinion, "serve_opinion", role="handler", org="zj-gov-county")
+    review = flow.new("PT_REVIEW_ISSUED")
+    refused(flow, "review_service_date", "LVR Art 36 ¶1", review, "serve_review",
+            {"served_on": "2026-03-09", "method": "direct"})
+    final = flow.new("PT_FINAL")
+    refused(flow, "recheck_service_date", "ZJLV Art 25(3)", final, "serve_recheck",
+            {"served_on": "2026-02-27", "method": "electronic"})
+    timekeeping.reset()
+
+
+def test_the_petitioner_evaluates(flow):
+    served = flow.new("PT_OPINION_SERVED")
+    refused(flow, "petitioner_evaluates", "LVR Art 21 ¶2", served, "record_satisfaction",
+            {"satisfaction": "satisfied"}, role="xfb")
+    mediating = flow.fire(flow.new("PT_HANDLING"), "start_mediation")
+    refused(flow, "petitioner_evaluates", "LVR Art 21 ¶2", mediating, "sign_settlement",
+            {"agreement_ref": "和解协议书1号", "signed_by": ["petitioner", "other_side"], "satisfaction": "satisfied"},
+            role="handler")
+    recorded = flow.fire(served, "record_satisfaction", {"satisfaction": "satisfied", "via": "phone",
+                                                         "evaluator": "王五"}, role="xfb")
+    entry = recorded["data"]["satisfaction"]
+    assert (entry["given_by"], entry["evaluator"], entry["via"], entry["via_label"], entry["recorded_by_role"]) == \
+        ("petitioner", "王五", "phone", "电话回访", "xfb")
+    own = flow.fire(recorded, "record_satisfaction", {"satisfaction": "basically_satisfied"}, role="party")
+    assert (own["data"]["satisfaction"]["via"], own["data"]["satisfaction"]["recorded_by_role"]) == ("self_service", "party")
+    assert [e["value"] for e in own["data"]["satisfaction_history"]] == ["satisfied", "basically_satisfied"]
+
+
+def test_law_related_matters_leave_the_ordinary_procedure(flow):
+    """诉访分离 in the petition service itself (LVR Art 22 ¶2, 28 ¶2, 31(1); ZJLV Art 3)."""
+    at_office = flow.new("PT_RECEIVED", category="law_related")
+    assert at_office["data"]["law_related"] is True
+    refused(flow, "not_law_related", "LVR Art 22 ¶2, 28 ¶2", at_office, "transfer", {"handler_org_id": "zj-court"})
+    refused(flow, "not_law_related", "LVR Art 22 ¶2, 28 ¶2", at_office, "assign", {"handler_org_id": "zj-nr",
+                                                                                    "report_due": "2026-12-31"})
+    direct = flow.new("PT_RECEIVED", org_id="zj-nr", category="law_related")
+    refused(flow, "not_law_related", "28 ¶2", direct, "acknowledge")
+    # the lawful way: to the political-legal organ (redirect), for a civil suit to the court
+    out = flow.fire(at_office, "redirect", {"kind": "law_related", "target_org_id": "zj-court",
+                                            "channel_told": "向人民法院依法提起诉讼"})
+    assert out["status"] == "PT_REDIRECTED" and out["data"]["redirect"]["target_org_id"] == "zj-court"
+    assert flow.fire(direct, "redirect", {"kind": "law_related", "channel_told": "向人民检察院申请监督"},
+                     role="handler")["status"] == "PT_REDIRECTED"
+
+
+def test_a_matter_re_reviewed_is_not_taken_up_again_by_any_organ(flow):
+    petitioner = person_id("19950505")
+    final = flow.new("PT_FINAL", petitioner=petitioner)
+    direct = flow.new("PT_RECEIVED", petitioner=petitioner, org_id="zj-nr")
+    refused(flow, "not_finally_settled", "LVR Art 36 ¶3", direct, "acknowledge")
+    at_office = flow.new("PT_RECEIVED", petitioner=petitioner)
+    refused(flow, "not_finally_settled", "LVR Art 36 ¶3", at_office, "transfer")
+    refused(flow, "not_finally_settled", "LVR Art 36 ¶3", at_office, "assign", {"handler_org_id": "zj-nr",
+                                                                                 "report_due": "2026-12-31"})
+    # the organ that received it directly refuses it itself (D4), not only the petition office
+    refusal = flow.fire(direct, "reject_duplicate", {"duplicate_of": final["case_no"], "rule": "D4"}, role="handler")
+    assert refusal["status"] == "PT_REDIRECTED" and refusal["data"]["duplicate"]["rule"] == "D4"
+    assert "LVR Art 36 ¶3" in refusal["data"]["duplicate"]["basis"]
+    # new facts and reasons: transferred and accepted again
+    moved = flow.fire(at_office, "transfer", {"handler_org_id": "zj-nr", "new_facts_or_reasons": True})
+    assert moved["status"] == "PT_TRANSFERRED" and moved["data"]["transfer"]["new_facts_or_reasons"] is True
+    fresh = flow.new("PT_RECEIVED", petitioner=petitioner, org_id="zj-nr")
+    accepted = flow.fire(fresh, "acknowledge", {"written_notice_ref": "告知2号", "new_facts_or_reasons": True})
+    assert accepted["status"] == "PT_ACCEPTED" and accepted["data"]["acceptance"]["new_facts_or_reasons"] is True
+
+
+def test_statutory_channel_refusal_is_zhejiang_only(flow):
+    national = flow.new("PT_RECEIVED")
+    refused(flow, "statutory_channel_profile", "ZJLV Art 19, 20(1)", national, "redirect",
+            {"kind": "statutory_channel", "channel_told": "向劳动人事争议仲裁委员会申请仲裁", "written_notice_ref": "告知1号"})
+
+
+def test_zhejiang_refuses_statutory_channel_matters_only_in_writing(container_factory, service_config, rpc_as):
+    start_petition(container_factory, service_config, profile="zhejiang")
+    flow = Flow(rpc_as)
+    case = flow.new("PT_RECEIVED")
+    refused(flow, "refusal_in_writing", "ZJLV Art 20(1)", case, "redirect",
+            {"kind": "statutory_channel", "channel_told": "向劳动人事争议仲裁委员会申请仲裁"})
+    out = flow.fire(case, "redirect", {"kind": "statutory_channel", "channel_told": "向劳动人事争议仲裁委员会申请仲裁",
+                                       "written_notice_ref": "诸信不受〔2026〕1号"})
+    assert out["status"] == "PT_REDIRECTED" and out["data"]["redirect"]["written_notice_ref"] == "诸信不受〔2026〕1号"
+    assert "ZJLV Art 19, 20(1)" in out["data"]["redirect"]["label"]
 
 
 def test_every_guard_has_a_refusal_test():

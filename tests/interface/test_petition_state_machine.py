@@ -18,7 +18,9 @@ __all__ = ["petition_service"]
 CALLER_ROLES = [r for r in ROLES if r != "sys"]
 SPEC_STATES = {"PT_RECEIVED", "PT_TRANSFERRED", "PT_ACCEPTED", "PT_OBJECTED", "PT_REDIRECTED", "PT_ROUTED_LEGAL",
                "PT_HANDLING", "PT_MEDIATING", "PT_OPINION_ISSUED", "PT_REVIEW", "PT_REVIEW_ISSUED", "PT_RECHECK",
-               "PT_FINAL", "PT_CLOSED"}
+               "PT_FINAL", "PT_CLOSED",
+               # issue 13 item 1: service of the written reply is its own step (LVR Art 35, 36 ¶1: 自收到之日起)
+               "PT_OPINION_SERVED", "PT_REVIEW_SERVED"}
 SPEC_EVENTS = {"register", "transfer", "assign", "acknowledge", "object_misdirected", "redirect", "reject_duplicate",
                "classify_suggestion", "route_to_legal_procedure", "start_handling", "extend", "hold_hearing",
                "start_mediation", "sign_settlement", "mediation_failed", "issue_opinion", "request_review",

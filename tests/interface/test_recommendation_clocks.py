@@ -146,7 +146,9 @@ def _overdue_urgent(flow):
     return get(flow, case)
 
 
-def test_urge_to_escalate_takes_fifteen_days_then_the_centre_is_seized(flow):
+def test_urge_period_runs_out_with_a_warning_and_people_escalate(flow):
+    # issue 13 item 19: escalation needs a finding of no just cause and a decision (PRR: the chief
+    # procurator; JSR Art 9; PSR Art 60, 65); the 15-day [A] clock only tells the issuer and the centre
     overdue = _overdue_urgent(flow)
     assert overdue["status"] == "RC_OVERDUE"
     timekeeping.set_now(at(3, 18, 10, 0, 0))
@@ -157,14 +159,28 @@ def test_urge_to_escalate_takes_fifteen_days_then_the_centre_is_seized(flow):
     sweep(flow, at(3, 30))
     assert [w["data"] for w in events(flow, urged, "deadline_warning")] == [{"clock": "escalation"}]
     sweep(flow, at(4, 2, 23, 59, 59))
-    assert get(flow, urged)["status"] == "RC_URGED"
+    assert events(flow, urged, "escalation_due") == []
     sweep(flow, at(4, 3))
     sweep(flow, at(4, 5))
-    escalated = get(flow, urged)
-    assert escalated["status"] == "RC_ESCALATED" and escalated["supervised"] is True
-    fired = events(flow, urged, "escalate")
+    due = get(flow, urged)
+    fired = events(flow, urged, "escalation_due")
     assert len(fired) == 1 and fired[0]["role"] == "sys" and fired[0]["data"]["clock"] == "escalation"
-    assert escalated["data"]["escalations"][-1]["measures"] == ["refer_to_centre"]
+    # still urged, nothing escalated by the system; the warning is on the case for the issuer and centre
+    assert due["status"] == "RC_URGED" and events(flow, urged, "escalate") == []
+    assert [d["due_date"] for d in due["data"]["escalation_due"]] == ["2026-04-02"]
+    assert clock(due, "escalation")["status"] == "expired"
+    # the system cannot escalate at all
+    expect_error("FORBIDDEN", flow.fire, "sys", due, "escalate", {"no_just_cause": True,
+                                                                 "measures": ["refer_to_centre"]})
+    # the centre escalates only on a finding of no just cause
+    err = expect_error("GUARD_FAILED", flow.fire, "supv", due, "escalate", {"measures": ["listed_supervision"]})
+    assert "无正当理由" in err.message and "PSR Art 65" in err.message
+    assert get(flow, urged)["version"] == due["version"]
+    escalated = flow.fire("supv", due, "escalate", {"no_just_cause": True, "measures": ["listed_supervision"]})
+    assert escalated["status"] == "RC_ESCALATED" and escalated["supervised"] is True
+    [esc_row] = events(flow, urged, "escalate")
+    assert esc_row["role"] == "supv"
+    assert escalated["data"]["escalations"][-1]["measures"] == ["listed_supervision"]
     # the reply is still outstanding: 19 days past Tue 03-17 on 04-05
     [row] = flow.rc("supv").recipient_dashboard()["recipients"]
     assert row["recommendations"][0]["days_overdue"] == 19
@@ -180,7 +196,7 @@ def test_a_reply_after_urging_stops_the_escalation_clock(flow):
     replied = flow.fire("court_rcpt", urged, "submit_reply")
     assert clock(replied, "escalation")["status"] == "stopped"
     sweep(flow, at(4, 20))
-    assert get(flow, replied)["status"] == "RC_REPLIED" and events(flow, replied, "escalate") == []
+    assert get(flow, replied)["status"] == "RC_REPLIED" and events(flow, replied, "escalation_due") == []
 
 
 def test_not_implemented_after_verification_urges_again_with_a_new_escalation_clock(flow):

@@ -129,7 +129,10 @@ def test_the_recipient_dashboard_shows_days_overdue_and_escalation(flow):
     timekeeping.set_now(at(2026, 3, 18, 10))
     c = flow.fire("supv", flow.rc("supv").get_case(c["case_id"]), "urge")  # escalation due Thu 04-02
     timekeeping.set_now(at(2026, 4, 3, 0, 5))
-    flow.rc("supv").sweep_clocks()                                        # b overdue, c escalated by sys
+    flow.rc("supv").sweep_clocks()                                        # b overdue, c's urge period out
+    c = flow.rc("supv").get_case(c["case_id"])
+    assert c["status"] == "RC_URGED" and c["data"]["escalation_due"]   # a warning; people escalate
+    c = flow.fire("supv", c, "escalate", {"no_just_cause": True, "measures": ["refer_to_centre"]})
 
     board = flow.rc("supv").recipient_dashboard()
     assert board["as_of"] == "2026-04-03"
