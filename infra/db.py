@@ -48,7 +48,8 @@ def is_postgres(engine: Engine) -> bool:
 def make_engine(url: str, schema: str | None = None) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)   # no personal data in exception texts (logs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -69,7 +70,8 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     if schema and not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
         raise ValueError(f"bad schema name {schema!r}")
     args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                         hide_parameters=True)
 
 
 def write_session(engine: Engine) -> Session:

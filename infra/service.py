@@ -3,6 +3,7 @@ gives each worker its environment (config, database, directory, calendar) and it
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import os
 from typing import Any, Callable
@@ -13,10 +14,11 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
-from infra import audit, clocks, outbox
+from infra import audit, clocks, logs, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType
@@ -24,6 +26,7 @@ from infra.config import Config, load_config
 from infra.db import make_engine, read_session, service_db_url, upgrade
 from infra.engine import Env, transition
 from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
+from infra.ops import Ops
 from infra.orgs import load_directory
 from infra.views import audit_view, case_view
 
@@ -54,19 +57,50 @@ def load_all(**parts: tuple[type[Schema], Any]) -> list[dict]:
 
 
 def api(fn: Callable) -> Callable:
-    """An RPC entrypoint whose every failure reaches the caller as a JiefenError, never a traceback."""
+    """An RPC entrypoint whose every failure reaches the caller as a JiefenError, never a traceback.
+    Each expected refusal is one log line (code, service, method, case id, actor); INTERNAL is logged
+    with its traceback. Never the arguments: they carry personal data."""
+    case_arg = _case_id_position(fn)
+
     @functools.wraps(fn)
     def wrapper(self, *args, **kwargs):
+        context = self.platform.context or {}
+        case_id = kwargs.get("case_id", args[case_arg] if case_arg is not None and len(args) > case_arg else None)
+        logs.bind(service=self.name, method=fn.__name__, call_id=self.ops.call_id,
+                  case_id=case_id if isinstance(case_id, str) else None,
+                  user_id=context.get("user_id"), org_id=context.get("org_id"))
         try:
             return fn(self, *args, **kwargs)
-        except JiefenError:
+        except JiefenError as err:
+            _log_refusal(err)
             raise
         except ValidationError as err:
-            raise validation_error(err.messages) from None
+            err = validation_error(err.messages)
+            _log_refusal(err)
+            raise err from None
+        except OperationalError:
+            # the database is unreachable: the caller may retry; health() reports the service not ready
+            log.error("database unavailable", exc_info=True, extra={"code": "SERVICE_UNAVAILABLE"})
+            raise JiefenError("SERVICE_UNAVAILABLE", "数据库暂时无法访问，未做任何更改，请稍后重试") from None
         except Exception:
-            log.exception("%s failed", fn.__name__)
+            log.exception("internal error", extra={"code": "INTERNAL"})
             raise JiefenError("INTERNAL", "服务内部错误，已记录，未做任何更改") from None
+        finally:
+            logs.clear()
     return rpc(expected_exceptions=JiefenError)(wrapper)
+
+
+def _case_id_position(fn: Callable) -> int | None:
+    names = [p for p in inspect.signature(fn).parameters][1:]      # without self
+    return names.index("case_id") if "case_id" in names else None
+
+
+def _log_refusal(err: JiefenError) -> None:
+    if err.code == "INTERNAL":
+        log.error("internal error", exc_info=True, extra={"code": err.code})
+        return
+    fields = sorted((err.details or {}).get("fields") or {}) if err.code == "VALIDATION_ERROR" else None
+    log.info("refused", extra={"code": err.code, "fields": fields or None})
 
 
 class Platform(DependencyProvider):
@@ -132,6 +166,7 @@ class CaseService:
     case_type: CaseType
     platform: Bound
     dispatch = EventDispatcher()
+    ops = Ops()          # call ids for the logs, metrics, health (infra/ops.py)
 
     # -- reading ---------------------------------------------------------------------------------
     @api
