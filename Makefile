@@ -6,6 +6,7 @@ STAMP   := $(VENV)/.installed
 AMQP_URI ?= amqp://guest:guest@localhost:5672/
 RABBIT_CTL_URI ?= http://guest:guest@localhost:15672
 SERVICES := services.intake.service:IntakeService services.mediation.service:MediationService services.diversion.service:DiversionService services.petition.service:PetitionService services.recommendation.service:RecommendationService services.gateway.service:GatewayService
+OPS_PORT ?= 9100
 export AMQP_URI
 
 .PHONY: venv migrate run test test-unit docs docs-check bench clean
@@ -22,8 +23,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 migrate: venv   ## create or upgrade every service's database
 	$(BIN)/python -m infra.manage migrate
 
-run: venv migrate   ## all services against $$AMQP_URI, SQLite in var/ unless DB_URL is set
-	$(BIN)/nameko run --config config/nameko.yaml $(SERVICES)
+run: venv migrate   ## all services against $$AMQP_URI, SQLite in var/ unless DB_URL is set; /healthz, /metrics on :$(OPS_PORT)
+	JIEFEN_OPS_PORT=$(OPS_PORT) $(BIN)/nameko run --config config/nameko.yaml $(SERVICES)
 
 test: venv   ## the whole suite: real RabbitMQ, SQLite and PostgreSQL
 	$(BIN)/python -m infra.manage docs --check

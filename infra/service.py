@@ -6,6 +6,7 @@ import functools
 import inspect
 import logging
 import os
+import time
 from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError
@@ -18,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
-from infra import audit, clocks, logs, outbox
+from infra import audit, clocks, logs, ops as operations, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType
@@ -26,7 +27,6 @@ from infra.config import Config, load_config
 from infra.db import make_engine, read_session, service_db_url, upgrade
 from infra.engine import Env, transition
 from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
-from infra.ops import Ops
 from infra.orgs import load_directory
 from infra.views import audit_view, case_view
 
@@ -166,7 +166,7 @@ class CaseService:
     case_type: CaseType
     platform: Bound
     dispatch = EventDispatcher()
-    ops = Ops()          # call ids for the logs, metrics, health (infra/ops.py)
+    ops = operations.Ops()      # call ids for the logs, the ops port (/healthz, /metrics): infra/ops.py
 
     # -- reading ---------------------------------------------------------------------------------
     @api
@@ -279,6 +279,12 @@ class CaseService:
         return self.platform.fire(self.platform.actor(), cmd.pop("event"), **cmd)
 
     @api
+    def health(self) -> dict:
+        """Readiness for operators and the gateway's /readyz (no actor, no case data): the database
+        answering, outbox and hand-off lag, the last deadline sweep."""
+        return operations.health(self.name, self.platform.envs)
+
+    @api
     def sweep_clocks(self) -> dict:
         """Run the deadline sweep now (operators; the timer runs it every JIEFEN_SWEEP_INTERVAL s)."""
         actor = self.platform.actor()
@@ -302,6 +308,7 @@ class CaseService:
 
     # -- helpers ---------------------------------------------------------------------------------
     def _sweep(self) -> dict:
+        started = time.perf_counter()
         totals = {"warnings": 0, "expiries": 0, "skipped": 0}
         for env in self.platform.envs.values():
             def fire(case_id, event, data, version, key, org_id, env=env):
@@ -310,6 +317,7 @@ class CaseService:
                                   view=lambda case, ctx: {"case_id": case.id, "status": case.status})
             for k, v in clocks.sweep(env, fire).items():
                 totals[k] += v
+        operations.record_sweep(self.name, time.perf_counter() - started, totals)
         return totals
 
     def _env_named(self, case_type: str | None) -> Env:
