@@ -51,6 +51,8 @@ class Ops(DependencyProvider):
         if _containers.get(self.container.service_name) is self.container:
             _containers.pop(self.container.service_name, None)
 
+    kill = stop
+
     def get_dependency(self, worker_ctx):
         return CallInfo(worker_ctx)
 
@@ -114,7 +116,11 @@ def local_health() -> dict:
     """Every service of this process (for the container's own healthcheck)."""
     services = {}
     for name, container in list(_containers.items()):
-        platform = next((d for d in container.dependencies if hasattr(d, "envs")), None)
+        try:
+            platform = next((d for d in container.dependencies if hasattr(d, "envs")), None)
+        except ReferenceError:            # a container that went away without stopping
+            _containers.pop(name, None)
+            continue
         if platform is not None and getattr(platform, "envs", None):
             services[name] = health(name, platform.envs)
     ready = all(s["ready"] for s in services.values())
@@ -123,6 +129,15 @@ def local_health() -> dict:
 
 # -- the ops HTTP server ------------------------------------------------------------------------------
 def app(environ, start_response):
+    try:
+        return _answer(environ, start_response)
+    except Exception:
+        log.exception("ops port: %s failed", environ.get("PATH_INFO"))
+        start_response("500 Internal Server Error", [("Content-Type", "application/json")])
+        return [b'{"error": "INTERNAL"}']
+
+
+def _answer(environ, start_response):
     path = environ.get("PATH_INFO", "")
     if path == "/metrics":
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
