@@ -17,6 +17,7 @@ from pathlib import Path
 from nameko.extensions import DependencyProvider
 from sqlalchemy import func, or_, select
 
+from infra import metrics
 from infra.logs import redact
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class Ops(DependencyProvider):
 # -- health -----------------------------------------------------------------------------------------
 def record_sweep(service: str, seconds: float, fired: dict) -> None:
     _sweeps[service] = {"at": time.time(), "seconds": round(seconds, 4), "fired": dict(fired)}
+    metrics.sweep(service, seconds, fired)
 
 
 def _iso(ts: float) -> str:
@@ -112,9 +114,9 @@ def health(service: str, envs: dict) -> dict:
     return out
 
 
-def local_health() -> dict:
-    """Every service of this process (for the container's own healthcheck)."""
-    services = {}
+def local_services() -> dict[str, dict]:
+    """service name -> its case-type environments, for every case service of this process."""
+    out = {}
     for name, container in list(_containers.items()):
         try:
             platform = next((d for d in container.dependencies if hasattr(d, "envs")), None)
@@ -122,7 +124,13 @@ def local_health() -> dict:
             _containers.pop(name, None)
             continue
         if platform is not None and getattr(platform, "envs", None):
-            services[name] = health(name, platform.envs)
+            out[name] = platform.envs
+    return out
+
+
+def local_health() -> dict:
+    """Every case service of this process (for the container's own healthcheck)."""
+    services = {name: health(name, envs) for name, envs in local_services().items()}
     ready = all(s["ready"] for s in services.values())
     return {"ready": ready, "services": services, "not_ready": sorted(n for n, s in services.items() if not s["ready"])}
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
-from infra import audit, clocks, logs, ops as operations, outbox
+from infra import audit, clocks, logs, metrics, ops as operations, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType
@@ -69,23 +69,29 @@ def api(fn: Callable) -> Callable:
         logs.bind(service=self.name, method=fn.__name__, call_id=self.ops.call_id,
                   case_id=case_id if isinstance(case_id, str) else None,
                   user_id=context.get("user_id"), org_id=context.get("org_id"))
+        started, code = time.perf_counter(), "OK"
         try:
             return fn(self, *args, **kwargs)
         except JiefenError as err:
+            code = err.code
             _log_refusal(err)
             raise
         except ValidationError as err:
             err = validation_error(err.messages)
+            code = err.code
             _log_refusal(err)
             raise err from None
         except OperationalError:
             # the database is unreachable: the caller may retry; health() reports the service not ready
-            log.error("database unavailable", exc_info=True, extra={"code": "SERVICE_UNAVAILABLE"})
+            code = "SERVICE_UNAVAILABLE"
+            log.error("database unavailable", exc_info=True, extra={"code": code})
             raise JiefenError("SERVICE_UNAVAILABLE", "数据库暂时无法访问，未做任何更改，请稍后重试") from None
         except Exception:
-            log.exception("internal error", extra={"code": "INTERNAL"})
+            code = "INTERNAL"
+            log.exception("internal error", extra={"code": code})
             raise JiefenError("INTERNAL", "服务内部错误，已记录，未做任何更改") from None
         finally:
+            metrics.call(self.name, fn.__name__, code, time.perf_counter() - started)
             logs.clear()
     return rpc(expected_exceptions=JiefenError)(wrapper)
 

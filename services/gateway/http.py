@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import Any, Callable
 
 from nameko.web.handlers import HttpRequestHandler
@@ -14,7 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
 
 from contracts.errors import ERRORS, JiefenError, validation_error
-from infra import logs
+from infra import logs, metrics
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,12 @@ def route(method: str, url: str) -> Callable:
     a ``(status, payload)`` pair or a Response; a JiefenError or Refusal becomes the error contract."""
     def decorate(fn: Callable) -> Callable:
         def handler(self, request, **path):
+            started = time.perf_counter()
+            response = answer(self, request, path)
+            metrics.http(url, method, response.status_code, time.perf_counter() - started)
+            return response
+
+        def answer(self, request, path):
             caller = getattr(self, "rpc", None)
             logs.bind(service="gateway", method=fn.__name__, route=f"{method} {url}",
                       call_id=_call_id(caller), case_id=path.get("case_id"))
