@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m infra.manage migrate | docs [--check]``."""
+"""Operator commands: ``python -m infra.manage migrate | backup DIR | restore DIR | docs [--check]``."""
 from __future__ import annotations
 
 import argparse
@@ -89,11 +89,22 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.manage")
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("migrate", help="create or upgrade every service database")
+    b = sub.add_parser("backup", help="copy every service database into DIR (services may keep running)")
+    b.add_argument("dir")
+    r = sub.add_parser("restore", help="replace every service database by the copies in DIR (services stopped)")
+    r.add_argument("dir")
     d = sub.add_parser("docs", help="write docs/casetypes/*.md from the case type definitions")
     d.add_argument("--check", action="store_true", help="fail if the checked-in docs are stale")
     args = parser.parse_args(argv)
     if args.cmd == "migrate":
         migrate()
+        return 0
+    if args.cmd in ("backup", "restore"):
+        from infra import backup
+        manifest = getattr(backup, args.cmd)(args.dir)
+        for service, entry in manifest["services"].items():
+            print(f"{service}: {entry['cases']} cases at revision {entry['revision']} ({entry['backend']}, {entry['file']})")
+        print(f"{args.cmd} {'to' if args.cmd == 'backup' else 'from'} {args.dir}: done")
         return 0
     return docs(args.check)
 
