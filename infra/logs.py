@@ -16,7 +16,7 @@ import threading
 from datetime import datetime, timezone
 
 _local = threading.local()
-FIELDS = ("service", "method", "call_id", "case_id", "user_id", "org_id")
+FIELDS = ("service", "method", "call_id", "origin_call_id", "case_id", "user_id", "org_id")
 EXTRA = ("code", "fields", "status", "route", "duration_ms", "event", "clocks")
 _REDACT = [
     (re.compile(r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[0-9Xx](?![0-9A-Za-z])"), "[身份证号]"),

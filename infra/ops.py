@@ -37,6 +37,11 @@ class CallInfo:
         stack = self.worker_ctx.call_id_stack
         return stack[-1] if stack else None
 
+    @property
+    def origin_call_id(self) -> str | None:
+        """The first call of the chain (e.g. the gateway request), when this call is part of one."""
+        return self.worker_ctx.origin_call_id
+
 
 class Ops(DependencyProvider):
     """One per service container: registers the service for /healthz and /metrics, opens the

@@ -67,6 +67,7 @@ def api(fn: Callable) -> Callable:
         context = self.platform.context or {}
         case_id = kwargs.get("case_id", args[case_arg] if case_arg is not None and len(args) > case_arg else None)
         logs.bind(service=self.name, method=fn.__name__, call_id=self.ops.call_id,
+                  origin_call_id=getattr(self.ops, "origin_call_id", None),
                   case_id=case_id if isinstance(case_id, str) else None,
                   user_id=context.get("user_id"), org_id=context.get("org_id"))
         started, code = time.perf_counter(), "OK"

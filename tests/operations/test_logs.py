@@ -16,6 +16,8 @@ from infra import logs
 from infra.service import api
 from tests.factories import claim, key
 from tests.harness import expect_error
+from tests.interface.test_gateway_support import gateway_config, users_file  # noqa: F401  (fixtures)
+from tests.operations.test_health import gateway  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -107,3 +109,29 @@ def test_a_guard_refusal_is_one_info_line_and_the_binding_ends_with_the_call(cap
     first, later = lines(captured)
     assert (first["code"], first["level"], first["case_id"]) == ("GUARD_FAILED", "INFO", "case-2")
     assert "case_id" not in later and "service" not in later
+
+
+def test_the_gateway_logs_each_refusal_as_one_line_with_route_status_and_user(intake, gateway, web_session, captured):  # noqa: F811
+    from tests.interface.test_gateway_support import PASSWORD
+    assert web_session.post("/api/session", json={"user_id": "clerk-01", "password": "wrong"}).status_code == 401
+    token = web_session.post("/api/session", json={"user_id": "clerk-01", "password": PASSWORD}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    bad = claim()
+    bad["parties"][0]["phone"] = "not a phone 13700137000"
+    res = web_session.post("/api/intake/cases", json=bad, headers={**headers, "Idempotency-Key": key()})
+    assert res.status_code == 400
+    assert web_session.get("/api/intake/cases/nope", headers=headers).status_code == 404
+
+    text = captured.getvalue()
+    for value in personal_values(bad) + ["13700137000", PASSWORD]:
+        assert value not in text, f"personal data {value!r} in the logs"
+    refused = [line for line in lines(captured) if line.get("msg") == "refused" and line.get("service") == "gateway"]
+    assert [(r["code"], r["status"], r["route"]) for r in refused] == [
+        ("UNAUTHENTICATED", 401, "POST /api/session"),
+        ("VALIDATION_ERROR", 400, "POST /api/intake/cases"),
+        ("NOT_FOUND", 404, "GET /api/<service>/cases/<case_id>")]
+    assert refused[2]["case_id"] == "nope" and refused[2]["user_id"] == "clerk-01" and refused[2]["call_id"]
+    assert "user_id" not in refused[0]
+    # the service's own line of the same refusal names the gateway request it came from
+    (inner,) = [line for line in lines(captured) if line.get("service") == "intake" and line.get("code") == "NOT_FOUND"]
+    assert inner["origin_call_id"] == refused[2]["call_id"] and inner["call_id"] != refused[2]["call_id"]
