@@ -133,11 +133,31 @@ def local_services() -> dict[str, dict]:
     return out
 
 
+def broker_health(amqp_uri: str, timeout: float = 3.0) -> dict:
+    """Can this process reach RabbitMQ (a fresh connection, closed at once)?"""
+    from kombu import Connection
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+        return {"ok": True}
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+
+
 def local_health() -> dict:
-    """Every case service of this process (for the container's own healthcheck)."""
+    """Every case service of this process, and the broker (for the container's own healthcheck)."""
     services = {name: health(name, envs) for name, envs in local_services().items()}
-    ready = all(s["ready"] for s in services.values())
-    return {"ready": ready, "services": services, "not_ready": sorted(n for n, s in services.items() if not s["ready"])}
+    uri = next((c.config.get("AMQP_URI") for c in list(_containers.values()) if _alive(c)), None)
+    broker = broker_health(uri) if uri else {"ok": False, "error": "no service running"}
+    not_ready = sorted(n for n, s in services.items() if not s["ready"])
+    return {"ready": broker["ok"] and not not_ready, "broker": broker, "services": services, "not_ready": not_ready}
+
+
+def _alive(container) -> bool:
+    try:
+        return bool(container.config)
+    except ReferenceError:
+        return False
 
 
 # -- the ops HTTP server ------------------------------------------------------------------------------

@@ -288,8 +288,8 @@ class CaseService:
     @api
     def health(self) -> dict:
         """Readiness for operators and the gateway's /readyz (no actor, no case data): the database
-        answering, outbox and hand-off lag, the last deadline sweep."""
-        return operations.health(self.name, self.platform.envs)
+        answering, outbox and hand-off lag, the last deadline sweep; the broker, since the call came through it."""
+        return {**operations.health(self.name, self.platform.envs), "broker": {"ok": True}}
 
     @api
     def sweep_clocks(self) -> dict:

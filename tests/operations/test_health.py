@@ -58,7 +58,7 @@ class BrokenDatabase:
 
 def test_every_case_service_answers_health_with_its_database_lag_and_sweep(intake, rpc_as):
     h = rpc_as("window").intake.health()
-    assert h["ready"] is True and h["service"] == "intake"
+    assert h["ready"] is True and h["service"] == "intake" and h["broker"] == {"ok": True}
     assert h["database"]["ok"] is True
     assert h["outbox"]["pending"] >= 0 and h["outbox"]["lag_seconds"] >= 0
     assert h["handoff"] == {"waiting": 0, "lag_seconds": 0.0}
@@ -97,6 +97,8 @@ def test_the_ops_port_serves_healthz_for_the_services_of_its_process(intake, rpc
     port = ops.serve(0, host="127.0.0.1")
     res = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
     assert res.status_code == 200 and res.json()["services"]["intake"]["ready"] is True
+    assert res.json()["broker"] == {"ok": True}
+    assert ops.broker_health("amqp://guest:guest@127.0.0.1:1/", timeout=1)["ok"] is False   # a closed port
     db = BrokenDatabase(backend, jiefen, tmp_path)
     db.break_it()
     try:
