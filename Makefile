@@ -6,9 +6,11 @@ STAMP   := $(VENV)/.installed
 AMQP_URI ?= amqp://guest:guest@localhost:5672/
 RABBIT_CTL_URI ?= http://guest:guest@localhost:15672
 SERVICES := services.intake.service:IntakeService services.mediation.service:MediationService services.diversion.service:DiversionService services.petition.service:PetitionService services.recommendation.service:RecommendationService services.gateway.service:GatewayService
+OPS_PORT ?= 9100
+BACKUP_DIR ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
 export AMQP_URI
 
-.PHONY: venv migrate run test test-unit docs docs-check bench clean
+.PHONY: venv migrate backup restore run test test-unit docs docs-check bench clean
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
@@ -22,9 +24,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 migrate: venv   ## create or upgrade every service's database
 	$(BIN)/python -m infra.manage migrate
 
-run: venv migrate   ## all services against $$AMQP_URI, SQLite in var/ unless DB_URL is set
+backup: venv   ## copy every service database to $(BACKUP_DIR) while the services run
+	$(BIN)/python -m infra.manage backup $(BACKUP_DIR)
+
+restore: venv   ## replace every service database by the copies in $(BACKUP_DIR): stop the services first
+	@test -n "$(BACKUP_DIR)" -a -f "$(BACKUP_DIR)/manifest.json" || { echo "make restore BACKUP_DIR=<a backup directory>"; exit 1; }
+	$(BIN)/python -m infra.manage restore $(BACKUP_DIR)
+
+run: venv migrate   ## all services against $$AMQP_URI, SQLite in var/ unless DB_URL is set; /healthz, /metrics on :$(OPS_PORT)
 	$(BIN)/python -m infra.manage dev-keys   # development signing keys in var/keys on first run (config/clients.yaml)
-	$(BIN)/nameko run --config config/nameko.yaml $(SERVICES)
+	JIEFEN_OPS_PORT=$(OPS_PORT) $(BIN)/nameko run --config config/nameko.yaml $(SERVICES)
 
 test: venv   ## the whole suite: real RabbitMQ, SQLite and PostgreSQL
 	$(BIN)/python -m infra.manage docs --check

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -48,7 +50,8 @@ def is_postgres(engine: Engine) -> bool:
 def make_engine(url: str, schema: str | None = None) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)   # no personal data in exception texts (logs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -69,7 +72,8 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     if schema and not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
         raise ValueError(f"bad schema name {schema!r}")
     args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                         hide_parameters=True)
 
 
 def write_session(engine: Engine) -> Session:
@@ -80,23 +84,44 @@ def read_session(engine: Engine) -> Session:
     return Session(bind=engine, expire_on_commit=False)
 
 
-def upgrade(url: str, schema: str | None = None) -> None:
-    """Bring a service database to the newest schema (alembic ``upgrade head``). Instances starting
-    together take turns: an advisory lock on PostgreSQL, a file lock beside an SQLite file."""
-    url = normalise_url(url)
+def alembic_config(url: str, schema: str | None = None) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["url"] = url
+    cfg.attributes["url"] = normalise_url(url)
     cfg.attributes["schema"] = schema
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(url: str, schema: str | None = None) -> str | None:
+    args = {"options": f"-csearch_path={schema}"} if schema else {}
+    engine = create_engine(normalise_url(url), connect_args=args)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: str, schema: str | None = None, revision: str = "head") -> None:
+    """Bring a service database to the newest schema (alembic ``upgrade head``). Instances starting
+    together take turns: an advisory lock on PostgreSQL, a file lock beside an SQLite file; the
+    second finds the schema current and does nothing."""
+    url = normalise_url(url)
+    cfg = alembic_config(url, schema)
     if url.startswith("postgresql"):
         engine = create_engine(url)
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), {"k": f"jiefen-migrate:{schema}"})
+            conn.commit()
             try:
                 if schema:
                     conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
                     conn.commit()
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, revision)
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": f"jiefen-migrate:{schema}"})
                 conn.commit()
@@ -104,13 +129,13 @@ def upgrade(url: str, schema: str | None = None) -> None:
         return
     path = sqlite_path(url)
     if path is None:                                   # in-memory: nobody to race with
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{path}.migrate-lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

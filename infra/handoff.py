@@ -79,7 +79,7 @@ def deliver_pending(env, amqp_config: dict, limit: int = 20) -> dict:
 
 def _update_link(env, link_id, child_id=None, child_no=None, status=None, terminal=False, version=0) -> None:
     with write_session(env.engine) as s:
-        link = s.get(CaseLink, link_id)
+        link = s.get(CaseLink, link_id, with_for_update=True)   # one writer per link at a time (instances)
         if link.target_version > version:
             return                          # a newer child event got here first
         link.target_version = version
@@ -153,9 +153,11 @@ def apply_child_event(env, payload: dict, source: str | None = None, checked: bo
         except IntegrityError:
             s.rollback()
             return None                     # seen before (at-least-once delivery)
+        # FOR UPDATE: two instances applying two events of one child take turns, and the later reads
+        # the version the earlier wrote (no lost update of an older status over a newer one)
         links = s.scalars(select(CaseLink).where(
             CaseLink.case_id == payload["parent_case_id"], CaseLink.link_type == "child",
-            CaseLink.target_service == payload["service"])).all()
+            CaseLink.target_service == payload["service"]).order_by(CaseLink.id).with_for_update()).all()
         link = next((l for l in links if l.target_case_id == payload["case_id"]), None) \
             or next((l for l in links if l.target_case_id is None), None)
         if link is None:

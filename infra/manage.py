@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m infra.manage migrate | docs [--check] | dev-keys | rabbitmq-definitions``."""
+"""Operator commands: ``python -m infra.manage migrate | backup DIR | restore DIR | docs [--check] | dev-keys | rabbitmq-definitions``."""
 from __future__ import annotations
 
 import argparse
@@ -89,6 +89,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.manage")
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("migrate", help="create or upgrade every service database")
+    b = sub.add_parser("backup", help="copy every service database into DIR (services may keep running)")
+    b.add_argument("dir")
+    r = sub.add_parser("restore", help="replace every service database by the copies in DIR (services stopped)")
+    r.add_argument("dir")
     d = sub.add_parser("docs", help="write docs/casetypes/*.md from the case type definitions")
     d.add_argument("--check", action="store_true", help="fail if the checked-in docs are stale")
     sub.add_parser("dev-keys", help="generate the development keys config/clients.yaml marks dev_key (var/keys)")
@@ -112,6 +116,13 @@ def main(argv=None) -> int:
         from infra.rabbitmq import USERS, write_definitions
         write_definitions(Path(args.out), Path(args.env_file), args.vhost)
         print(f"wrote {args.out} (users: {', '.join(USERS)}; vhost {args.vhost}) and passwords in {args.env_file}")
+        return 0
+    if args.cmd in ("backup", "restore"):
+        from infra import backup
+        manifest = getattr(backup, args.cmd)(args.dir)
+        for service, entry in manifest["services"].items():
+            print(f"{service}: {entry['cases']} cases at revision {entry['revision']} ({entry['backend']}, {entry['file']})")
+        print(f"{args.cmd} {'to' if args.cmd == 'backup' else 'from'} {args.dir}: done")
         return 0
     return docs(args.check)
 

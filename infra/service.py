@@ -3,8 +3,10 @@ gives each worker its environment (config, database, directory, calendar) and it
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import os
+import time
 from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError
@@ -13,10 +15,11 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
-from infra import audit, clocks, outbox
+from infra import audit, clocks, logs, metrics, ops as operations, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType
@@ -55,19 +58,55 @@ def load_all(**parts: tuple[type[Schema], Any]) -> list[dict]:
 
 
 def api(fn: Callable) -> Callable:
-    """An RPC entrypoint whose every failure reaches the caller as a JiefenError, never a traceback."""
+    """An RPC entrypoint whose every failure reaches the caller as a JiefenError, never a traceback.
+    Each expected refusal is one log line (code, service, method, case id, actor); INTERNAL is logged
+    with its traceback. Never the arguments: they carry personal data."""
+    case_arg = _case_id_position(fn)
+
     @functools.wraps(fn)
     def wrapper(self, *args, **kwargs):
+        case_id = kwargs.get("case_id", args[case_arg] if case_arg is not None and len(args) > case_arg else None)
+        logs.bind(service=self.name, method=fn.__name__, call_id=self.ops.call_id,
+                  origin_call_id=getattr(self.ops, "origin_call_id", None),
+                  case_id=case_id if isinstance(case_id, str) else None)   # the actor once verified
+        started, code = time.perf_counter(), "OK"
         try:
             return fn(self, *args, **kwargs)
-        except JiefenError:
+        except JiefenError as err:
+            code = err.code
+            _log_refusal(err)
             raise
         except ValidationError as err:
-            raise validation_error(err.messages) from None
+            err = validation_error(err.messages)
+            code = err.code
+            _log_refusal(err)
+            raise err from None
+        except OperationalError:
+            # the database is unreachable: the caller may retry; health() reports the service not ready
+            code = "SERVICE_UNAVAILABLE"
+            log.error("database unavailable", exc_info=True, extra={"code": code})
+            raise JiefenError("SERVICE_UNAVAILABLE", "数据库暂时无法访问，未做任何更改，请稍后重试") from None
         except Exception:
-            log.exception("%s failed", fn.__name__)
+            code = "INTERNAL"
+            log.exception("internal error", extra={"code": code})
             raise JiefenError("INTERNAL", "服务内部错误，已记录，未做任何更改") from None
+        finally:
+            metrics.call(self.name, fn.__name__, code, time.perf_counter() - started)
+            logs.clear()
     return rpc(expected_exceptions=JiefenError)(wrapper)
+
+
+def _case_id_position(fn: Callable) -> int | None:
+    names = [p for p in inspect.signature(fn).parameters][1:]      # without self
+    return names.index("case_id") if "case_id" in names else None
+
+
+def _log_refusal(err: JiefenError) -> None:
+    if err.code == "INTERNAL":
+        log.error("internal error", exc_info=True, extra={"code": err.code})
+        return
+    fields = sorted((err.details or {}).get("fields") or {}) if err.code == "VALIDATION_ERROR" else None
+    log.info("refused", extra={"code": err.code, "fields": fields or None})
 
 
 class Platform(DependencyProvider):
@@ -112,7 +151,9 @@ class Bound:
         self.trust = trust
 
     def actor(self) -> Actor:
-        return actor_from_context(self.context, self.trust)
+        actor = actor_from_context(self.context, self.trust)
+        logs.bind_more(user_id=actor.user_id, org_id=actor.org_id)   # only a verified actor is logged
+        return actor
 
     def env_for(self, case_type: str) -> Env:
         return self.envs[case_type]
@@ -139,6 +180,7 @@ class CaseService:
     case_type: CaseType
     platform: Bound
     dispatch = EventDispatcher()
+    ops = operations.Ops()      # call ids for the logs, the ops port (/healthz, /metrics): infra/ops.py
 
     # -- reading ---------------------------------------------------------------------------------
     @api
@@ -251,6 +293,12 @@ class CaseService:
         return self.platform.fire(self.platform.actor(), cmd.pop("event"), **cmd)
 
     @api
+    def health(self) -> dict:
+        """Readiness for operators and the gateway's /readyz (no actor, no case data): the database
+        answering, outbox and hand-off lag, the last deadline sweep; the broker, since the call came through it."""
+        return {**operations.health(self.name, self.platform.envs), "broker": {"ok": True}}
+
+    @api
     def sweep_clocks(self) -> dict:
         """Run the deadline sweep now (operators; the timer runs it every JIEFEN_SWEEP_INTERVAL s)."""
         actor = self.platform.actor()
@@ -274,6 +322,7 @@ class CaseService:
 
     # -- helpers ---------------------------------------------------------------------------------
     def _sweep(self) -> dict:
+        started = time.perf_counter()
         totals = {"warnings": 0, "expiries": 0, "skipped": 0}
         for env in self.platform.envs.values():
             def fire(case_id, event, data, version, key, org_id, env=env):
@@ -282,6 +331,7 @@ class CaseService:
                                   view=lambda case, ctx: {"case_id": case.id, "status": case.status})
             for k, v in clocks.sweep(env, fire).items():
                 totals[k] += v
+        operations.record_sweep(self.name, time.perf_counter() - started, totals)
         return totals
 
     def _env_named(self, case_type: str | None) -> Env:

@@ -8,6 +8,7 @@ from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request
 
 from contracts.errors import JiefenError
+from infra import logs
 from infra.config import load_config
 from infra.orgs import load_directory
 from services.gateway.http import Refusal
@@ -75,6 +76,7 @@ class Gate:
         user = self._auth.users.get(found[0]) if found else None
         if user is None or user.disabled:
             raise JiefenError("UNAUTHENTICATED", UNAUTHENTICATED, {})
+        logs.bind(**{**logs.bound(), "user_id": user.user_id, "org_id": user.org_id})   # the call's log lines
         return user
 
     def expires_at(self, request: Request) -> str | None:

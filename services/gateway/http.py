@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import Any, Callable
 
 from nameko.web.handlers import HttpRequestHandler
@@ -14,6 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
 
 from contracts.errors import ERRORS, JiefenError, validation_error
+from infra import logs, metrics
 
 log = logging.getLogger(__name__)
 
@@ -130,21 +132,47 @@ class Route(HttpRequestHandler):
         return error_response("INTERNAL", "网关内部错误，已记录", {})
 
 
+def _call_id(caller) -> str | None:
+    stack = getattr(getattr(caller, "worker_ctx", None), "call_id_stack", None)
+    return stack[-1] if stack else None
+
+
+def _log_refusal(code: str) -> None:
+    """One line per refusal: the code and where (never the request: it carries personal data)."""
+    if code == "INTERNAL":
+        log.error("internal error", extra={"code": code, "status": status_of(code)})   # the service logged the traceback
+    else:
+        log.info("refused", extra={"code": code, "status": status_of(code)})
+
+
 def route(method: str, url: str) -> Callable:
     """``@route("GET", "/api/<service>/cases/<case_id>")``: the handler returns a payload (JSON, 200),
     a ``(status, payload)`` pair or a Response; a JiefenError or Refusal becomes the error contract."""
     def decorate(fn: Callable) -> Callable:
         def handler(self, request, **path):
+            started = time.perf_counter()
+            response = answer(self, request, path)
+            metrics.http(url, method, response.status_code, time.perf_counter() - started)
+            return response
+
+        def answer(self, request, path):
+            caller = getattr(self, "rpc", None)
+            logs.bind(service="gateway", method=fn.__name__, route=f"{method} {url}",
+                      call_id=_call_id(caller), case_id=path.get("case_id"))
             try:
                 check_text(path, "path")
                 result = fn(self, request, **path)
             except JiefenError as err:
+                _log_refusal(err.code)
                 return error_response(err.code, err.message, err.details)
             except Refusal as err:
+                _log_refusal(err.code)
                 return error_response(err.code, err.message, err.details, err.headers)
             except Exception:
-                log.exception("%s %s failed", method, url)
+                log.exception("internal error", extra={"code": "INTERNAL"})
                 return error_response("INTERNAL", "网关内部错误，已记录，未做任何更改", {})
+            finally:
+                logs.clear()
             if isinstance(result, Response):
                 return result
             if isinstance(result, tuple):

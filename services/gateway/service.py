@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import eventlet
+
 from marshmallow import ValidationError
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Response
@@ -17,10 +19,11 @@ from werkzeug.wrappers import Response
 from contracts import enums
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema
+from infra.ops import Ops
 from services.gateway import openapi
 from services.gateway.auth import Auth
 from services.gateway.http import PAGE_HEADERS, check_text, idempotency_key, json_body, route
-from services.gateway.rpc import ServiceRpc
+from services.gateway.rpc import Caller, ServiceRpc
 from services.gateway.schemas import FireBodySchema, PageQuerySchema, SignInSchema
 from services.gateway.settings import SERVICE_LABELS
 from services.intake.service import LookupArgs
@@ -42,6 +45,33 @@ class GatewayService:
     name = "gateway"
     gate = Auth()
     rpc = ServiceRpc()
+    ops = Ops()             # the process's ops port: /metrics, /healthz (infra/ops.py)
+
+    # -- operations: liveness and readiness (no sign-in: for the orchestrator and the operator) ----------
+    @route("GET", "/healthz")
+    def healthz(self, request):
+        """Liveness: this process answers HTTP."""
+        return {"status": "ok", "service": "gateway"}
+
+    @route("GET", "/readyz")
+    def readyz(self, request):
+        """Ready when every case service answers health() within the bound and is ready itself;
+        503 naming those that are not. Nothing about cases, only each service's state."""
+        bound = self.gate.settings.ready_timeout
+        caller = Caller(self.rpc.worker_ctx, self.rpc.reply_listener, bound)
+
+        def ask(service):
+            try:
+                h = caller(service, "health", None)
+            except JiefenError as err:
+                return service, {"ready": False, "error": err.code, "reason": err.message}
+            state = {"ready": bool(h.get("ready")), "database": h.get("database", {}).get("ok")}
+            if not state["ready"]:
+                state["reason"] = h.get("database", {}).get("error")
+            return service, state
+        services = dict(eventlet.GreenPool(8).imap(ask, self.gate.settings.services))
+        not_ready = sorted(s for s, h in services.items() if not h["ready"])
+        return (503 if not_ready else 200), {"ready": not not_ready, "services": services, "not_ready": not_ready}
 
     # -- pages and documentation ------------------------------------------------------------------
     @route("GET", "/")

@@ -30,6 +30,7 @@ class Settings:
     login_failures: int = 10                  # failed sign-ins per client address per lookup_window
     services: tuple[str, ...] = CASE_SERVICES
     max_body: int = 1 << 20                   # bytes of JSON the API accepts
+    ready_timeout: float = 3.0                # seconds each service has to answer health() for /readyz
 
 
 def _env(name: str, cast, default):
@@ -50,4 +51,5 @@ def load_settings(container_config: dict) -> Settings:
         login_failures=int(given.get("login_failures") or _env("JIEFEN_LOGIN_FAILURES", int, d.login_failures)),
         services=tuple(s.strip() for s in services if s.strip()),
         max_body=int(given.get("max_body") or d.max_body),
+        ready_timeout=float(given.get("ready_timeout") or _env("JIEFEN_READY_TIMEOUT", float, d.ready_timeout)),
     )

@@ -38,6 +38,7 @@ class Cluster:
         env = {**os.environ, "AMQP_URI": self.config["AMQP_URI"], "JIEFEN_DATA_DIR": self.jiefen["data_dir"],
                "JIEFEN_NOW_FILE": str(self.now_file), "JIEFEN_SWEEP_INTERVAL": "0.5",
                "JIEFEN_RELAY_INTERVAL": "0.2", "JIEFEN_HANDOFF_INTERVAL": "0.3", "PYTHONPATH": str(ROOT)}
+        env.pop("JIEFEN_OPS_PORT", None)     # processes set their own (see start)
         if self.jiefen.get("db_url"):
             env["DB_URL"] = self.jiefen["db_url"]
         if self.jiefen.get("db_schema_prefix"):
