@@ -80,12 +80,12 @@ def read_session(engine: Engine) -> Session:
     return Session(bind=engine, expire_on_commit=False)
 
 
-def upgrade(url: str, schema: str | None = None) -> None:
+def upgrade(url: str, schema: str | None = None, migrations: Path = MIGRATIONS) -> None:
     """Bring a service database to the newest schema (alembic ``upgrade head``). Instances starting
     together take turns: an advisory lock on PostgreSQL, a file lock beside an SQLite file."""
     url = normalise_url(url)
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(migrations))
     cfg.attributes["url"] = url
     cfg.attributes["schema"] = schema
     if url.startswith("postgresql"):
