@@ -12,8 +12,9 @@ from nameko.timer import timer
 
 from contracts.errors import validation_error
 from infra.db import read_session
-from infra.service import api, load_all
-from services.supervision import listing, replay
+from infra.service import api, load, load_all
+from infra.views import iso
+from services.supervision import figures, listing, query, replay
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.store import Store
 
@@ -67,6 +68,41 @@ class SupervisionService:
         f, p = load_all(filters=(listing.CaseFilters, filters), page=(listing.Page, page))
         with read_session(self.store.engine) as s:
             return listing.find(s, f, p, self.store.now())
+
+    @api
+    def figures(self, period: dict | None = None, group_by: str | None = None, filters: dict | None = None) -> dict:
+        """The centre's figures for a period (``{"from": "2026-09-01", "to": "2026-10-31"}``, dates in
+        Beijing time, both included), in total and per county / town / org / channel / category / service."""
+        self.store.centre_actor()
+        args = load(query.FiguresArgs, {"period": period, "group_by": group_by, "filters": filters or {}})
+        period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, period_, now, self.store.calendar)
+        result = figures.compute(d, args["group_by"], query.keep(d, args["filters"]))
+        for g in result["groups"]:
+            g["label"] = query.group_label(args["group_by"], g["key"], self.store.directory)
+        return {"period": period, "group_by": args["group_by"], "filters": args["filters"], "now": iso(now),
+                "definitions": query.definitions(), **result}
+
+    @api
+    def drill_down(self, figure: str | None = None, period: dict | None = None, group_by: str | None = None,
+                   group=None, filters: dict | None = None, part: str = "numerator", page: dict | None = None) -> dict:
+        """The cases behind one number of ``figures``: a figure's numerator (or ``part="denominator"``)
+        in one group (``group``: the group's key), or a stage's cases (``stage_days:<case_type>:<state>``)."""
+        self.store.centre_actor()
+        args, p = load_all(args=(query.DrillArgs, {"figure": figure, "period": period, "group_by": group_by,
+                                                    "group": group, "filters": filters or {}, "part": part}),
+                           page=(listing.Page, page))
+        period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, period_, now, self.store.calendar)
+            ids = figures.cases_behind(d, args["figure"], args["group_by"], args["group"], args["part"],
+                                       query.keep(d, args["filters"]))
+            found = listing.find(s, {"case_ids": ids[(p["number"] - 1) * p["size"]:p["number"] * p["size"]]},
+                                 {"number": 1, "size": p["size"]}, now)
+        order = {c: i for i, c in enumerate(ids)}
+        return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],
+                "size": p["size"], "items": sorted(found["items"], key=lambda r: order[r["case_id"]])}
 
     # -- operators ---------------------------------------------------------------------------------
     @api

@@ -1,0 +1,79 @@
+"""The centre's figures over RPC, on SQLite and PostgreSQL: the generated data set with known answers
+(tests/unit/supervision_dataset.py) loaded into the read model as the services' facts, every figure
+checked in total and by town, every number drilled down to its cases, bad input named."""
+from __future__ import annotations
+
+import pytest
+
+from infra import timekeeping
+from infra.config import load_config
+from infra.db import make_engine, service_db_url
+from infra.orgs import load_directory
+from services.supervision.ingest import apply_facts
+from tests.harness import expect_error
+from tests.interface.test_supervision_read_model import supervision
+from tests.unit.supervision_dataset import EXPECTED, FACTS, NOW, STAGE_DAYS, TOWN
+
+__all__ = ["supervision"]
+PERIOD = {"from": "2026-09-01", "to": "2026-10-31"}
+
+
+@pytest.fixture
+def loaded(supervision, jiefen):
+    config = load_config(**jiefen)
+    engine = make_engine(*service_db_url("supervision", config))
+    directory = load_directory(str(config.path("organisations")))
+    timekeeping.set_now(NOW)
+    for f in FACTS:
+        assert apply_facts(engine, directory, f, NOW)
+    engine.dispose()
+    return supervision
+
+
+def test_every_figure_over_rpc_equals_the_known_answer(loaded, rpc_as):
+    got = rpc_as("supv").supervision.figures(PERIOD)
+    assert {k: got["total"][k] for k in EXPECTED} == EXPECTED
+    assert {k: got["total"]["stage_days"][k] for k in STAGE_DAYS} == STAGE_DAYS
+    assert {d["name"]: d["label"] for d in got["definitions"]}["closed_on_time_rate"] == "按期办结率"
+
+
+def test_by_town_with_labels_and_the_router_reads_them_too(loaded, rpc_as):
+    got = rpc_as("router").supervision.figures(PERIOD, "town")
+    groups = {g["key"]: g for g in got["groups"]}
+    assert groups[TOWN]["label"] == "诸暨市暨阳街道办事处" and groups[None]["label"] == "未归属"
+    assert groups[TOWN]["values"]["mediation_success_rate"] == {"value": 1.0, "numerator": 1, "denominator": 1}
+    filtered = rpc_as("supv").supervision.figures(PERIOD, None, {"service": "mediation"})
+    assert filtered["total"]["mediation_success_rate"]["denominator"] == 2 and filtered["total"]["received"]["value"] == 1
+
+
+def test_every_number_drills_down_to_its_cases(loaded, rpc_as):
+    supv = rpc_as("supv").supervision
+    late = supv.drill_down("closed_on_time_rate", PERIOD, part="denominator")
+    assert late["total"] == 8 and {c["case_no"] for c in late["items"]} == {
+        "NO-i2", "NO-m1", "NO-m2", "NO-j1", "NO-j2", "NO-p2", "NO-r1", "NO-d1"}
+    on_time = supv.drill_down("closed_on_time_rate", PERIOD)
+    assert {c["case_no"] for c in late["items"]} - {c["case_no"] for c in on_time["items"]} == {"NO-m2"}
+    town = supv.drill_down("stage_days:mediation:PM_IN_MEDIATION", PERIOD, "town", TOWN)
+    assert [c["case_no"] for c in town["items"]] == ["NO-m1"] and town["items"][0]["town_id"] == TOWN
+    paged = supv.drill_down("received", PERIOD, page={"number": 2, "size": 5})
+    assert paged["total"] == 7 and len(paged["items"]) == 2
+    overdue = supv.drill_down("overdue_now", PERIOD)["items"]
+    assert [(c["case_no"], c["overdue_now"]) for c in overdue] == [("NO-p1", True)]
+
+
+@pytest.mark.parametrize("call, field", [
+    (lambda s: s.figures({"from": "2026-10-31", "to": "2026-09-01"}), "period"),
+    (lambda s: s.figures({"from": "bad"}), "period"),
+    (lambda s: s.figures(PERIOD, "planet"), "group_by"),
+    (lambda s: s.figures(PERIOD, None, {"channel": "pigeon"}), "filters"),
+    (lambda s: s.drill_down("happiness", PERIOD), "args"),
+])
+def test_bad_input_names_the_field(loaded, rpc_as, call, field):
+    err = expect_error("VALIDATION_ERROR", call, rpc_as("supv").supervision)
+    assert field in err.details["fields"]
+
+
+def test_only_the_centre_reads_the_figures(loaded, rpc_as):
+    expect_error("FORBIDDEN", rpc_as("window").supervision.figures, PERIOD)
+    expect_error("FORBIDDEN", rpc_as({"user_id": "p", "role": "pmc", "org_id": "zj-pmc-jiyang"}).supervision.drill_down,
+                 "received", PERIOD)
