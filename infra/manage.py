@@ -15,6 +15,8 @@ CASE_SERVICES: dict[str, tuple[str, ...]] = {
     "diversion": ("services.diversion.casetype:DIVERSION", "services.diversion.jc_casetype:JUDICIAL_CONFIRMATION"),
     "petition": ("services.petition.casetype:PETITION",),
     "recommendation": ("services.recommendation.casetype:RECOMMENDATION",),
+    "supervision": ("services.supervision.casetype:SUPERVISION",
+                    "services.supervision.listed_casetype:LISTED_SUPERVISION"),
 }
 # services that keep only their own tables (own alembic chain): name -> module:function(config)
 READ_MODELS: dict[str, str] = {"supervision": "services.supervision.store:migrate"}

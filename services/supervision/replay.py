@@ -15,7 +15,7 @@ from infra.views import iso
 from services.supervision.ingest import apply_facts
 from services.supervision.models import SvCase, SvHistory, SvInbox
 
-SOURCES = ("intake", "mediation", "diversion", "petition", "recommendation")
+SOURCES = ("intake", "mediation", "diversion", "petition", "recommendation", "supervision")
 # what the check compares between the model and the services' own rows
 COMPARED = ("service", "case_type", "case_no", "org_id", "category", "channel", "status", "terminal", "version",
             "supervised", "parent_service", "parent_case_id", "created_at", "closed_at")

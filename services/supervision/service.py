@@ -1,21 +1,26 @@
 """The nameko service ``supervision``: the county centre's view of every case of every service
-(PSR Art 39 ¶2, 46 ¶2, 49–54). A read model fed by the case services' events, rebuildable from them."""
+(PSR Art 39 ¶2, 46 ¶2, 49–54), a read model fed by the case services' events and rebuildable from
+them, its figures; and two case types of its own, 督办 and 挂牌督办 (PSR Art 60, 65)."""
 from __future__ import annotations
 
 import logging
 import os
 
+from marshmallow import Schema, fields
 from nameko.events import event_handler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import timer
 
 from contracts.errors import validation_error
+from contracts.schemas import KEY
 from infra.db import read_session
-from infra.service import api, load, load_all
+from infra.service import CaseService, Platform, api, load, load_all
 from infra.views import iso
-from services.supervision import figures, listing, query, replay
+from services.supervision import caselist, figures, query, replay
+from services.supervision.casetype import SUPERVISION
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
+from services.supervision.listed_casetype import LISTED_SUPERVISION
 from services.supervision.store import Store
 
 log = logging.getLogger(__name__)
@@ -29,8 +34,14 @@ def _consumer(source: str, event_type: str):
     return event_handler(source, event_type)(handle)
 
 
-class SupervisionService:
+class OpenArgs(Schema):
+    idempotency_key = fields.String(required=True, validate=KEY)
+
+
+class SupervisionService(CaseService):
     name = "supervision"
+    case_type = SUPERVISION
+    platform = Platform("supervision", SUPERVISION, LISTED_SUPERVISION)
     store = Store()
 
     # one consumer per (case service, event type): every case service's case events
@@ -60,14 +71,31 @@ class SupervisionService:
                 done += apply_facts(self.store.engine, self.store.directory, f, self.store.now())
         return done
 
+    # -- 督办 and 挂牌督办 (own case types; every other event through ``fire``) ----------------------
+    @api
+    def open_supervision(self, target_case_id: str | None = None, reason: str | None = None,
+                         deadline: str | None = None, idempotency_key: str | None = None) -> dict:
+        """督办 a case of any service, with a reason and a deadline (role supv at the county centre)."""
+        load(OpenArgs, {"idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), "open_supervision", case_type="supervision",
+                                  data={"target_case_id": target_case_id, "reason": reason, "deadline": deadline},
+                                  idempotency_key=idempotency_key)
+
+    @api
+    def list_for_supervision(self, listing: dict | None = None, idempotency_key: str | None = None) -> dict:
+        """挂牌督办 of a key area or a prominent problem (PSR Art 60, 65; role supv at the county centre)."""
+        load(OpenArgs, {"idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), "list_for_supervision", case_type="listed_supervision",
+                                  data=listing, idempotency_key=idempotency_key)
+
     # -- reading -----------------------------------------------------------------------------------
     @api
-    def find_cases(self, filters: dict | None = None, page: dict | None = None) -> dict:
+    def all_cases(self, filters: dict | None = None, page: dict | None = None) -> dict:
         """Every case of every service, as the centre sees it (no personal data in the read model)."""
         self.store.centre_actor()
-        f, p = load_all(filters=(listing.CaseFilters, filters), page=(listing.Page, page))
+        f, p = load_all(filters=(caselist.CaseFilters, filters), page=(caselist.Page, page))
         with read_session(self.store.engine) as s:
-            return listing.find(s, f, p, self.store.now())
+            return caselist.find(s, f, p, self.store.now())
 
     @api
     def figures(self, period: dict | None = None, group_by: str | None = None, filters: dict | None = None) -> dict:
@@ -92,13 +120,13 @@ class SupervisionService:
         self.store.centre_actor()
         args, p = load_all(args=(query.DrillArgs, {"figure": figure, "period": period, "group_by": group_by,
                                                     "group": group, "filters": filters or {}, "part": part}),
-                           page=(listing.Page, page))
+                           page=(caselist.Page, page))
         period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
         with read_session(self.store.engine) as s:
             d = query.load_data(s, period_, now, self.store.calendar)
             ids = figures.cases_behind(d, args["figure"], args["group_by"], args["group"], args["part"],
                                        query.keep(d, args["filters"]))
-            found = listing.find(s, {"case_ids": ids[(p["number"] - 1) * p["size"]:p["number"] * p["size"]]},
+            found = caselist.find(s, {"case_ids": ids[(p["number"] - 1) * p["size"]:p["number"] * p["size"]]},
                                  {"number": 1, "size": p["size"]}, now)
         order = {c: i for i, c in enumerate(ids)}
         return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],

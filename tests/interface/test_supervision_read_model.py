@@ -69,11 +69,11 @@ def test_every_case_arrives_with_its_facts_and_the_model_equals_a_recount(intake
                                                                             rpc_as, jiefen):
     j = journeys(rpc_as)
     supv = rpc_as("supv").supervision
-    report = wait_for(lambda: consistent(supv) and supv.find_cases({"case_ids": [j["child"]]})["total"] == 1
+    report = wait_for(lambda: consistent(supv) and supv.all_cases({"case_ids": [j["child"]]})["total"] == 1
                       and consistent(supv))
     assert report["counted"] == {"intake": 3, "mediation": 1} and report["in_model"] == 4
 
-    rows = {r["case_id"]: r for r in supv.find_cases({}, {"size": 100})["items"]}
+    rows = {r["case_id"]: r for r in supv.all_cases({}, {"size": 100})["items"]}
     routed, child = rows[j["routed"]["case_id"]], rows[j["child"]]
     assert (routed["channel"], routed["category"], routed["org_id"]) == ("hotline_12345", "neighbourhood", "zj-centre")
     assert routed["town_id"] is None                       # the county centre belongs to no township
@@ -88,15 +88,15 @@ def test_every_case_arrives_with_its_facts_and_the_model_equals_a_recount(intake
     assert waiting["status"] == "IN_RECEIVED" and waiting["due_at"] and not waiting["overdue_now"]
     assert [c["kind"] for c in waiting["clocks"]] == ["classify_route"]
     # lists filter by town, service and channel
-    assert [r["case_id"] for r in supv.find_cases({"town_id": "zj-gov-jiyang"})["items"]] == [j["child"]]
-    assert supv.find_cases({"service": "intake", "channel": "grid"})["total"] == 1
+    assert [r["case_id"] for r in supv.all_cases({"town_id": "zj-gov-jiyang"})["items"]] == [j["child"]]
+    assert supv.all_cases({"service": "intake", "channel": "grid"})["total"] == 1
 
 
 def test_replaying_every_event_twice_and_an_older_version_change_nothing(intake, mediation, supervision,
                                                                          rpc_as, jiefen):
     j = journeys(rpc_as)
     supv = rpc_as("supv").supervision
-    wait_for(lambda: consistent(supv) and supv.find_cases({"case_ids": [j["child"]]})["total"] == 1
+    wait_for(lambda: consistent(supv) and supv.all_cases({"case_ids": [j["child"]]})["total"] == 1
              and consistent(supv))
     engine = engine_for(jiefen, "supervision")
     before = snapshot(engine)
@@ -119,7 +119,7 @@ def test_a_rebuild_from_scratch_gives_the_same_model_and_the_check_names_each_di
         intake, mediation, supervision, rpc_as, jiefen):
     j = journeys(rpc_as)
     supv = rpc_as("supv").supervision
-    wait_for(lambda: consistent(supv) and supv.find_cases({"case_ids": [j["child"]]})["total"] == 1
+    wait_for(lambda: consistent(supv) and supv.all_cases({"case_ids": [j["child"]]})["total"] == 1
              and consistent(supv))
     engine = engine_for(jiefen, "supervision")
     before = snapshot(engine)
@@ -138,7 +138,7 @@ def test_a_rebuild_from_scratch_gives_the_same_model_and_the_check_names_each_di
 
 def test_only_the_county_centre_reads_every_case(intake, supervision, rpc_as):
     for actor in ("window", {"user_id": "s2", "role": "supv", "org_id": "zj-centre-jiyang"}):
-        expect_error("FORBIDDEN", rpc_as(actor).supervision.find_cases, {})
+        expect_error("FORBIDDEN", rpc_as(actor).supervision.all_cases, {})
     expect_error("FORBIDDEN", rpc_as("router").supervision.rebuild)
     expect_error("FORBIDDEN", rpc_as("router").intake.replay_facts)
     err = expect_error("VALIDATION_ERROR", rpc_as("supv").supervision.check, ["nowhere"])
