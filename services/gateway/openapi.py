@@ -144,8 +144,44 @@ def operations(services: tuple[str, ...]) -> dict:
         "/api/{service}/sweep": {"post": {
             "tags": ["cases"], "summary": "立即执行期限巡检（仅督办 supv）", "parameters": [service],
             "responses": _responses(200, "Sweep", 400, *AUTHED, 403, 404)}},
+        **(supervision_operations() if "supervision" in services else {}),
         "/openapi.json": {"get": {"tags": ["reference"], "summary": "本文档", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3", "content": _json({"type": "object"})}}}},
+    }
+
+
+def supervision_operations() -> dict:
+    """The centre's routes (roles supv and router at the county centre): services/supervision/."""
+    from contracts.supervision import ListSchema, OpenSupervisionSchema
+    from services.supervision.query import FiltersSchema
+    period = [{"in": "query", "name": n, "required": True, "description": d, "schema": {"type": "string", "format": "date"}}
+              for n, d in (("from", "first day, Beijing time"), ("to", "last day, included"))]
+    group_by = {"in": "query", "name": "group_by", "schema": {"type": "string",
+                                                              "enum": ["county", "town", "org", "channel", "category", "service"]}}
+    filters = {"in": "query", "schema": FiltersSchema}
+    obj = {"type": "object"}
+    return {
+        "/api/supervision/figures": {"get": {
+            "tags": ["supervision"], "summary": "中心指标：受理、分流、化解、按期办结率、超期、调解成功率、司法确认率、重复信访率……",
+            "parameters": [*period, group_by, filters], "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/drill-down": {"get": {
+            "tags": ["supervision"], "summary": "指标下钻：一个数字背后的案件",
+            "parameters": [{"in": "query", "name": "figure", "required": True, "schema": {"type": "string"}}, *period,
+                           group_by, {"in": "query", "name": "group", "schema": {"type": "string"}},
+                           {"in": "query", "name": "part", "schema": {"type": "string", "enum": ["numerator", "denominator"]}},
+                           filters, *PAGING],
+            "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/all-cases": {"get": {
+            "tags": ["supervision"], "summary": "全县各服务案件（读模型，无个人信息）", "parameters": [filters, *PAGING],
+            "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/supervise": {"post": {
+            "tags": ["supervision"], "summary": "督办一件案件（理由、期限）", "parameters": [KEY_HEADER],
+            "requestBody": {"required": True, "content": _json(OpenSupervisionSchema)},
+            "responses": _responses(201, "Case", 400, *AUTHED, 403, 409, 422, description="opened")}},
+        "/api/supervision/listings": {"post": {
+            "tags": ["supervision"], "summary": "挂牌督办重点区域或突出问题（PSR Art 60, 65）", "parameters": [KEY_HEADER],
+            "requestBody": {"required": True, "content": _json(ListSchema)},
+            "responses": _responses(201, "Case", 400, *AUTHED, 403, 409, 422, description="listed")}},
     }
 
 

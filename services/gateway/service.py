@@ -27,6 +27,7 @@ from services.intake.service import LookupArgs
 
 STATIC = Path(__file__).resolve().parent / "static"
 FILTERS = set(FindCasesSchema().fields)
+SUPERVISION_FILTERS = {"service", "case_type", "org_id", "town_id", "category", "channel"}
 DEFINITION_TTL = 300.0
 _definitions: dict[str, tuple[float, dict]] = {}     # service -> (fetched at, case definition)
 
@@ -134,6 +135,48 @@ class GatewayService:
     def duplicates(self, request, case_id):
         user = self.gate.user(request)
         return self.rpc("intake", "find_duplicates", user.actor(), case_id)
+
+    # -- the centre's supervision: figures, drill-down, every case, 督办 (roles supv and router) -------
+    @route("GET", "/api/supervision/figures")
+    def figures(self, request):
+        user = self.gate.user(request)
+        q = _query(request, {"from", "to", "group_by"} | SUPERVISION_FILTERS)
+        period, group_by = {"from": q.pop("from", None), "to": q.pop("to", None)}, q.pop("group_by", None)
+        return self.rpc("supervision", "figures", user.actor(), period, group_by, q)
+
+    @route("GET", "/api/supervision/drill-down")
+    def drill_down(self, request):
+        user = self.gate.user(request)
+        q = _query(request, {"figure", "from", "to", "group_by", "group", "part", "page", "size"} | SUPERVISION_FILTERS)
+        page = load(PageQuerySchema, {k: q.pop(k) for k in ("page", "size") if k in q})
+        period = {"from": q.pop("from", None), "to": q.pop("to", None)}
+        return self.rpc("supervision", "drill_down", user.actor(), q.pop("figure", None), period,
+                        q.pop("group_by", None), q.pop("group", None) or None, q, q.pop("part", "numerator"),
+                        {"number": page["page"], "size": page["size"]})
+
+    @route("GET", "/api/supervision/all-cases")
+    def all_cases(self, request):
+        user = self.gate.user(request)
+        q = _query(request, {"page", "size", "status", "supervised", "overdue"} | SUPERVISION_FILTERS, lists={"status"})
+        page = load(PageQuerySchema, {k: q.pop(k) for k in ("page", "size") if k in q})
+        return self.rpc("supervision", "all_cases", user.actor(), q, {"number": page["page"], "size": page["size"]})
+
+    @route("POST", "/api/supervision/supervise")
+    def supervise(self, request):
+        """督办 a case of any service: ``{"target_case_id", "reason", "deadline"}``."""
+        user = self.gate.user(request)
+        key = idempotency_key(request)
+        body = json_body(request, self.gate.settings.max_body)
+        return 201, self.rpc("supervision", "open_supervision", user.actor(), body.get("target_case_id"),
+                             body.get("reason"), body.get("deadline"), key)
+
+    @route("POST", "/api/supervision/listings")
+    def list_for_supervision(self, request):
+        """挂牌督办 of a key area or a prominent problem (PSR Art 60, 65)."""
+        user = self.gate.user(request)
+        key = idempotency_key(request)
+        return 201, self.rpc("supervision", "list_for_supervision", user.actor(),
+                             json_body(request, self.gate.settings.max_body), key)
 
     # -- the uniform case surface of every case service ------------------------------------------------
     @route("GET", "/api/<service>/definition")

@@ -79,7 +79,7 @@ def _known_target(case, data, ctx) -> bool:
     return isinstance(data.get("target_case_id"), str) and ctx.session.get(SvCase, data["target_case_id"]) is not None
 
 
-KNOWN_TARGET = Guard(_known_target, "督办对象须为中心已汇集的案件（《浙江省平安建设条例》第三十九条第二款、第四十九条）",
+KNOWN_TARGET = Guard(_known_target, "督办对象须为中心已汇集的案件（《浙江省平安建设条例》第三十九条第二款、第四十九条；PSR Art 39 ¶2, 49）",
                      "PSR Art 39 ¶2, 49")
 
 EVENTS = (

@@ -24,8 +24,8 @@ def _future(field: str):
 
 
 COUNTY_CENTRE = Guard(_county_centre, "督办、挂牌督办由县级社会治理中心（平安建设组织协调机构）作出"
-                      "（《浙江省平安建设条例》第三十九条第二款、第六十条）", "PSR Art 39 ¶2, 60")
-RESPONSIBLE = Guard(_responsible, "只有承办（责任）单位或其上级可报告办理、整改情况（《浙江省平安建设条例》第六十条：督促有关地区、部门和单位整改）",
+                      "（《浙江省平安建设条例》第三十九条第二款、第六十条；PSR Art 39 ¶2, 60）", "PSR Art 39 ¶2, 60")
+RESPONSIBLE = Guard(_responsible, "只有承办（责任）单位或其上级可报告办理、整改情况（《浙江省平安建设条例》第六十条：督促有关地区、部门和单位整改；PSR Art 60）",
                     "PSR Art 60", code="FORBIDDEN")
-DEADLINE_AHEAD = Guard(_future("deadline"), "期限须晚于今天（《浙江省平安建设条例》第六十五条：责令限期整改）",
+DEADLINE_AHEAD = Guard(_future("deadline"), "期限须晚于今天（《浙江省平安建设条例》第六十五条：责令限期整改；PSR Art 65）",
                        "PSR Art 65")

@@ -89,7 +89,7 @@ def _known_org(case, data, ctx) -> bool:
 
 
 GUARDS = {
-    "known_org": Guard(_known_org, "责任单位须为机构目录中的地区、部门或单位（《浙江省平安建设条例》第六十五条）", "PSR Art 65"),
+    "known_org": Guard(_known_org, "责任单位须为机构目录中的地区、部门或单位（《浙江省平安建设条例》第六十五条；PSR Art 65）", "PSR Art 65"),
 }
 
 EVENTS = (

@@ -50,6 +50,22 @@ def target(supervision, jiefen):
     return TARGET
 
 
+@pytest.fixture
+def loaded(supervision, jiefen):
+    """The generated data set with known answers (tests/unit/supervision_dataset.py) in the read model,
+    the clock at its "now"."""
+    from infra import timekeeping
+    from tests.unit.supervision_dataset import FACTS, NOW
+    config = load_config(**jiefen)
+    engine = make_engine(*service_db_url("supervision", config))
+    directory = load_directory(str(config.path("organisations")))
+    timekeeping.set_now(NOW)
+    for f in FACTS:
+        assert apply_facts(engine, directory, f, NOW)
+    engine.dispose()
+    return supervision
+
+
 def in_days(n: int) -> str:
     return (to_shanghai_date(now()) + timedelta(days=n)).isoformat()
 

@@ -5,29 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from infra import timekeeping
-from infra.config import load_config
-from infra.db import make_engine, service_db_url
-from infra.orgs import load_directory
-from services.supervision.ingest import apply_facts
 from tests.harness import expect_error
-from tests.interface.test_supervision_read_model import supervision
-from tests.unit.supervision_dataset import EXPECTED, FACTS, NOW, STAGE_DAYS, TOWN
+from tests.interface.supervision_walk import loaded, supervision
+from tests.unit.supervision_dataset import EXPECTED, STAGE_DAYS, TOWN
 
-__all__ = ["supervision"]
+__all__ = ["loaded", "supervision"]
 PERIOD = {"from": "2026-09-01", "to": "2026-10-31"}
-
-
-@pytest.fixture
-def loaded(supervision, jiefen):
-    config = load_config(**jiefen)
-    engine = make_engine(*service_db_url("supervision", config))
-    directory = load_directory(str(config.path("organisations")))
-    timekeeping.set_now(NOW)
-    for f in FACTS:
-        assert apply_facts(engine, directory, f, NOW)
-    engine.dispose()
-    return supervision
 
 
 def test_every_figure_over_rpc_equals_the_known_answer(loaded, rpc_as):

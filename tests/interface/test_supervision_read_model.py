@@ -18,17 +18,10 @@ from services.supervision.models import SvCase, SvHistory
 from tests.factories import claim, key
 from tests.harness import expect_error, wait_for
 from tests.interface.mediation_walk import mediation
+from tests.interface.supervision_walk import supervision
 
-__all__ = ["mediation"]
+__all__ = ["mediation", "supervision"]
 SERVICES = ["intake", "mediation"]
-
-
-@pytest.fixture
-def supervision(container_factory, service_config):
-    from services.supervision.service import SupervisionService
-    container = container_factory(SupervisionService, service_config)
-    container.start()
-    return container
 
 
 def engine_for(jiefen, service):
