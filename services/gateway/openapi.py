@@ -174,6 +174,12 @@ def supervision_operations() -> dict:
         "/api/supervision/all-cases": {"get": {
             "tags": ["supervision"], "summary": "全县各服务案件（读模型，无个人信息）", "parameters": [filters, *PAGING],
             "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/monthly-report": {"get": {
+            "tags": ["supervision"], "summary": "月报（Excel）",
+            "parameters": [{"in": "query", "name": "month", "required": True, "schema": {"type": "string", "pattern": "^20\\d{2}-(0[1-9]|1[0-2])$"}}],
+            "responses": {"200": {"description": "xlsx", "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
+                **_errors(400, *AUTHED, 403)}}},
         "/api/supervision/supervise": {"post": {
             "tags": ["supervision"], "summary": "督办一件案件（理由、期限）", "parameters": [KEY_HEADER],
             "requestBody": {"required": True, "content": _json(OpenSupervisionSchema)},

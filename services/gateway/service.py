@@ -7,6 +7,7 @@ recommendation as soon as they run, with no change here.
 """
 from __future__ import annotations
 
+import base64
 import time
 from pathlib import Path
 
@@ -160,6 +161,15 @@ class GatewayService:
         q = _query(request, {"page", "size", "status", "supervised", "overdue"} | SUPERVISION_FILTERS, lists={"status"})
         page = load(PageQuerySchema, {k: q.pop(k) for k in ("page", "size") if k in q})
         return self.rpc("supervision", "all_cases", user.actor(), q, {"number": page["page"], "size": page["size"]})
+
+    @route("GET", "/api/supervision/monthly-report")
+    def monthly_report(self, request):
+        """The month's figures as an Excel workbook (``?month=2026-10``)."""
+        user = self.gate.user(request)
+        got = self.rpc("supervision", "monthly_report", user.actor(), _query(request, {"month"}).get("month"))
+        return Response(base64.b64decode(got["content"]), content_type=got["media_type"],
+                        headers={"Content-Disposition": f'attachment; filename="{got["filename"]}"',
+                                 "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
     @route("POST", "/api/supervision/supervise")
     def supervise(self, request):

@@ -98,5 +98,25 @@ def group_label(group_by: str | None, key, directory) -> str:
     return {"channel": CHANNELS, "category": CATEGORIES, "service": SERVICE_LABELS}.get(group_by, {}).get(key, key)
 
 
+class MonthArgs(Schema):
+    month = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$", error="格式为 YYYY-MM"))
+
+
+def county_name(directory, centre) -> str:
+    """The county's government name (诸暨市人民政府 -> 诸暨市), else the centre's."""
+    gov = next((o for o in directory.ancestors(centre.code) if o.level == "county"), None) if centre else None
+    name = (gov or centre).name if (gov or centre) else ""
+    return name.removesuffix("人民政府")
+
+
+def stage_labels(case_types) -> dict:
+    """'case_type' and 'case_type:STATE' -> Chinese labels, for the report."""
+    out = {}
+    for ct in case_types:
+        out[ct.code] = ct.label
+        out.update({f"{ct.code}:{s.code}": s.label for s in ct.states})
+    return out
+
+
 def definitions() -> list[dict]:
     return [{"name": f.name, "label": f.label, "kind": f.kind, "basis": f.basis} for f in figures.FIGURES]

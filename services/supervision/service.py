@@ -3,6 +3,7 @@
 them, its figures; and two case types of its own, 督办 and 挂牌督办 (PSR Art 60, 65)."""
 from __future__ import annotations
 
+import base64
 import logging
 import os
 
@@ -15,9 +16,10 @@ from nameko.timer import timer
 from contracts.errors import validation_error
 from contracts.schemas import KEY
 from infra.db import read_session
+from infra.manage import all_case_types
 from infra.service import CaseService, Platform, api, load, load_all
 from infra.views import iso
-from services.supervision import caselist, figures, query, replay
+from services.supervision import caselist, figures, query, replay, report
 from services.supervision.casetype import SUPERVISION
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
@@ -131,6 +133,24 @@ class SupervisionService(CaseService):
         order = {c: i for i, c in enumerate(ids)}
         return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],
                 "size": p["size"], "items": sorted(found["items"], key=lambda r: order[r["case_id"]])}
+
+    @api
+    def monthly_report(self, month: str | None = None) -> dict:
+        """The month's figures as an Excel workbook (``month`` "2026-10"), base64 in ``content``."""
+        self.store.centre_actor()
+        args = load(query.MonthArgs, {"month": month})
+        first, last = report.month_period(args["month"])
+        now = self.store.now()
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, figures.Period.of(first, last), now, self.store.calendar)
+        total, towns = figures.compute(d)["total"], figures.compute(d, "town")["groups"]
+        for g in towns:
+            g["label"] = query.group_label("town", g["key"], self.store.directory)
+        county = self.store.directory.get(self.store.reader["org_id"])
+        content = report.workbook(query.county_name(self.store.directory, county), args["month"], total, towns,
+                                  query.stage_labels(all_case_types()))
+        return {"filename": f"jiefen-{args['month']}.xlsx", "content": base64.b64encode(content).decode("ascii"),
+                "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
     # -- operators ---------------------------------------------------------------------------------
     @api

@@ -60,3 +60,38 @@ def test_only_the_centre_reads_the_figures(loaded, rpc_as):
     expect_error("FORBIDDEN", rpc_as("window").supervision.figures, PERIOD)
     expect_error("FORBIDDEN", rpc_as({"user_id": "p", "role": "pmc", "org_id": "zj-pmc-jiyang"}).supervision.drill_down,
                  "received", PERIOD)
+
+
+def test_the_monthly_report_is_a_workbook_with_the_months_figures(loaded, rpc_as):
+    import base64
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    supv = rpc_as("supv").supervision
+    got = supv.monthly_report("2026-10")
+    assert got["filename"] == "jiefen-2026-10.xlsx"
+    wb = load_workbook(BytesIO(base64.b64decode(got["content"])))
+    assert wb.sheetnames == ["汇总", "分乡镇", "环节用时"]
+    ws = wb["汇总"]
+    assert ws["A1"].value == "诸暨市矛盾纠纷多元化解工作月报（2026年10月）"
+    assert ws["A2"].value == "统计期间：2026-10-01 至 2026-10-31（北京时间）"
+    rows = {r[0]: r[1:4] for r in ws.iter_rows(min_row=5, values_only=True)}
+    october = supv.figures({"from": "2026-10-01", "to": "2026-10-31"})
+    # October alone: received i3 j1 j2 p2; closed m1 m2 j1 j2 p2 r1, m2 late
+    assert rows["受理矛盾纠纷（件）"] == (4, None, None)
+    assert rows["按期办结率"] == (round(5 / 6, 4), 5, 6)
+    for d in october["definitions"]:
+        v = october["total"][d["name"]]
+        assert rows[d["label"]] == (v["value"], v.get("numerator"), v.get("denominator"))
+    rate_row = next(r for r in ws.iter_rows(min_row=5) if r[0].value == "按期办结率")
+    assert rate_row[1].number_format == "0.0%"
+    towns = {r[0]: r[1:] for r in wb["分乡镇"].iter_rows(min_row=2, values_only=True)}
+    assert towns["诸暨市暨阳街道办事处"][:2] == (0, 0) and towns["未归属"][0] == 4
+    stages = {(r[0], r[1]): r[2:] for r in wb["环节用时"].iter_rows(min_row=2, values_only=True)}
+    assert stages[("人民调解", "调解中")] == (3.0, 1)          # m1 only: m2's stay ended in September
+
+
+def test_a_bad_month_is_named(loaded, rpc_as):
+    err = expect_error("VALIDATION_ERROR", rpc_as("supv").supervision.monthly_report, "2026-13")
+    assert "month" in err.details["fields"]

@@ -30,6 +30,20 @@ def test_figures_and_their_drill_down_over_http(loaded, gateway, web_session):
     assert {c["case_no"] for c in listed["items"]} == {"NO-p1", "NO-p2"}
 
 
+def test_the_monthly_report_downloads_as_a_workbook(loaded, gateway, web_session):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    res = web_session.get("/api/supervision/monthly-report?month=2026-09", headers=sign_in(web_session, "supv"))
+    assert res.status_code == 200, res.text
+    assert res.headers["Content-Disposition"] == 'attachment; filename="jiefen-2026-09.xlsx"'
+    ws = load_workbook(BytesIO(res.content))["汇总"]
+    rows = {r[0]: r[1:4] for r in ws.iter_rows(min_row=5, values_only=True)}
+    # September: received i2 m2 (i1 on 09-28 too); answered i2; d1 settled; r1 replied on time
+    assert rows["受理矛盾纠纷（件）"][0] == 3 and rows["当场答复（件）"][0] == 1
+    assert rows["诉前调解成功率"] == (1.0, 1, 1) and rows["建议按期回复率"] == (1.0, 1, 1)
+
+
 def test_refusals_keep_the_error_contract(loaded, gateway, web_session):
     clerk = sign_in(web_session, "clerk")
     assert_error(web_session.get(f"/api/supervision/figures?{PERIOD}", headers=clerk), 403, "FORBIDDEN")
