@@ -174,6 +174,9 @@ def supervision_operations() -> dict:
         "/api/supervision/all-cases": {"get": {
             "tags": ["supervision"], "summary": "全县各服务案件（读模型，无个人信息）", "parameters": [filters, *PAGING],
             "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/warnings": {"get": {
+            "tags": ["supervision"], "summary": "研判预警（红/黄/蓝），每条附案件和说明", "parameters": period,
+            "responses": _responses(200, obj, 400, *AUTHED, 403)}},
         "/api/supervision/monthly-report": {"get": {
             "tags": ["supervision"], "summary": "月报（Excel）",
             "parameters": [{"in": "query", "name": "month", "required": True, "schema": {"type": "string", "pattern": "^20\\d{2}-(0[1-9]|1[0-2])$"}}],

@@ -162,6 +162,12 @@ class GatewayService:
         page = load(PageQuerySchema, {k: q.pop(k) for k in ("page", "size") if k in q})
         return self.rpc("supervision", "all_cases", user.actor(), q, {"number": page["page"], "size": page["size"]})
 
+    @route("GET", "/api/supervision/warnings")
+    def warnings(self, request):
+        user = self.gate.user(request)
+        q = _query(request, {"from", "to"})
+        return self.rpc("supervision", "warnings", user.actor(), {"from": q.get("from"), "to": q.get("to")})
+
     @route("GET", "/api/supervision/monthly-report")
     def monthly_report(self, request):
         """The month's figures as an Excel workbook (``?month=2026-10``)."""

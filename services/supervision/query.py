@@ -98,6 +98,18 @@ def group_label(group_by: str | None, key, directory) -> str:
     return {"channel": CHANNELS, "category": CATEGORIES, "service": SERVICE_LABELS}.get(group_by, {}).get(key, key)
 
 
+class WarningsArgs(Schema):
+    period = fields.Nested(PeriodSchema, required=True)
+
+
+def name_of(code, directory) -> str:
+    """An organisation's or a category's Chinese name; no code: the county level itself."""
+    if not code:
+        return "县本级"
+    org = directory.get(code)
+    return org.name if org else CATEGORIES.get(code, code)
+
+
 class MonthArgs(Schema):
     month = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$", error="格式为 YYYY-MM"))
 

@@ -19,7 +19,7 @@ from infra.db import read_session
 from infra.manage import all_case_types
 from infra.service import CaseService, Platform, api, load, load_all
 from infra.views import iso
-from services.supervision import caselist, figures, query, replay, report
+from services.supervision import caselist, early_warning, figures, query, replay, report
 from services.supervision.casetype import SUPERVISION
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
@@ -133,6 +133,19 @@ class SupervisionService(CaseService):
         order = {c: i for i, c in enumerate(ids)}
         return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],
                 "size": p["size"], "items": sorted(found["items"], key=lambda r: order[r["case_id"]])}
+
+    @api
+    def warnings(self, period: dict | None = None) -> dict:
+        """研判预警 (PSR Art 50, 54) for a period: each warning with its level, cases and explanation."""
+        self.store.centre_actor()
+        args = load(query.WarningsArgs, {"period": period})
+        now = self.store.now()
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, figures.Period.of(args["period"]["first"], args["period"]["last"]), now,
+                                self.store.calendar)
+        found = early_warning.run(d, self.store.config["supervision"]["warnings"],
+                                  lambda code: query.name_of(code, self.store.directory))
+        return {"period": period, "now": iso(now), "items": found}
 
     @api
     def monthly_report(self, month: str | None = None) -> dict:

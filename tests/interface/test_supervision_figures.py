@@ -95,3 +95,27 @@ def test_the_monthly_report_is_a_workbook_with_the_months_figures(loaded, rpc_as
 def test_a_bad_month_is_named(loaded, rpc_as):
     err = expect_error("VALIDATION_ERROR", rpc_as("supv").supervision.monthly_report, "2026-13")
     assert "month" in err.details["fields"]
+
+
+def test_warnings_over_rpc_name_the_bodies_in_chinese(loaded, rpc_as, jiefen):
+    from infra.config import load_config
+    from infra.db import make_engine, service_db_url
+    from infra.orgs import load_directory
+    from services.supervision.ingest import apply_facts
+    from tests.unit.supervision_dataset import NOW
+    from tests.unit.test_supervision_warnings import ESCALATING
+
+    got = rpc_as("router").supervision.warnings(PERIOD)["items"]
+    # the data set's petition p2 is a single repeated petition: below the yellow threshold of 2
+    assert not [w for w in got if w["rule"] == "repeated_petitions"]
+    config = load_config(**jiefen)
+    engine = make_engine(*service_db_url("supervision", config))
+    for f in ESCALATING:
+        apply_facts(engine, load_directory(str(config.path("organisations"))), f, NOW)
+    engine.dispose()
+    got = rpc_as("router").supervision.warnings(PERIOD)["items"]
+    escalating = [w for w in got if w["rule"] == "escalating_matter"]
+    assert [(w["level"], w["case_ids"]) for w in escalating] == [("red", ["e1", "em", "ep"])]
+    for w in got:
+        assert w["level_label"] in ("红色预警", "黄色预警", "蓝色预警") and w["case_ids"]
+        assert "zj-" not in w["title"] and "zj-" not in w["explanation"]

@@ -26,6 +26,8 @@ def test_figures_and_their_drill_down_over_http(loaded, gateway, web_session):
     res = web_session.get(f"/api/supervision/drill-down?figure=mediation_success_rate&{PERIOD}&group_by=town&group={TOWN}",
                           headers=supv)
     assert [c["case_no"] for c in res.json()["items"]] == ["NO-m1"]
+    warned = web_session.get(f"/api/supervision/warnings?{PERIOD}", headers=supv)
+    assert warned.status_code == 200 and isinstance(warned.json()["items"], list)
     listed = web_session.get("/api/supervision/all-cases?service=petition&size=10", headers=supv).json()
     assert {c["case_no"] for c in listed["items"]} == {"NO-p1", "NO-p2"}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from infra.calendar import SHANGHAI
+from services.supervision import outcomes
 
 PERIOD = (date(2026, 9, 1), date(2026, 10, 31))
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=SHANGHAI)
@@ -129,3 +130,20 @@ EXPECTED = {
 STAGE_DAYS = {"intake:IN_CLASSIFIED": {"value": 5.33, "count": 3},
               # m1 10-12→10-15: 3; m2 09-16→09-30: 10 (09-20, a Sunday, worked; 09-25 中秋 off)
               "mediation:PM_IN_MEDIATION": {"value": 6.5, "count": 2}}
+
+
+def rows_and_history(facts=None, towns=None):
+    """Read-model rows and histories as the service builds them (outcomes.*) from the facts."""
+    towns = towns or {"zj-pmc-jiyang": TOWN}
+    rows, history = [], {}
+    for f in facts or FACTS:
+        kind, when = outcomes.resolution(f["case_type"], f["history"])
+        due = outcomes.open_due_at(f["clocks"])
+        rows.append({**f, "town_id": towns.get(f["org_id"]), "county": "330681",
+                     "created_at": datetime.fromisoformat(f["created_at"]),
+                     "closed_at": datetime.fromisoformat(f["closed_at"]) if f["closed_at"] else None,
+                     "resolution": kind, "resolved_at": datetime.fromisoformat(when) if when else None,
+                     "open_due_at": datetime.fromisoformat(due) if due else None,
+                     "overdue_ever": outcomes.overdue_ever(f["clocks"], f["updated_at"])})
+        history[f["case_id"]] = [{**e, "at": datetime.fromisoformat(e["at"])} for e in f["history"]]
+    return rows, history

@@ -3,33 +3,14 @@
 average across National Day, and the drill-down from a number to its cases."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from infra.calendar import Calendar
 from infra.config import load_config
-from services.supervision import figures, outcomes
-from tests.unit.supervision_dataset import EXPECTED, FACTS, NOW, PERIOD, STAGE_DAYS, TOWN
+from services.supervision import figures
+from tests.unit.supervision_dataset import EXPECTED, NOW, PERIOD, STAGE_DAYS, TOWN, rows_and_history
 
 CALENDAR = Calendar(str(load_config().path("holidays")))
-TOWNS = {"zj-pmc-jiyang": TOWN}
-
-
-def rows_and_history():
-    rows, history = [], {}
-    for f in FACTS:
-        h = [{**e, "at": datetime.fromisoformat(e["at"])} for e in f["history"]]
-        kind, when = outcomes.resolution(f["case_type"], f["history"])
-        due = outcomes.open_due_at(f["clocks"])
-        rows.append({**f, "town_id": TOWNS.get(f["org_id"]), "county": "330681",
-                     "created_at": datetime.fromisoformat(f["created_at"]),
-                     "closed_at": datetime.fromisoformat(f["closed_at"]) if f["closed_at"] else None,
-                     "resolution": kind, "resolved_at": datetime.fromisoformat(when) if when else None,
-                     "open_due_at": datetime.fromisoformat(due) if due else None,
-                     "overdue_ever": outcomes.overdue_ever(f["clocks"], f["updated_at"])})
-        history[f["case_id"]] = h
-    return rows, history
 
 
 @pytest.fixture
