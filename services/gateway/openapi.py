@@ -177,6 +177,13 @@ def supervision_operations() -> dict:
         "/api/supervision/warnings": {"get": {
             "tags": ["supervision"], "summary": "研判预警（红/黄/蓝），每条附案件和说明", "parameters": period,
             "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/feed": {"get": {
+            "tags": ["supervision"], "summary": "去标识化案件数据（JSON Lines，contracts/feed.py；PSR Art 49, 51）",
+            "parameters": [{"in": "query", "name": "after_id", "schema": {"type": "string", "maxLength": 32}},
+                           {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 5000}}],
+            "responses": {"200": {"description": "one CaseFact per line; header X-Next-After pages on",
+                                  "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                          **_errors(400, *AUTHED, 403)}}},
         "/api/supervision/monthly-report": {"get": {
             "tags": ["supervision"], "summary": "月报（Excel）",
             "parameters": [{"in": "query", "name": "month", "required": True, "schema": {"type": "string", "pattern": "^20\\d{2}-(0[1-9]|1[0-2])$"}}],

@@ -168,6 +168,17 @@ class GatewayService:
         q = _query(request, {"from", "to"})
         return self.rpc("supervision", "warnings", user.actor(), {"from": q.get("from"), "to": q.get("to")})
 
+    @route("GET", "/api/supervision/feed")
+    def feed(self, request):
+        """The de-identified case feed as JSON lines (contracts/feed.py); ``X-Next-After`` pages on."""
+        user = self.gate.user(request)
+        q = _query(request, {"after_id", "limit"})
+        got = self.rpc("supervision", "feed_export", user.actor(), q.get("after_id"), q.get("limit", 1000))
+        headers = {"Cache-Control": "no-store", "X-Feed-Version": got["feed_version"], "X-Content-Type-Options": "nosniff"}
+        if got["next"]:
+            headers["X-Next-After"] = got["next"]
+        return Response(got["lines"], content_type="application/x-ndjson; charset=utf-8", headers=headers)
+
     @route("GET", "/api/supervision/monthly-report")
     def monthly_report(self, request):
         """The month's figures as an Excel workbook (``?month=2026-10``)."""

@@ -110,6 +110,11 @@ def name_of(code, directory) -> str:
     return org.name if org else CATEGORIES.get(code, code)
 
 
+class FeedArgs(Schema):
+    after_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
+
+
 class MonthArgs(Schema):
     month = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$", error="格式为 YYYY-MM"))
 

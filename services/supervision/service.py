@@ -12,17 +12,20 @@ from nameko.events import event_handler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import timer
+from sqlalchemy import select
 
 from contracts.errors import validation_error
+from contracts.feed import FEED_VERSION
 from contracts.schemas import KEY
 from infra.db import read_session
 from infra.manage import all_case_types
 from infra.service import CaseService, Platform, api, load, load_all
 from infra.views import iso
-from services.supervision import caselist, early_warning, figures, query, replay, report
+from services.supervision import caselist, early_warning, feed, figures, query, replay, report
 from services.supervision.casetype import SUPERVISION
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
+from services.supervision.models import SvCase
 from services.supervision.store import Store
 
 log = logging.getLogger(__name__)
@@ -146,6 +149,20 @@ class SupervisionService(CaseService):
         found = early_warning.run(d, self.store.config["supervision"]["warnings"],
                                   lambda code: query.name_of(code, self.store.directory))
         return {"period": period, "now": iso(now), "items": found}
+
+    @api
+    def feed_export(self, after_id: str | None = None, limit: int = 1000) -> dict:
+        """The de-identified case feed (contracts/feed.py) as JSON lines, paged by case id
+        (PSR Art 49, 51: data for the provincial 数字平安系统)."""
+        self.store.centre_actor(("supv",))
+        args = load(query.FeedArgs, {"after_id": after_id, "limit": limit})
+        with read_session(self.store.engine) as s:
+            stmt = select(SvCase).order_by(SvCase.case_id).limit(args["limit"])
+            if args["after_id"]:
+                stmt = stmt.where(SvCase.case_id > args["after_id"])
+            rows = list(s.scalars(stmt))
+        return {"feed_version": FEED_VERSION, "lines": feed.lines(rows),
+                "next": rows[-1].case_id if len(rows) == args["limit"] else None}
 
     @api
     def monthly_report(self, month: str | None = None) -> dict:

@@ -119,3 +119,24 @@ def test_warnings_over_rpc_name_the_bodies_in_chinese(loaded, rpc_as, jiefen):
     for w in got:
         assert w["level_label"] in ("红色预警", "黄色预警", "蓝色预警") and w["case_ids"]
         assert "zj-" not in w["title"] and "zj-" not in w["explanation"]
+
+
+def test_the_feed_is_de_identified_versioned_and_paged(loaded, rpc_as):
+    import json
+
+    from contracts.feed import PERSONAL, CaseFactSchema
+    supv = rpc_as("supv").supervision
+    first = supv.feed_export(None, 10)
+    second = supv.feed_export(first["next"], 10)
+    assert second["next"] is None and first["feed_version"] == "1.0"
+    facts = [json.loads(line) for page in (first, second) for line in page["lines"].splitlines()]
+    assert len(facts) == 14 and len({f["case_ref"] for f in facts}) == 14
+    for f in facts:
+        CaseFactSchema().load(f)
+        assert not set(f) & set(PERSONAL) and "NO-" not in json.dumps(f, ensure_ascii=False)
+    m1 = next(f for f in facts if f["town_id"] == TOWN)
+    assert (m1["resolution"], m1["resolved_date"], m1["stages"]["PM_IN_MEDIATION"]) == (
+        "agreement_performed", "2026-10-20", "2026-10-12")
+    i1 = next(f for f in facts if f["case_ref"] == m1["parent_ref"])
+    assert i1["case_type"] == "intake" and i1["channel"] == "window"
+    expect_error("FORBIDDEN", rpc_as("router").supervision.feed_export)

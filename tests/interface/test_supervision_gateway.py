@@ -46,6 +46,16 @@ def test_the_monthly_report_downloads_as_a_workbook(loaded, gateway, web_session
     assert rows["诉前调解成功率"] == (1.0, 1, 1) and rows["建议按期回复率"] == (1.0, 1, 1)
 
 
+def test_the_feed_downloads_as_json_lines(loaded, gateway, web_session):
+    import json
+    res = web_session.get("/api/supervision/feed?limit=10", headers=sign_in(web_session, "supv"))
+    assert res.status_code == 200 and res.headers["X-Feed-Version"] == "1.0"
+    assert len(res.text.splitlines()) == 10 and json.loads(res.text.splitlines()[0])["feed_version"] == "1.0"
+    rest = web_session.get(f"/api/supervision/feed?after_id={res.headers['X-Next-After']}",
+                           headers=sign_in(web_session, "supv"))
+    assert len(rest.text.splitlines()) == 4 and "X-Next-After" not in rest.headers
+
+
 def test_refusals_keep_the_error_contract(loaded, gateway, web_session):
     clerk = sign_in(web_session, "clerk")
     assert_error(web_session.get(f"/api/supervision/figures?{PERIOD}", headers=clerk), 403, "FORBIDDEN")
