@@ -54,6 +54,11 @@ class GatewayService:
     def window_page(self, request):
         return _static("index.html")
 
+    @route("GET", "/supervision/")
+    def dashboard_page(self, request):
+        """The director's dashboard (roles supv and router at the county centre)."""
+        return _static("dashboard.html")
+
     @route("GET", "/lookup")
     def lookup_page(self, request):
         return _static("lookup.html")

@@ -24,7 +24,9 @@ def actor(role: str, org: str | None = None) -> dict:
 
 
 @pytest.fixture
-def supervision(container_factory, service_config):
+def supervision(jiefen, container_factory, service_config):
+    """The service container. ``jiefen`` first: torn down last, so the container (and its timers) has
+    stopped before the test's PostgreSQL schema is dropped."""
     from services.supervision.service import SupervisionService
     container = container_factory(SupervisionService, service_config)
     container.start()
