@@ -15,6 +15,8 @@ GROUPS = {"county": "county", "town": "town_id", "org": "org_id", "channel": "ch
 # the dispute-handling case types: a matter is counted once, at its first case among these;
 # recommendations (PSR Art 61) have figures of their own
 DISPUTE_TYPES = ("intake", "mediation", "diversion", "jc", "petition")
+# the case types whose clocks are an organ's handling periods (the centre's own 督办 cases are not counted)
+HANDLING_TYPES = (*DISPUTE_TYPES, "recommendation")
 ROUTES = {"route_to_mediation": "mediation", "route_to_diversion": "diversion", "route_to_petition": "petition",
           "refer_external": "external"}
 
@@ -110,7 +112,7 @@ def resolution_rate(d: Data):
 
 
 def closed_on_time(d: Data):
-    closed = {r["case_id"] for r in d.rows.values() if r["closed_at"] in d.period}
+    closed = {r["case_id"] for r in d.of(*HANDLING_TYPES) if r["closed_at"] in d.period}
     return {c for c in closed if not d.rows[c]["overdue_ever"]}, closed
 
 
@@ -119,11 +121,11 @@ def _late_now(r: dict, now: datetime) -> bool:
 
 
 def overdue_now(d: Data):
-    return {r["case_id"] for r in d.rows.values() if not r["terminal"] and _late_now(r, d.now)}, None
+    return {r["case_id"] for r in d.of(*HANDLING_TYPES) if not r["terminal"] and _late_now(r, d.now)}, None
 
 
 def overdue_ever(d: Data):
-    return {r["case_id"] for r in d.rows.values() if r["created_at"] in d.period
+    return {r["case_id"] for r in d.of(*HANDLING_TYPES) if r["created_at"] in d.period
             and (r["overdue_ever"] or _late_now(r, d.now))}, None
 
 

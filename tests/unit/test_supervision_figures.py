@@ -63,3 +63,15 @@ def test_every_number_drills_down_to_its_cases(data):
     assert figures.cases_behind(data, "stage_days:mediation:PM_IN_MEDIATION", "town", TOWN) == ["m1"]
     for name, expected in EXPECTED.items():
         assert len(figures.cases_behind(data, name, None, None)) == expected.get("numerator", expected["value"])
+
+
+def test_the_centres_own_supervision_cases_are_not_counted_as_handling():
+    from tests.unit.supervision_dataset import FACTS, case, clock
+    late = case("db1", "supervision", "supervision", "zj-centre", [
+        ("open_supervision", None, "SV_OPEN", "10-01 09:00"), ("report", "SV_OPEN", "SV_REPORTED", "10-20 09:00"),
+        ("close", "SV_REPORTED", "SV_CLOSED", "10-21 09:00")], terminal=True,
+        clocks=[clock("supervision_deadline", "stopped", "10-10 23:59", expired="10-11 00:00", stopped="10-11 00:00")])
+    rows, history = rows_and_history([*FACTS, late])
+    d = figures.Data(rows, history, figures.Period.of(*PERIOD), NOW, CALENDAR)
+    total = figures.compute(d)["total"]
+    assert {k: total[k] for k in EXPECTED} == EXPECTED
