@@ -3,7 +3,6 @@ PostgreSQL): figures and their drill-down for the director (supv) and the router
 every case, 督办 of a case and 挂牌督办; other roles are refused with the error contract."""
 from __future__ import annotations
 
-from services.gateway.service import GatewayService  # noqa: F401
 from tests.interface.supervision_walk import LISTED_EXAMPLES, TARGET, in_days, loaded, supervision, target
 from tests.interface.test_gateway_support import (  # noqa: F401  (fixtures)
     assert_error, gateway, gateway_config, gateway_settings, key, sign_in, users_file)

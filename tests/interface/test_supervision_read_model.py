@@ -5,7 +5,6 @@ nothing; an older version never overwrites a newer one; a rebuild from scratch g
 the check recounts from the services and names each difference."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select, update
 
 from infra.config import load_config
