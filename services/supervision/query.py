@@ -57,27 +57,25 @@ class DrillArgs(FiguresArgs):
                                   "figure")
 
 
+ROW_COLUMNS = ("case_id", "service", "case_type", "org_id", "town_id", "county", "category", "channel", "status",
+               "terminal", "created_at", "closed_at", "resolved_at", "resolution", "open_due_at", "overdue_ever",
+               "parent_case_id", "links")
+
+
 def load_data(session, period: figures.Period, now: datetime, calendar) -> figures.Data:
     """The cases a period can involve (opened before its end, and not closed before its start unless
-    resolved or changed since), with their history."""
-    rows = [row_dict(r) for r in session.scalars(
-        select(SvCase).where(SvCase.created_at < period.end,
-                             or_(SvCase.closed_at.is_(None), SvCase.closed_at >= period.start,
-                                 SvCase.updated_at >= period.start, SvCase.resolved_at >= period.start)))]
+    resolved or changed since), with their history: two core queries, no ORM objects."""
+    involved = (SvCase.created_at < period.end) & or_(
+        SvCase.closed_at.is_(None), SvCase.closed_at >= period.start, SvCase.updated_at >= period.start,
+        SvCase.resolved_at >= period.start)
+    rows = [dict(r._mapping) for r in session.execute(select(*(getattr(SvCase, c) for c in ROW_COLUMNS)).where(involved))]
     history: dict[str, list[dict]] = {r["case_id"]: [] for r in rows}
-    ids = list(history)
-    for chunk in range(0, len(ids), 500):
-        for h in session.scalars(select(SvHistory).where(SvHistory.case_id.in_(ids[chunk:chunk + 500]))
-                                 .order_by(SvHistory.case_id, SvHistory.version)):
-            history[h.case_id].append({"event": h.event, "from": h.from_state, "to": h.to_state, "at": h.at,
-                                       "version": h.version})
+    ids = select(SvCase.case_id).where(involved)
+    for case_id, version, event, from_state, to_state, at in session.execute(
+            select(SvHistory.case_id, SvHistory.version, SvHistory.event, SvHistory.from_state, SvHistory.to_state,
+                   SvHistory.at).where(SvHistory.case_id.in_(ids)).order_by(SvHistory.case_id, SvHistory.version)):
+        history[case_id].append({"event": event, "from": from_state, "to": to_state, "at": at, "version": version})
     return figures.Data(rows, history, period, now, calendar)
-
-
-def row_dict(r: SvCase) -> dict:
-    return {k: getattr(r, k) for k in ("case_id", "service", "case_type", "org_id", "town_id", "county", "category",
-                                       "channel", "status", "terminal", "created_at", "closed_at", "resolved_at",
-                                       "resolution", "open_due_at", "overdue_ever", "parent_case_id", "links")}
 
 
 def keep(d: figures.Data, filters: dict) -> set | None:
