@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 AMQP_URI ?= amqp://guest:guest@localhost:5672/
 RABBIT_CTL_URI ?= http://guest:guest@localhost:15672
-SERVICES := services.intake.service:IntakeService services.mediation.service:MediationService services.diversion.service:DiversionService services.petition.service:PetitionService services.recommendation.service:RecommendationService services.gateway.service:GatewayService
+SERVICES := services.intake.service:IntakeService services.mediation.service:MediationService services.diversion.service:DiversionService services.petition.service:PetitionService services.recommendation.service:RecommendationService services.supervision.service:SupervisionService services.gateway.service:GatewayService
 OPS_PORT ?= 9100
 BACKUP_DIR ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
 export AMQP_URI

@@ -84,9 +84,9 @@ def read_session(engine: Engine) -> Session:
     return Session(bind=engine, expire_on_commit=False)
 
 
-def alembic_config(url: str, schema: str | None = None) -> AlembicConfig:
+def alembic_config(url: str, schema: str | None = None, migrations: Path = MIGRATIONS) -> AlembicConfig:
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(migrations))
     cfg.attributes["url"] = normalise_url(url)
     cfg.attributes["schema"] = schema
     return cfg
@@ -106,12 +106,12 @@ def current_revision(url: str, schema: str | None = None) -> str | None:
         engine.dispose()
 
 
-def upgrade(url: str, schema: str | None = None, revision: str = "head") -> None:
+def upgrade(url: str, schema: str | None = None, revision: str = "head", migrations: Path = MIGRATIONS) -> None:
     """Bring a service database to the newest schema (alembic ``upgrade head``). Instances starting
     together take turns: an advisory lock on PostgreSQL, a file lock beside an SQLite file; the
     second finds the schema current and does nothing."""
     url = normalise_url(url)
-    cfg = alembic_config(url, schema)
+    cfg = alembic_config(url, schema, migrations)
     if url.startswith("postgresql"):
         engine = create_engine(url)
         with engine.connect() as conn:

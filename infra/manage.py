@@ -15,7 +15,11 @@ CASE_SERVICES: dict[str, tuple[str, ...]] = {
     "diversion": ("services.diversion.casetype:DIVERSION", "services.diversion.jc_casetype:JUDICIAL_CONFIRMATION"),
     "petition": ("services.petition.casetype:PETITION",),
     "recommendation": ("services.recommendation.casetype:RECOMMENDATION",),
+    "supervision": ("services.supervision.casetype:SUPERVISION",
+                    "services.supervision.listed_casetype:LISTED_SUPERVISION"),
 }
+# services that keep only their own tables (own alembic chain): name -> module:function(config)
+READ_MODELS: dict[str, str] = {"supervision": "services.supervision.store:migrate"}
 DOCS = ROOT / "docs" / "casetypes"
 
 
@@ -36,6 +40,10 @@ def migrate() -> None:
     for service in CASE_SERVICES:
         url, schema = service_db_url(service, config)
         upgrade(url, schema)
+        print(f"{service}: database at {url}{' schema ' + schema if schema else ''} is current")
+    for service, ref in READ_MODELS.items():
+        module, attr = ref.split(":")
+        url, schema = getattr(importlib.import_module(module), attr)(config)
         print(f"{service}: database at {url}{' schema ' + schema if schema else ''} is current")
 
 

@@ -7,6 +7,7 @@ import inspect
 import logging
 import os
 import time
+from datetime import datetime
 from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError
@@ -19,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
-from infra import audit, clocks, logs, metrics, ops as operations, outbox
+from infra import audit, clocks, facts, logs, metrics, ops as operations, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType
@@ -283,6 +284,41 @@ class CaseService:
         if org is None:
             raise JiefenError("NOT_FOUND", f"机构 {code} 不存在", {"code": code})
         return {**org.to_dict(), "superiors": [o.code for o in d.ancestors(code)]}
+
+    @api
+    def replay_facts(self, since: str | None = None, after_id: str | None = None,
+                     case_ids: list | None = None, limit: int = 200) -> dict:
+        """For the centre's read model (PSR Art 39 ¶2, 49): this service's cases as facts with their
+        history, changed at or after ``since`` (ISO time), in (updated_at, case_id) order, paged by the
+        ``next`` cursor; or the cases ``case_ids``. Role supv at a county centre only."""
+        actor = self.platform.actor()
+        org = self.platform.env.directory.get(actor.org_id)
+        if actor.role != "supv" or org.kind != "centre" or org.level != "county":
+            raise JiefenError("FORBIDDEN", "仅县级社会治理中心督办（supv）可读取全部案件事实（《浙江省平安建设条例》第三十九条第二款）",
+                              {"role": actor.role, "org_id": actor.org_id})
+        try:
+            start = datetime.fromisoformat(since) if since else None
+            limit = int(limit)
+            if not 1 <= limit <= 1000 or (start and start.tzinfo is None):
+                raise ValueError
+        except (TypeError, ValueError):
+            raise validation_error({"since": ["ISO time with offset"], "limit": ["1..1000"]}) from None
+        stmt = select(Case).where(Case.case_type.in_(self._types()))
+        if case_ids is not None:
+            stmt = stmt.where(Case.id.in_([str(c) for c in case_ids][:limit]))
+        elif start is not None:
+            stmt = stmt.where(or_(Case.updated_at > start, (Case.updated_at == start) & (Case.id > (after_id or ""))))
+        with read_session(self.platform.env.engine) as s:
+            rows = s.scalars(stmt.order_by(Case.updated_at, Case.id).limit(limit)).all()
+            entries: dict[str, list] = {c.id: [] for c in rows}
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.case_id.in_(list(entries)))
+                               .order_by(AuditEntry.case_id, AuditEntry.seq)):
+                entries[e.case_id].append(e)
+            items = [facts.case_facts(self.name, c, self.platform.env_for(c.case_type).case_type.state(c.status).terminal,
+                                      entries[c.id]) for c in rows]
+        more = case_ids is None and len(rows) == limit
+        return {"items": items, "next": {"since": items[-1]["updated_at"], "after_id": items[-1]["case_id"]}
+                if more else None}
 
     # -- changing --------------------------------------------------------------------------------
     @api

@@ -144,8 +144,60 @@ def operations(services: tuple[str, ...]) -> dict:
         "/api/{service}/sweep": {"post": {
             "tags": ["cases"], "summary": "立即执行期限巡检（仅督办 supv）", "parameters": [service],
             "responses": _responses(200, "Sweep", 400, *AUTHED, 403, 404)}},
+        **(supervision_operations() if "supervision" in services else {}),
         "/openapi.json": {"get": {"tags": ["reference"], "summary": "本文档", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3", "content": _json({"type": "object"})}}}},
+    }
+
+
+def supervision_operations() -> dict:
+    """The centre's routes (roles supv and router at the county centre): services/supervision/."""
+    from contracts.supervision import ListSchema, OpenSupervisionSchema
+    from services.supervision.query import FiltersSchema
+    period = [{"in": "query", "name": n, "required": True, "description": d, "schema": {"type": "string", "format": "date"}}
+              for n, d in (("from", "first day, Beijing time"), ("to", "last day, included"))]
+    group_by = {"in": "query", "name": "group_by", "schema": {"type": "string",
+                                                              "enum": ["county", "town", "org", "channel", "category", "service"]}}
+    filters = {"in": "query", "schema": FiltersSchema}
+    obj = {"type": "object"}
+    return {
+        "/api/supervision/figures": {"get": {
+            "tags": ["supervision"], "summary": "中心指标：受理、分流、化解、按期办结率、超期、调解成功率、司法确认率、重复信访率……",
+            "parameters": [*period, group_by, filters], "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/drill-down": {"get": {
+            "tags": ["supervision"], "summary": "指标下钻：一个数字背后的案件",
+            "parameters": [{"in": "query", "name": "figure", "required": True, "schema": {"type": "string"}}, *period,
+                           group_by, {"in": "query", "name": "group", "schema": {"type": "string"}},
+                           {"in": "query", "name": "part", "schema": {"type": "string", "enum": ["numerator", "denominator"]}},
+                           filters, *PAGING],
+            "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/all-cases": {"get": {
+            "tags": ["supervision"], "summary": "全县各服务案件（读模型，无个人信息）", "parameters": [filters, *PAGING],
+            "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/warnings": {"get": {
+            "tags": ["supervision"], "summary": "研判预警（红/黄/蓝），每条附案件和说明", "parameters": period,
+            "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/feed": {"get": {
+            "tags": ["supervision"], "summary": "去标识化案件数据（JSON Lines，contracts/feed.py；PSR Art 49, 51）",
+            "parameters": [{"in": "query", "name": "after_id", "schema": {"type": "string", "maxLength": 32}},
+                           {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 5000}}],
+            "responses": {"200": {"description": "one CaseFact per line; header X-Next-After pages on",
+                                  "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                          **_errors(400, *AUTHED, 403)}}},
+        "/api/supervision/monthly-report": {"get": {
+            "tags": ["supervision"], "summary": "月报（Excel）",
+            "parameters": [{"in": "query", "name": "month", "required": True, "schema": {"type": "string", "pattern": "^20\\d{2}-(0[1-9]|1[0-2])$"}}],
+            "responses": {"200": {"description": "xlsx", "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
+                **_errors(400, *AUTHED, 403)}}},
+        "/api/supervision/supervise": {"post": {
+            "tags": ["supervision"], "summary": "督办一件案件（理由、期限）", "parameters": [KEY_HEADER],
+            "requestBody": {"required": True, "content": _json(OpenSupervisionSchema)},
+            "responses": _responses(201, "Case", 400, *AUTHED, 403, 409, 422, description="opened")}},
+        "/api/supervision/listings": {"post": {
+            "tags": ["supervision"], "summary": "挂牌督办重点区域或突出问题（PSR Art 60, 65）", "parameters": [KEY_HEADER],
+            "requestBody": {"required": True, "content": _json(ListSchema)},
+            "responses": _responses(201, "Case", 400, *AUTHED, 403, 409, 422, description="listed")}},
     }
 
 

@@ -7,6 +7,7 @@ recommendation as soon as they run, with no change here.
 """
 from __future__ import annotations
 
+import base64
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from services.intake.service import LookupArgs
 
 STATIC = Path(__file__).resolve().parent / "static"
 FILTERS = set(FindCasesSchema().fields)
+SUPERVISION_FILTERS = {"service", "case_type", "org_id", "town_id", "category", "channel"}
 DEFINITION_TTL = 300.0
 _definitions: dict[str, tuple[float, dict]] = {}     # service -> (fetched at, case definition)
 
@@ -81,6 +83,11 @@ class GatewayService:
     @route("GET", "/window/")
     def window_page(self, request):
         return _static("index.html")
+
+    @route("GET", "/supervision/")
+    def dashboard_page(self, request):
+        """The director's dashboard (roles supv and router at the county centre)."""
+        return _static("dashboard.html")
 
     @route("GET", "/lookup")
     def lookup_page(self, request):
@@ -164,6 +171,74 @@ class GatewayService:
     def duplicates(self, request, case_id):
         user = self.gate.user(request)
         return self.rpc("intake", "find_duplicates", user.actor(), case_id)
+
+    # -- the centre's supervision: figures, drill-down, every case, 督办 (roles supv and router) -------
+    @route("GET", "/api/supervision/figures")
+    def figures(self, request):
+        user = self.gate.user(request)
+        q = _query(request, {"from", "to", "group_by"} | SUPERVISION_FILTERS)
+        period, group_by = {"from": q.pop("from", None), "to": q.pop("to", None)}, q.pop("group_by", None)
+        return self.rpc("supervision", "figures", user.actor(), period, group_by, q)
+
+    @route("GET", "/api/supervision/drill-down")
+    def drill_down(self, request):
+        user = self.gate.user(request)
+        q = _query(request, {"figure", "from", "to", "group_by", "group", "part", "page", "size"} | SUPERVISION_FILTERS)
+        page = load(PageQuerySchema, {k: q.pop(k) for k in ("page", "size") if k in q})
+        period = {"from": q.pop("from", None), "to": q.pop("to", None)}
+        return self.rpc("supervision", "drill_down", user.actor(), q.pop("figure", None), period,
+                        q.pop("group_by", None), q.pop("group", None) or None, q, q.pop("part", "numerator"),
+                        {"number": page["page"], "size": page["size"]})
+
+    @route("GET", "/api/supervision/all-cases")
+    def all_cases(self, request):
+        user = self.gate.user(request)
+        q = _query(request, {"page", "size", "status", "supervised", "overdue"} | SUPERVISION_FILTERS, lists={"status"})
+        page = load(PageQuerySchema, {k: q.pop(k) for k in ("page", "size") if k in q})
+        return self.rpc("supervision", "all_cases", user.actor(), q, {"number": page["page"], "size": page["size"]})
+
+    @route("GET", "/api/supervision/warnings")
+    def warnings(self, request):
+        user = self.gate.user(request)
+        q = _query(request, {"from", "to"})
+        return self.rpc("supervision", "warnings", user.actor(), {"from": q.get("from"), "to": q.get("to")})
+
+    @route("GET", "/api/supervision/feed")
+    def feed(self, request):
+        """The de-identified case feed as JSON lines (contracts/feed.py); ``X-Next-After`` pages on."""
+        user = self.gate.user(request)
+        q = _query(request, {"after_id", "limit"})
+        got = self.rpc("supervision", "feed_export", user.actor(), q.get("after_id"), q.get("limit", 1000))
+        headers = {"Cache-Control": "no-store", "X-Feed-Version": got["feed_version"], "X-Content-Type-Options": "nosniff"}
+        if got["next"]:
+            headers["X-Next-After"] = got["next"]
+        return Response(got["lines"], content_type="application/x-ndjson; charset=utf-8", headers=headers)
+
+    @route("GET", "/api/supervision/monthly-report")
+    def monthly_report(self, request):
+        """The month's figures as an Excel workbook (``?month=2026-10``)."""
+        user = self.gate.user(request)
+        got = self.rpc("supervision", "monthly_report", user.actor(), _query(request, {"month"}).get("month"))
+        return Response(base64.b64decode(got["content"]), content_type=got["media_type"],
+                        headers={"Content-Disposition": f'attachment; filename="{got["filename"]}"',
+                                 "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+    @route("POST", "/api/supervision/supervise")
+    def supervise(self, request):
+        """督办 a case of any service: ``{"target_case_id", "reason", "deadline"}``."""
+        user = self.gate.user(request)
+        key = idempotency_key(request)
+        body = json_body(request, self.gate.settings.max_body)
+        return 201, self.rpc("supervision", "open_supervision", user.actor(), body.get("target_case_id"),
+                             body.get("reason"), body.get("deadline"), key)
+
+    @route("POST", "/api/supervision/listings")
+    def list_for_supervision(self, request):
+        """挂牌督办 of a key area or a prominent problem (PSR Art 60, 65)."""
+        user = self.gate.user(request)
+        key = idempotency_key(request)
+        return 201, self.rpc("supervision", "list_for_supervision", user.actor(),
+                             json_body(request, self.gate.settings.max_body), key)
 
     # -- the uniform case surface of every case service ------------------------------------------------
     @route("GET", "/api/<service>/definition")

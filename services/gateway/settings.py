@@ -17,6 +17,7 @@ SERVICE_LABELS = {
     "diversion": "诉非分流",
     "petition": "信访",
     "recommendation": "司法建议/检察建议",
+    "supervision": "督办",
 }
 
 

@@ -163,7 +163,40 @@ def lookup(page, base: str, shots: Path, args: dict) -> dict:
     return seen
 
 
-SCENARIOS = {"window": window, "worklist": worklist, "lookup": lookup}
+def dashboard(page, base: str, shots: Path, args: dict) -> dict:
+    """The director's dashboard: sign in, the period's figures and charts, a drill-down from a number."""
+    seen: dict = {}
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(f"{base}/supervision/?from={args['from']}&to={args['to']}")
+    page.fill("#login-user", args["user"])
+    page.fill("#login-password", args["password"])
+    page.click("#login-submit")
+    page.wait_for_selector("#card-received .v", timeout=WAIT)
+    page.wait_for_selector("#chart-groups canvas", timeout=WAIT)
+    page.wait_for_selector("#chart-routes canvas", timeout=WAIT)
+    page.wait_for_selector("#warnings li", timeout=WAIT)        # (wait_for_function would need eval: CSP)
+    seen["cards"] = {el.get_attribute("id")[5:]: el.locator(".v").inner_text()
+                     for el in page.locator("#cards .fig").all()}
+    seen["charts"] = page.evaluate("""() => ['chart-groups', 'chart-routes'].map(id => {
+        const c = document.querySelector('#' + id + ' canvas'); return c ? [c.width, c.height] : null; })""")
+    seen["chart_series"] = page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('chart-groups'))
+        .getOption().series.map(s => [s.name, s.data])""")
+    seen["groups"] = [[c.inner_text() for c in row.locator("td").all()] for row in page.locator("#groups tr").all()[1:]]
+    seen["warnings"] = [li.inner_text() for li in page.locator("#warnings li").all()]
+    page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
+    page.click("#card-closed_on_time_rate button")
+    page.wait_for_selector("#drill:not([hidden])", timeout=WAIT)
+    seen["drill_title"] = page.inner_text("#drill-title")
+    seen["drill_cases"] = [row.locator("td").first.inner_text() for row in page.locator("#drill-table tr").all()[1:]]
+    page.locator("#groups button[data-figure='mediation_success_rate']").first.click()
+    page.wait_for_selector("#drill-title:has-text('人民调解成功率')", timeout=WAIT)
+    seen["group_drill_title"] = page.inner_text("#drill-title")
+    seen["group_drill_cases"] = [row.locator("td").first.inner_text() for row in page.locator("#drill-table tr").all()[1:]]
+    page.screenshot(path=str(shots / "dashboard-drill-down.png"), full_page=True)
+    return seen
+
+
+SCENARIOS = {"window": window, "worklist": worklist, "lookup": lookup, "dashboard": dashboard}
 
 
 def main(argv: list[str]) -> int:

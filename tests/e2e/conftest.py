@@ -21,6 +21,7 @@ MODULES = {
     "diversion": "services.diversion.service:DiversionService",
     "petition": "services.petition.service:PetitionService",
     "recommendation": "services.recommendation.service:RecommendationService",
+    "supervision": "services.supervision.service:SupervisionService",
 }
 
 

@@ -134,7 +134,8 @@ def test_reference_data_for_the_page(web):
     clerk = sign_in(web, "clerk")
     services = web.get("/api/services", headers=clerk).json()
     assert {"name": "intake", "label": "一站式受理"} in services
-    assert {s["name"] for s in services} == {"intake", "mediation", "diversion", "petition", "recommendation"}
+    assert {s["name"] for s in services} == {"intake", "mediation", "diversion", "petition", "recommendation",
+                                                 "supervision"}
     enums = web.get("/api/enums", headers=clerk).json()
     assert enums["categories"]["neighbourhood"] == "邻里纠纷" and enums["roles"]["window"] == "窗口受理员"
     orgs = web.get("/api/organisations", params={"kind": "mediation_committee"}, headers=clerk).json()

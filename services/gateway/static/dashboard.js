@@ -1,0 +1,135 @@
+// The director's dashboard: the centre's figures for a period (GET /api/supervision/figures), two charts
+// (ECharts, vendored), a table by group whose every number drills down to its cases, and the warnings.
+(() => {
+  "use strict";
+  const $ = (id) => document.getElementById(id);
+  const state = { token: sessionStorage.getItem("jiefen.token"), data: null, query: null };
+  const CARDS = ["received", "resolved", "resolution_rate", "closed_on_time_rate", "overdue_now", "overdue_ever",
+                 "mediation_success_rate", "jc_confirmation_rate", "repeat_petition_rate", "reply_on_time_rate"];
+  const COLUMNS = ["received", "resolved", "closed_on_time_rate", "overdue_now", "mediation_success_rate"];
+  const ROUTES = ["routed_mediation", "routed_diversion", "routed_petition", "routed_external", "answered_on_spot"];
+
+  async function api(path, opts = {}) {
+    opts.headers = { ...(opts.headers || {}), "Content-Type": "application/json" };
+    if (state.token) opts.headers.Authorization = `Bearer ${state.token}`;
+    const res = await fetch(path, opts);
+    const body = await res.json().catch(() => ({}));
+    if (res.status === 401) { showLogin(); throw new Error(body.message || "请登录"); }
+    if (!res.ok) throw new Error(body.message || `请求失败（${res.status}）`);
+    return body;
+  }
+  const text = (el, value) => { el.textContent = value == null ? "—" : String(value); return el; };
+  const make = (tag, value, cls) => { const el = document.createElement(tag); if (cls) el.className = cls; return text(el, value); };
+  const shown = (fig, v) => v.value == null ? "—" : fig.kind === "rate" ? `${(v.value * 100).toFixed(1)}%` : String(v.value);
+
+  function showLogin() { $("login").hidden = false; $("board").hidden = true; }
+
+  $("login-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const s = await api("/api/session", { method: "POST", body: JSON.stringify({
+        user_id: $("login-user").value.trim(), password: $("login-password").value }) });
+      state.token = s.token; sessionStorage.setItem("jiefen.token", s.token);
+      $("login").hidden = true; start(s.user);
+    } catch (e) { text($("login-error"), e.message); }
+  });
+
+  function drillButton(figure, value, label, group, part) {
+    const b = make("button", value, "link");
+    b.type = "button"; b.dataset.figure = figure; b.dataset.group = group == null ? "" : group;
+    b.addEventListener("click", () => drill(figure, label, group, part));
+    return b;
+  }
+
+  async function drill(figure, label, group, part) {
+    const q = new URLSearchParams({ ...state.query, figure, size: "100" });
+    if (group != null && state.query.group_by) q.set("group", group); else q.delete("group_by");
+    if (part) q.set("part", part);
+    try {
+      const got = await api(`/api/supervision/drill-down?${q}`);
+      text($("drill-title"), `${label}：${got.total} 件`);
+      const t = $("drill-table"); t.replaceChildren();
+      const head = t.insertRow(); ["案件编号", "办理途径", "承办机构", "状态", "受理时间", "化解"].forEach((h) => head.append(make("th", h)));
+      for (const c of got.items) {
+        const r = t.insertRow();
+        [c.case_no, c.service, c.org_id, c.status, (c.created_at || "").slice(0, 10), c.resolution || ""].forEach((v) => r.insertCell().append(text(document.createElement("span"), v)));
+      }
+      $("drill").hidden = false;
+    } catch (e) { text($("board-error"), e.message); }
+  }
+
+  function render(data) {
+    const defs = Object.fromEntries(data.definitions.map((d) => [d.name, d]));
+    const cards = $("cards"); cards.replaceChildren();
+    for (const name of CARDS) {
+      const d = defs[name], v = data.total[name], card = make("div", null, "fig");
+      card.id = `card-${name}`; card.replaceChildren(make("div", d.label), drillButton(name, shown(d, v), d.label, null));
+      card.lastChild.classList.add("v");
+      if (d.kind === "rate") card.append(make("div", `${v.numerator} / ${v.denominator}`));
+      cards.append(card);
+    }
+    const table = $("groups"); table.replaceChildren();
+    const head = table.insertRow(); head.append(make("th", "分组")); COLUMNS.forEach((n) => head.append(make("th", defs[n].label)));
+    for (const g of data.groups) {
+      const r = table.insertRow(); r.insertCell().append(make("span", g.label));
+      for (const n of COLUMNS) r.insertCell().append(drillButton(n, shown(defs[n], g.values[n]), `${g.label} · ${defs[n].label}`, g.key));
+    }
+    const bars = echarts.getInstanceByDom($("chart-groups")) || echarts.init($("chart-groups"));
+    bars.setOption({
+      title: { text: "受理与化解（按分组）", textStyle: { fontSize: 14 } }, tooltip: {}, legend: { bottom: 0 },
+      grid: { top: 40, left: 40, right: 10, bottom: 80 },
+      xAxis: { type: "category", data: data.groups.map((g) => g.label), axisLabel: { interval: 0, rotate: 20 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ name: defs.received.label, type: "bar", data: data.groups.map((g) => g.values.received.value) },
+               { name: defs.resolved.label, type: "bar", data: data.groups.map((g) => g.values.resolved.value) }],
+    }, true);
+    const pie = echarts.getInstanceByDom($("chart-routes")) || echarts.init($("chart-routes"));
+    pie.setOption({
+      title: { text: "分流去向", textStyle: { fontSize: 14 } }, tooltip: { trigger: "item" },
+      series: [{ type: "pie", radius: ["35%", "65%"], top: 30,
+                 data: ROUTES.map((n) => ({ name: defs[n].label, value: data.total[n].value })) }],
+    }, true);
+  }
+
+  async function load() {
+    const q = { from: $("p-from").value, to: $("p-to").value, group_by: $("p-group").value };
+    state.query = q; text($("board-error"), "");
+    $("p-report").href = "#";
+    try {
+      const data = await api(`/api/supervision/figures?${new URLSearchParams(q)}`);
+      state.data = data; render(data);
+      const warned = await api(`/api/supervision/warnings?${new URLSearchParams({ from: q.from, to: q.to })}`);
+      const list = $("warnings"); list.replaceChildren();
+      for (const w of warned.items) {
+        const li = make("li", null, `warn-${w.level}`);
+        li.append(make("strong", `【${w.level_label}】${w.title}`), make("span", `：${w.explanation}`));
+        list.append(li);
+      }
+      if (!warned.items.length) list.append(make("li", "本期无预警"));
+    } catch (e) { text($("board-error"), e.message); }
+  }
+
+  $("period-form").addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
+  $("p-report").addEventListener("click", async (ev) => {
+    ev.preventDefault();
+    const month = ($("p-from").value || "").slice(0, 7);
+    const res = await fetch(`/api/supervision/monthly-report?month=${month}`, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (!res.ok) { text($("board-error"), (await res.json()).message); return; }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement("a"); a.href = url; a.download = `jiefen-${month}.xlsx`; a.click();
+    URL.revokeObjectURL(url);
+  });
+
+  function start(user) {
+    $("board").hidden = false;
+    text($("who"), user ? `${user.name}（${user.org_name}）` : "");
+    const today = new Date(), first = new Date(today.getFullYear(), today.getMonth(), 1);
+    const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+    const params = new URLSearchParams(location.search);
+    $("p-from").value = params.get("from") || iso(first);
+    $("p-to").value = params.get("to") || iso(today);
+    load();
+  }
+
+  if (state.token) api("/api/session").then((s) => start(s.user)).catch(showLogin); else showLogin();
+})();

@@ -1,0 +1,65 @@
+"""The centre's read model (PSR Art 39 ¶2, 49–51): one row per case of every case service, its history
+(one row per case version) and the event ids already handled. Own tables, own alembic chain
+(``services/supervision/migrations``, version table ``alembic_version_supervision``)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from infra.models import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+
+
+class SvCase(Base):
+    __tablename__ = "sv_cases"
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    service: Mapped[str] = mapped_column(String(32), index=True)
+    case_type: Mapped[str] = mapped_column(String(40), index=True)
+    case_no: Mapped[str] = mapped_column(String(40), index=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    town_id: Mapped[str | None] = mapped_column(String(64), index=True)     # township ancestor of org_id
+    county: Mapped[str | None] = mapped_column(String(6))
+    category: Mapped[str | None] = mapped_column(String(40), index=True)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(40), index=True)
+    terminal: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer)                  # newest case version seen (event or facts)
+    facts_version: Mapped[int] = mapped_column(Integer, default=0)  # version of the last full facts applied
+    supervised: Mapped[bool] = mapped_column(Boolean, default=False)
+    parent_service: Mapped[str | None] = mapped_column(String(32))
+    parent_case_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    open_due_at: Mapped[datetime | None] = mapped_column(index=True)  # earliest due of the organ's open clocks
+    overdue_ever: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolution: Mapped[str | None] = mapped_column(String(40))      # outcomes.RESOLVED kind, if 化解
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    clocks: Mapped[list[Any]] = mapped_column(default=list)
+    links: Mapped[list[Any]] = mapped_column(default=list)
+    stages: Mapped[dict[str, Any]] = mapped_column(default=dict)    # state -> first entered (ISO)
+
+
+class SvHistory(Base):
+    """One row per case version: the event that made it (from the bus or a service's replay)."""
+    __tablename__ = "sv_history"
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event: Mapped[str] = mapped_column(String(48))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SvInbox(Base):
+    """Event ids already ingested (at-least-once delivery)."""
+    __tablename__ = "sv_inbox"
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service: Mapped[str] = mapped_column(String(32))
+    handled_at: Mapped[datetime]

@@ -1,0 +1,213 @@
+"""The nameko service ``supervision``: the county centre's view of every case of every service
+(PSR Art 39 ¶2, 46 ¶2, 49–54), a read model fed by the case services' events and rebuildable from
+them, its figures; and two case types of its own, 督办 and 挂牌督办 (PSR Art 60, 65)."""
+from __future__ import annotations
+
+import base64
+import logging
+import os
+
+from marshmallow import Schema, fields
+from nameko.events import event_handler
+from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.timer import timer
+from sqlalchemy import select
+
+from contracts.errors import validation_error
+from contracts.feed import FEED_VERSION
+from contracts.schemas import KEY
+from infra.db import read_session
+from infra.manage import all_case_types
+from infra.trust import verify_event
+from infra.service import CaseService, Platform, api, load, load_all
+from infra.views import iso
+from services.supervision import caselist, early_warning, feed, figures, query, replay, report
+from services.supervision.casetype import SUPERVISION
+from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
+from services.supervision.listed_casetype import LISTED_SUPERVISION
+from services.supervision.models import SvCase
+from services.supervision.store import Store
+
+log = logging.getLogger(__name__)
+REFRESH_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_REFRESH_INTERVAL", "1"))
+
+
+def _consumer(source: str, event_type: str):
+    def handle(self, payload):
+        if not verify_event(self.store.trust, payload, source):     # forged or altered: dropped, logged
+            return
+        ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now())
+    handle.__name__ = f"_on_{source}_{event_type}"
+    return event_handler(source, event_type)(handle)
+
+
+class OpenArgs(Schema):
+    idempotency_key = fields.String(required=True, validate=KEY)
+
+
+class SupervisionService(CaseService):
+    name = "supervision"
+    case_type = SUPERVISION
+    platform = Platform("supervision", SUPERVISION, LISTED_SUPERVISION)
+    store = Store()
+
+    # one consumer per (case service, event type): every case service's case events
+    for _source in replay.SOURCES:
+        for _event_type in CASE_EVENTS:
+            locals()[f"_on_{_source}_{_event_type}"] = _consumer(_source, _event_type)
+    del _source, _event_type
+
+    @timer(interval=REFRESH_INTERVAL)
+    def _refresh(self):
+        """Re-read the cases an event changed from their service: the event says that a case moved;
+        its service's facts (clocks, links, category, channel) complete the row."""
+        try:
+            self._refresh_stale()
+        except Exception:
+            log.exception("read model refresh failed")
+
+    def _refresh_stale(self) -> int:
+        done = 0
+        for service, case_ids in stale(self.store.engine).items():
+            try:
+                with ClusterRpcProxy(self.store.amqp_config, context_data=self.store.reader, timeout=10) as rpc:
+                    items = rpc[service].replay_facts(case_ids=case_ids, limit=len(case_ids))["items"]
+            except (UnknownService, RpcTimeout):
+                continue                                  # that service is not running: next round
+            for f in items:
+                done += apply_facts(self.store.engine, self.store.directory, f, self.store.now())
+        return done
+
+    # -- 督办 and 挂牌督办 (own case types; every other event through ``fire``) ----------------------
+    @api
+    def open_supervision(self, target_case_id: str | None = None, reason: str | None = None,
+                         deadline: str | None = None, idempotency_key: str | None = None) -> dict:
+        """督办 a case of any service, with a reason and a deadline (role supv at the county centre)."""
+        load(OpenArgs, {"idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), "open_supervision", case_type="supervision",
+                                  data={"target_case_id": target_case_id, "reason": reason, "deadline": deadline},
+                                  idempotency_key=idempotency_key)
+
+    @api
+    def list_for_supervision(self, listing: dict | None = None, idempotency_key: str | None = None) -> dict:
+        """挂牌督办 of a key area or a prominent problem (PSR Art 60, 65; role supv at the county centre)."""
+        load(OpenArgs, {"idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), "list_for_supervision", case_type="listed_supervision",
+                                  data=listing, idempotency_key=idempotency_key)
+
+    # -- reading -----------------------------------------------------------------------------------
+    @api
+    def all_cases(self, filters: dict | None = None, page: dict | None = None) -> dict:
+        """Every case of every service, as the centre sees it (no personal data in the read model)."""
+        self.store.centre_actor()
+        f, p = load_all(filters=(caselist.CaseFilters, filters), page=(caselist.Page, page))
+        with read_session(self.store.engine) as s:
+            return caselist.find(s, f, p, self.store.now())
+
+    @api
+    def figures(self, period: dict | None = None, group_by: str | None = None, filters: dict | None = None) -> dict:
+        """The centre's figures for a period (``{"from": "2026-09-01", "to": "2026-10-31"}``, dates in
+        Beijing time, both included), in total and per county / town / org / channel / category / service."""
+        self.store.centre_actor()
+        args = load(query.FiguresArgs, {"period": period, "group_by": group_by, "filters": filters or {}})
+        period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, period_, now, self.store.calendar)
+        result = figures.compute(d, args["group_by"], query.keep(d, args["filters"]))
+        for g in result["groups"]:
+            g["label"] = query.group_label(args["group_by"], g["key"], self.store.directory)
+        return {"period": period, "group_by": args["group_by"], "filters": args["filters"], "now": iso(now),
+                "definitions": query.definitions(), **result}
+
+    @api
+    def drill_down(self, figure: str | None = None, period: dict | None = None, group_by: str | None = None,
+                   group=None, filters: dict | None = None, part: str = "numerator", page: dict | None = None) -> dict:
+        """The cases behind one number of ``figures``: a figure's numerator (or ``part="denominator"``)
+        in one group (``group``: the group's key), or a stage's cases (``stage_days:<case_type>:<state>``)."""
+        self.store.centre_actor()
+        args, p = load_all(args=(query.DrillArgs, {"figure": figure, "period": period, "group_by": group_by,
+                                                    "group": group, "filters": filters or {}, "part": part}),
+                           page=(caselist.Page, page))
+        period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, period_, now, self.store.calendar)
+            ids = figures.cases_behind(d, args["figure"], args["group_by"], args["group"], args["part"],
+                                       query.keep(d, args["filters"]))
+            found = caselist.find(s, {"case_ids": ids[(p["number"] - 1) * p["size"]:p["number"] * p["size"]]},
+                                 {"number": 1, "size": p["size"]}, now)
+        order = {c: i for i, c in enumerate(ids)}
+        return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],
+                "size": p["size"], "items": sorted(found["items"], key=lambda r: order[r["case_id"]])}
+
+    @api
+    def warnings(self, period: dict | None = None) -> dict:
+        """研判预警 (PSR Art 50, 54) for a period: each warning with its level, cases and explanation."""
+        self.store.centre_actor()
+        args = load(query.WarningsArgs, {"period": period})
+        now = self.store.now()
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, figures.Period.of(args["period"]["first"], args["period"]["last"]), now,
+                                self.store.calendar)
+        found = early_warning.run(d, self.store.config["supervision"]["warnings"],
+                                  lambda code: query.name_of(code, self.store.directory))
+        return {"period": period, "now": iso(now), "items": found}
+
+    @api
+    def feed_export(self, after_id: str | None = None, limit: int = 1000) -> dict:
+        """The de-identified case feed (contracts/feed.py) as JSON lines, paged by case id
+        (PSR Art 49, 51: data for the provincial 数字平安系统)."""
+        self.store.centre_actor(("supv",))
+        args = load(query.FeedArgs, {"after_id": after_id, "limit": limit})
+        with read_session(self.store.engine) as s:
+            stmt = select(SvCase).order_by(SvCase.case_id).limit(args["limit"])
+            if args["after_id"]:
+                stmt = stmt.where(SvCase.case_id > args["after_id"])
+            rows = list(s.scalars(stmt))
+        return {"feed_version": FEED_VERSION, "lines": feed.lines(rows),
+                "next": rows[-1].case_id if len(rows) == args["limit"] else None}
+
+    @api
+    def monthly_report(self, month: str | None = None) -> dict:
+        """The month's figures as an Excel workbook (``month`` "2026-10"), base64 in ``content``."""
+        self.store.centre_actor()
+        args = load(query.MonthArgs, {"month": month})
+        first, last = report.month_period(args["month"])
+        now = self.store.now()
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, figures.Period.of(first, last), now, self.store.calendar)
+        total, towns = figures.compute(d)["total"], figures.compute(d, "town")["groups"]
+        for g in towns:
+            g["label"] = query.group_label("town", g["key"], self.store.directory)
+        county = self.store.directory.get(self.store._reader_actor["org_id"])
+        content = report.workbook(query.county_name(self.store.directory, county), args["month"], total, towns,
+                                  query.stage_labels(all_case_types()))
+        return {"filename": f"jiefen-{args['month']}.xlsx", "content": base64.b64encode(content).decode("ascii"),
+                "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+    # -- operators ---------------------------------------------------------------------------------
+    @api
+    def rebuild(self, services: list | None = None) -> dict:
+        """Empty the read model and fill it again from the case services (role supv at the centre)."""
+        self.store.centre_actor(("supv",))
+        with self._services() as rpc:
+            return {"rebuilt": replay.rebuild(self.store.engine, self.store.directory, rpc, self.store.now(),
+                                              self._sources(services))}
+
+    @api
+    def check(self, services: list | None = None) -> dict:
+        """Recount the case services' cases and report each difference from the read model."""
+        self.store.centre_actor(("supv",))
+        with self._services() as rpc:
+            return replay.check(self.store.engine, rpc, self._sources(services))
+
+    def _services(self) -> ClusterRpcProxy:
+        return ClusterRpcProxy(self.store.amqp_config, context_data=self.store.reader, timeout=30)
+
+    @staticmethod
+    def _sources(services: list | None) -> tuple:
+        if services is None:
+            return replay.SOURCES
+        if not isinstance(services, list) or not services or set(services) - set(replay.SOURCES):
+            raise validation_error({"services": [f"服务须为 {'、'.join(replay.SOURCES)} 之一"]})
+        return tuple(services)

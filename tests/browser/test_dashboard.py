@@ -1,0 +1,25 @@
+"""The director's dashboard in headless Chromium (gateway → supervision, the generated data set with
+known answers in the read model): the figures, both charts drawn by ECharts, the table by township,
+the warnings, and a drill-down from a number and from a township's cell to the cases behind them."""
+from __future__ import annotations
+
+from tests.interface.supervision_walk import loaded, supervision
+from tests.interface.test_gateway_support import PASSWORD
+
+__all__ = ["loaded", "supervision"]
+
+
+def test_the_director_sees_the_figures_and_charts_and_drills_down(loaded, drive, site):
+    seen = drive("dashboard", {"user": "supv-01", "password": PASSWORD, "from": "2026-09-01", "to": "2026-10-31"})
+    cards = seen["cards"]
+    assert (cards["received"], cards["resolved"], cards["closed_on_time_rate"]) == ("7", "4", "87.5%")
+    assert (cards["overdue_now"], cards["mediation_success_rate"], cards["jc_confirmation_rate"]) == ("1", "50.0%", "50.0%")
+    # both charts drawn on a canvas, the bars carrying the table's numbers
+    assert all(size and size[0] > 100 and size[1] > 100 for size in seen["charts"])
+    assert seen["chart_series"] == [["受理矛盾纠纷（件）", [0, 7]], ["化解（件）", [0, 4]]]   # a matter counts where it was received
+    assert [row[:2] for row in seen["groups"]] == [["诸暨市暨阳街道办事处", "0"], ["未归属", "7"]]
+    # i1 m2 j1 j2 p2 are neighbours' disputes at county level: 5 reaches the yellow threshold [A]
+    assert len(seen["warnings"]) == 1 and "【黄色预警】县本级邻里纠纷集中发生 5 件" in seen["warnings"][0]
+    assert seen["drill_title"] == "按期办结率：7 件" and "NO-m2" not in seen["drill_cases"]   # closed on time
+    assert seen["group_drill_title"] == "诸暨市暨阳街道办事处 · 人民调解成功率：1 件"
+    assert seen["group_drill_cases"] == ["NO-m1"]
