@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m infra.manage migrate | docs [--check]``."""
+"""Operator commands: ``python -m infra.manage migrate | docs [--check] | rotate-key | reencrypt | anchor``."""
 from __future__ import annotations
 
 import argparse
@@ -37,6 +37,33 @@ def migrate() -> None:
         url, schema = service_db_url(service, config)
         upgrade(url, schema)
         print(f"{service}: database at {url}{' schema ' + schema if schema else ''} is current")
+
+
+def reencrypt() -> None:
+    from infra import rekey
+    from infra.db import make_engine
+    config = load_config()
+    for service in CASE_SERVICES:
+        url, schema = service_db_url(service, config)
+        upgrade(url, schema)
+        engine = make_engine(url, schema)
+        print(f"{service}: re-encrypted {rekey.reencrypt(engine)}")
+        engine.dispose()
+
+
+def anchor_now() -> None:
+    """Write today's audit root of every service (the services' timers do this by themselves)."""
+    from infra import anchor
+    from infra.db import make_engine
+    from infra.engine import Env
+    config = load_config()
+    for service in CASE_SERVICES:
+        url, schema = service_db_url(service, config)
+        upgrade(url, schema)
+        engine = make_engine(url, schema)
+        env = Env(service, case_types(service)[0], engine, config, None, None)
+        print(f"{service}: {anchor.export(env) or 'already written today'}")
+        engine.dispose()
 
 
 def render(ct, config) -> str:
@@ -91,9 +118,22 @@ def main(argv=None) -> int:
     sub.add_parser("migrate", help="create or upgrade every service database")
     d = sub.add_parser("docs", help="write docs/casetypes/*.md from the case type definitions")
     d.add_argument("--check", action="store_true", help="fail if the checked-in docs are stale")
+    sub.add_parser("rotate-key", help="add a new newest personal-data key to the development key file (pii.keys_dir)")
+    sub.add_parser("reencrypt", help="write every personal field again under the newest key")
+    sub.add_parser("anchor", help="write today's audit root of every service now")
     args = parser.parse_args(argv)
     if args.cmd == "migrate":
         migrate()
+        return 0
+    if args.cmd == "rotate-key":
+        from infra.pii import rotate_key
+        print(f"new key {rotate_key()}: restart the services, then run reencrypt")
+        return 0
+    if args.cmd == "reencrypt":
+        reencrypt()
+        return 0
+    if args.cmd == "anchor":
+        anchor_now()
         return 0
     return docs(args.check)
 

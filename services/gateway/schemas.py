@@ -87,6 +87,7 @@ class PartyViewSchema(Open):
     kind = fields.String()
     name = fields.String()
     id_number = _s(metadata={"description": "masked unless the reader's organisation owns the case"})
+    id_absent_reason = _s(metadata={"description": "why a person has no ID number (contracts.idnumbers)"})
     phone = _s()
     address = _s()
 

@@ -6,6 +6,7 @@ import hashlib
 
 from contracts import intake as c
 from contracts.enums import EXTERNAL_CHANNELS
+from contracts.idnumbers import ric_warning
 from infra.casetype import CaseType, ClockDef, EventDef, Guard, Period, StateDef
 from infra.engine import new_query_code
 from infra.models import Case, CaseLink, Party
@@ -39,7 +40,11 @@ def register(case: Case, data: dict, ctx) -> None:
     case.parties = [Party(seq=i, **p) for i, p in enumerate(data["parties"], start=1)]
     code = new_query_code()
     case.query_code_hash = query_code_hash(case.id, code)
-    case.data["duplicate_candidates"] = duplicates.candidates(ctx.session, case)
+    case.data["duplicate_candidates"] = duplicates.candidates(ctx.session, case, ctx.actor.org_id, ctx.env.directory)
+    warnings = [{"party": i, "field": "id_number", "message": w} for i, p in enumerate(data["parties"], start=1)
+                if p.get("kind") == "person" and p.get("id_number") and (w := ric_warning(p["id_number"]))]
+    if warnings:
+        case.data["warnings"] = warnings
     ctx.extra["query_code"] = code
 
 
@@ -47,7 +52,8 @@ def classify(case: Case, data: dict, ctx) -> None:
     case.category = data["category"]
     case.data = {**case.data, "claim_type": data["claim_type"] or case.data.get("claim_type"),
                  "classification_note": data["note"], "routes": routing.routes_for(data["category"])}
-    case.data = {**case.data, "duplicate_candidates": duplicates.candidates(ctx.session, case)}
+    case.data = {**case.data, "duplicate_candidates": duplicates.candidates(ctx.session, case, ctx.actor.org_id,
+                                                                            ctx.env.directory)}
 
 
 def link_duplicate(case: Case, data: dict, ctx) -> None:

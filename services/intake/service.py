@@ -83,7 +83,8 @@ class IntakeService(CaseService):
         """SPEC §2.2 candidates: exact (D1) or partial (for review); never dropped, only linked."""
         actor = self.platform.actor()
         with read_session(self.platform.env.engine) as s:
-            return duplicates.candidates(s, self._readable(s, actor, case_id))
+            return duplicates.candidates(s, self._readable(s, actor, case_id), actor.org_id,
+                                         self.platform.env.directory)
 
     @api
     def lookup_by_query_code(self, case_no: str, query_code: str) -> dict:
