@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from contracts import enums
 from contracts.errors import JiefenError, validation_error
+from contracts.idnumbers import ID_ABSENT_REASONS
 from contracts.schemas import FindCasesSchema
 from services.gateway import openapi
 from services.gateway.auth import Auth
@@ -96,7 +97,7 @@ class GatewayService:
         self.gate.user(request)
         return {"roles": enums.ROLES, "channels": enums.CHANNELS, "categories": enums.CATEGORIES,
                 "party_roles": enums.PARTY_ROLES, "party_kinds": enums.PARTY_KINDS,
-                "route_targets": enums.ROUTE_TARGETS, "external_channels": enums.EXTERNAL_CHANNELS,
+                "id_absent_reasons": ID_ABSENT_REASONS, "route_targets": enums.ROUTE_TARGETS, "external_channels": enums.EXTERNAL_CHANNELS,
                 "services": {s: SERVICE_LABELS.get(s, s) for s in self.gate.settings.services}}
 
     @route("GET", "/api/organisations")

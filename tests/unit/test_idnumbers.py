@@ -84,3 +84,22 @@ def test_an_applicant_without_id_number_needs_a_reason():
 
 def test_normalise_keeps_none_and_blank_as_none():
     assert normalise(None) is None and normalise("  ") is None and normalise("　") is None
+
+
+def test_the_window_page_check_agrees_with_the_service():
+    """services/gateway/static/validate.js gives the same verdict, in the same words, as contracts/."""
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = Path(__file__).resolve().parents[2] / "services" / "gateway" / "static" / "validate.js"
+    numbers = [typed for typed, _, _ in REAL] + [n for n, _ in MALFORMED]
+    out = subprocess.run([node, "-e", f"const V = require({json.dumps(str(script))}); "
+                                      f"console.log(JSON.stringify({json.dumps(numbers)}.map(n => V.idNumberProblem(n))))"],
+                         capture_output=True, text=True, check=True).stdout
+    page = json.loads(out)
+    service = [ric_problem(normalise(n)) or "" for n in numbers]
+    assert page == service
