@@ -10,7 +10,6 @@ from typing import Any, Callable
 from marshmallow import Schema, ValidationError
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import func, or_, select
 
@@ -26,6 +25,8 @@ from infra.engine import Env, prune_idempotency, transition
 from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
 from infra.pii import keyring
+from infra.ratelimit import Limiter
+from infra.rpcdoor import rpc   # nameko's rpc behind the size/depth/text checks of contracts.hygiene
 from infra.views import audit_view, case_view
 
 log = logging.getLogger(__name__)
@@ -91,16 +92,18 @@ class Platform(DependencyProvider):
         self.envs = {ct.code: Env(self.service, ct, engine, self.config, self.directory, calendar)
                      for ct in self.case_types}
         self.amqp_config = {"AMQP_URI": self.container.config["AMQP_URI"], "serializer": "json"}
+        self.limiters: dict[str, Limiter] = {}
 
     def stop(self):
         next(iter(self.envs.values())).engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return Bound(self.envs, worker_ctx.data, self.amqp_config)
+        return Bound(self.envs, worker_ctx.data, self.amqp_config, self.limiters)
 
 
 class Bound:
-    def __init__(self, envs: dict[str, Env], context: dict, amqp_config: dict):
+    def __init__(self, envs: dict[str, Env], context: dict, amqp_config: dict, limiters: dict | None = None):
+        self.limiters = {} if limiters is None else limiters
         self.envs = envs
         self.env = next(iter(envs.values()))      # the default case type's
         self.context = context
@@ -108,6 +111,12 @@ class Bound:
 
     def actor(self) -> Actor:
         return actor_from_context(self.context, self.env.directory)
+
+    def limiter(self, name: str, limit: int, window: float) -> Limiter:
+        """A limiter kept by this service container (one per name), e.g. lookups per case number."""
+        if name not in self.limiters:
+            self.limiters[name] = Limiter(limit, window)
+        return self.limiters[name]
 
     def env_for(self, case_type: str) -> Env:
         return self.envs[case_type]

@@ -109,9 +109,14 @@ class GatewayService:
     # -- the resident (no sign-in; rate-limited per address) -------------------------------------------
     @route("GET", "/api/public/lookup")
     def lookup(self, request):
-        self.gate.count_lookup(request)
-        args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
-        found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
+        self.gate.check_lookup(request)
+        try:
+            args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
+            found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
+        except JiefenError as err:
+            if err.code in ("NOT_FOUND", "VALIDATION_ERROR"):
+                self.gate.lookup_failed(request)
+            raise
         return self._public_view(found)
 
     # -- intake's own commands ---------------------------------------------------------------------------

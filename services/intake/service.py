@@ -28,6 +28,7 @@ HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
 log = logging.getLogger(__name__)   # internal; the resident sees milestones
 
 
+
 class RegisterArgs(Schema):
     case = fields.Nested(RegisterCaseSchema, required=True)
     idempotency_key = fields.String(required=True, validate=KEY)
@@ -92,10 +93,20 @@ class IntakeService(CaseService):
         args = load(LookupArgs, {"case_no": case_no, "query_code": query_code})
         env = self.platform.env
         refused = JiefenError("NOT_FOUND", "案件编号或查询码不正确", {})
+        number = args["case_no"].strip().upper()
+        # guessing one case's code is limited whatever the path (gateway, RPC, pika client)
+        settings = env.config.get("intake", {})
+        failures = self.platform.limiter("lookup_failures", int(settings.get("lookup_failures_per_case", 10)),
+                                         float(settings.get("lookup_window_seconds", 600)))
+        wait = failures.retry_after(number)
+        if wait:
+            raise JiefenError("RATE_LIMITED", f"该案件查询失败次数过多，请 {wait // 60 + 1} 分钟后再试",
+                              {"retry_after": wait})
         with read_session(env.engine) as s:
-            case = s.scalars(select(Case).where(Case.case_no == args["case_no"].strip().upper())).first()
+            case = s.scalars(select(Case).where(Case.case_no == number)).first()
             if case is None or not case.query_code_hash or not hmac.compare_digest(
                     case.query_code_hash, query_code_hash(case.id, args["query_code"].strip())):
+                failures.hit(number)
                 raise refused
             now = env.now()
             state = INTAKE.state(case.status)
