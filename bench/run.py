@@ -1,7 +1,8 @@
 """`make bench`: measured, never asserted. Prints one report; figures go into the closing note.
 
 1. register_case latency through nameko RPC (ClusterRpcProxy) and through the pika client, beside the
-   bare AMQP echo round trip on the same broker (the floor), in one run.
+   bare AMQP echo round trip on the same broker (the floor), in one run; then register_case with
+   personal data encrypted at rest and without (JIEFEN_PII_ENCRYPT), in the same run.
 2. The deadline sweep with 10k and 1M clock rows in PostgreSQL: its cost should follow the number of
    clocks due, not the number of clocks (indexed claim query).
 
@@ -40,8 +41,9 @@ def line(name: str, samples: list[float]) -> str:
             f"  mean={statistics.mean(samples) * 1000:7.2f} ms")
 
 
-def start_intake(data_dir: str) -> subprocess.Popen:
-    env = {**os.environ, "AMQP_URI": AMQP, "JIEFEN_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+def start_intake(data_dir: str, encrypt: bool = True) -> subprocess.Popen:
+    env = {**os.environ, "AMQP_URI": AMQP, "JIEFEN_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT),
+           "JIEFEN_KEYS_DIR": os.path.join(data_dir, "keys"), "JIEFEN_PII_ENCRYPT": "1" if encrypt else "0"}
     env.pop("DB_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", "config/nameko.yaml",
                              "services.intake.service:IntakeService"], cwd=ROOT, env=env,
@@ -96,6 +98,31 @@ def bench_latency(n: int) -> None:
     print(line("register_case via pika", pika_s))
     print(line("get_case via pika", get_s))
     print(f"  ratio register(pika)/echo p50: {pct(pika_s, 50) / pct(echo_s, 50):.1f}x")
+
+
+def bench_encryption(n: int) -> None:
+    """register_case with personal data encrypted at rest (AES-GCM + blind index) and without, one run."""
+    print(f"register_case with encryption at rest on vs off (SQLite, pika client, sequential), n={n} each:")
+    results = {}
+    for encrypt in (False, True, False, True):          # interleaved, so drift hits both alike
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = start_intake(tmp, encrypt=encrypt)
+            try:
+                with JiefenClient(AMQP, actor=WINDOW, timeout=30) as client:
+                    for _ in range(20):
+                        client.call("intake", "register_case", claim(), uuid.uuid4().hex)
+                    samples = results.setdefault(encrypt, [])
+                    for _ in range(n // 2):
+                        data, k = claim(), uuid.uuid4().hex
+                        t = time.perf_counter()
+                        client.call("intake", "register_case", data, k)
+                        samples.append(time.perf_counter() - t)
+            finally:
+                proc.terminate()
+                proc.wait(15)
+    print(line("encryption off", results[False]))
+    print(line("encryption on", results[True]))
+    print(f"  cost of encryption at p50: {pct(results[True], 50) - pct(results[False], 50):+.2f} ms")
 
 
 def bench_sweep(rows_list: list[int], due: int = 200) -> None:
@@ -176,6 +203,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.skip_latency:
         bench_latency(args.n)
+        bench_encryption(args.n)
     if not args.skip_sweep:
         bench_sweep([int(r) for r in args.sweep_rows.split(",")])
 

@@ -18,7 +18,7 @@ from infra.models import Case
 from infra.service import CaseService, Platform, api, load
 from infra.views import iso
 from services.intake import duplicates
-from services.intake.casetype import INTAKE, query_code_hash
+from services.intake.casetype import INTAKE, legacy_query_code_hash, query_code_hash
 from services.intake.tracking import on_child_event, reconcile
 
 ROUTE_EVENTS = {"mediation": "route_to_mediation", "diversion": "route_to_diversion",
@@ -104,8 +104,10 @@ class IntakeService(CaseService):
                               {"retry_after": wait})
         with read_session(env.engine) as s:
             case = s.scalars(select(Case).where(Case.case_no == number)).first()
-            if case is None or not case.query_code_hash or not hmac.compare_digest(
-                    case.query_code_hash, query_code_hash(case.id, args["query_code"].strip())):
+            code = args["query_code"].strip()
+            if case is None or not case.query_code_hash or not (
+                    hmac.compare_digest(case.query_code_hash, query_code_hash(case.id, code))
+                    or hmac.compare_digest(case.query_code_hash, legacy_query_code_hash(case.id, code))):
                 failures.hit(number)
                 raise refused
             now = env.now()
