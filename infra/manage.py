@@ -47,7 +47,7 @@ def reencrypt() -> None:
         url, schema = service_db_url(service, config)
         upgrade(url, schema)
         engine = make_engine(url, schema)
-        print(f"{service}: re-encrypted {rekey.reencrypt(engine)}")
+        print(f"{service}: re-encrypted {rekey.reencrypt(engine)}; audit chains {rekey.reanchor(engine)}")
         engine.dispose()
 
 

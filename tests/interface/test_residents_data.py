@@ -258,3 +258,24 @@ def test_100_concurrent_first_registrations_get_100_distinct_numbers(container_f
     numbers = {r[1] for r in results if r[0] == "ok"}
     assert errors == [] and len(numbers) == 100
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 101))
+
+
+def test_cases_from_before_the_keyed_chain_are_verified_then_anchored(intake, rpc_as, jiefen):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+    from infra import rekey
+    from infra.models import AuditEntry
+    case = _routed(rpc_as)
+    engine = engine_of(jiefen)
+    with Session(engine) as s:                 # as revision 0001 wrote it: unkeyed hashes, no anchor
+        prev = audit.GENESIS
+        for e in s.scalars(select(AuditEntry).where(AuditEntry.case_id == case["case_id"]).order_by(AuditEntry.seq)):
+            e.prev_hash = prev
+            e.hash = prev = rekey._legacy_hash(e)
+        s.commit()
+    with engine.begin() as conn:
+        conn.execute(text("update cases set audit_head = null, audit_count = 0 where id = :c"), {"c": case["case_id"]})
+    assert rpc_as("window").intake.verify_history(case["case_id"])["valid"] is False
+    assert rekey.reanchor(engine) == {"anchored": 1, "broken": []}
+    engine.dispose()
+    assert rpc_as("window").intake.verify_history(case["case_id"])["valid"] is True
