@@ -5,6 +5,7 @@
    assertion: signing and verifying in-process, and get_case with a fresh assertion per call (signed by
    the client, verified by the service: the real cost) beside the same call re-sending one assertion the
    service has verified before (its verification cache: the cost of an unsigned call).
+   Then register_case with personal data encrypted at rest and without (JIEFEN_PII_ENCRYPT), same run.
 2. The deadline sweep with 10k and 1M clock rows in PostgreSQL: its cost should follow the number of
    clocks due, not the number of clocks (indexed claim query).
 
@@ -61,10 +62,11 @@ def bench_keys(data_dir: str) -> Signer:
     return Signer.from_file("bench", keys / "bench.key", ttl=3600)
 
 
-def start_intake(data_dir: str) -> subprocess.Popen:
+def start_intake(data_dir: str, encrypt: bool = True) -> subprocess.Popen:
     keys = Path(data_dir) / "keys"
     env = {**os.environ, "AMQP_URI": AMQP, "JIEFEN_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT),
-           "JIEFEN_CLIENTS_FILE": str(keys / "clients.yaml"), "JIEFEN_KEYS_DIR": str(keys), "JIEFEN_DEV_KEYS": "0"}
+           "JIEFEN_CLIENTS_FILE": str(keys / "clients.yaml"), "JIEFEN_KEYS_DIR": str(keys), "JIEFEN_DEV_KEYS": "0",
+           "JIEFEN_PII_ENCRYPT": "1" if encrypt else "0"}
     env.pop("DB_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", "config/nameko.yaml",
                              "services.intake.service:IntakeService"], cwd=ROOT, env=env,
@@ -158,6 +160,32 @@ def assertion_costs(signer: Signer, keys: Path, n: int) -> tuple[list[float], li
 
 
 
+def bench_encryption(n: int) -> None:
+    """register_case with personal data encrypted at rest (AES-GCM + blind index) and without, one run."""
+    print(f"register_case with encryption at rest on vs off (SQLite, pika client, sequential), n={n} each:")
+    results = {}
+    for encrypt in (False, True, False, True):          # interleaved, so drift hits both alike
+        with tempfile.TemporaryDirectory() as tmp:
+            signer = bench_keys(tmp)
+            proc = start_intake(tmp, encrypt=encrypt)
+            try:
+                with JiefenClient(AMQP, actor=WINDOW, timeout=30, signer=signer) as client:
+                    for _ in range(20):
+                        client.call("intake", "register_case", claim(), uuid.uuid4().hex)
+                    samples = results.setdefault(encrypt, [])
+                    for _ in range(n // 2):
+                        data, k = claim(), uuid.uuid4().hex
+                        t = time.perf_counter()
+                        client.call("intake", "register_case", data, k)
+                        samples.append(time.perf_counter() - t)
+            finally:
+                proc.terminate()
+                proc.wait(15)
+    print(line("encryption off", results[False]))
+    print(line("encryption on", results[True]))
+    print(f"  cost of encryption at p50: {pct(results[True], 50) - pct(results[False], 50):+.2f} ms")
+
+
 def bench_sweep(rows_list: list[int], due: int = 200) -> None:
     from sqlalchemy import text
 
@@ -236,6 +264,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.skip_latency:
         bench_latency(args.n)
+        bench_encryption(args.n)
     if not args.skip_sweep:
         bench_sweep([int(r) for r in args.sweep_rows.split(",")])
 

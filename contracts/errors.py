@@ -77,7 +77,23 @@ class JiefenError(Exception):
 
 def validation_error(field_errors: dict, message: str = "") -> JiefenError:
     fields = ", ".join(sorted(_flatten(field_errors))) or "payload"
-    return JiefenError("VALIDATION_ERROR", message or f"invalid fields: {fields}", {"fields": field_errors})
+    first = _first_message(field_errors)
+    return JiefenError("VALIDATION_ERROR", message or f"输入有误（字段 {fields}）" + (f"：{first}" if first else ""),
+                       {"fields": field_errors})
+
+
+def _first_message(errors) -> str:
+    if isinstance(errors, str):
+        return errors
+    if isinstance(errors, dict):
+        for val in errors.values():
+            if (found := _first_message(val)):
+                return found
+    if isinstance(errors, list):
+        for val in errors:
+            if (found := _first_message(val)):
+                return found
+    return ""
 
 
 def _flatten(errors, prefix=""):

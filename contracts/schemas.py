@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from stdnum.cn import ric, uscc
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from contracts.enums import CATEGORIES, CHANNELS, EVIDENCE_KINDS, PARTY_KINDS, PARTY_ROLES
+from contracts.idnumbers import ID_ABSENT_REASONS, id_problem, normalise as normalise_id, normalise_phone
 from infra.config import default_config
 
 LIMITS = default_config()["limits"]
@@ -23,22 +23,47 @@ class PartySchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(PARTY_ROLES))
     kind = fields.String(required=True, validate=validate.OneOf(PARTY_KINDS))
     name = text("name")
-    id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(PHONE, error="not a valid phone number"))
+    id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32),
+                              metadata={"description": "居民身份证号 (person) or 统一社会信用代码 (organisation); "
+                                                       "full-width digits, spaces and a lower-case x are normalised"})
+    id_absent_reason = fields.String(load_default=None, allow_none=True,
+                                     validate=validate.OneOf(tuple(ID_ABSENT_REASONS), error="无身份证号的原因应为："
+                                                             + "、".join(f"{k}（{v}）" for k, v in ID_ABSENT_REASONS.items())),
+                                     metadata={"description": "why a person has no ID number: "
+                                                              + ", ".join(ID_ABSENT_REASONS)})
+    phone = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Regexp(PHONE, error="电话号码格式不正确（手机11位，或区号-座机号）"))
     address = text("address", required=False, load_default=None, allow_none=True)
+
+    @pre_load
+    def normalise(self, data, **kwargs):
+        """Once, at the boundary: the stored, searched and compared form (contracts.idnumbers)."""
+        if isinstance(data, dict):
+            data = dict(data)
+            if isinstance(data.get("id_number"), str):
+                data["id_number"] = normalise_id(data["id_number"])
+            if isinstance(data.get("phone"), str):
+                data["phone"] = normalise_phone(data["phone"])
+        return data
 
     @validates_schema
     def check_id_number(self, data, **kwargs):
         number = data.get("id_number")
         if not number:
-            if data.get("kind") == "person" and data.get("role") == "applicant":
-                # LVR Art 19 / PML Art 17: the applicant's identity is recorded at registration
-                raise ValidationError("required for a person who applies", "id_number")
+            if data.get("kind") == "person" and data.get("role") == "applicant" and not data.get("id_absent_reason"):
+                # LVR Art 19, 21 ask for name, address, request and facts, not an ID number: one may be
+                # missing, but the clerk records why
+                raise ValidationError("请填写申请人的居民身份证号；无法提供时请选择原因（id_absent_reason）", "id_number")
             return
-        if data.get("kind") == "person" and not ric.is_valid(number):
-            raise ValidationError("not a valid 居民身份证号 (18 digits, checksum)", "id_number")
-        if data.get("kind") == "organisation" and not uscc.is_valid(number):
-            raise ValidationError("not a valid 统一社会信用代码 (18 characters, checksum)", "id_number")
+        problem = id_problem(data.get("kind"), number)
+        if problem:
+            raise ValidationError(problem, "id_number")
+
+    @post_load
+    def drop_absent_reason(self, data, **kwargs):
+        if data.get("id_number"):
+            data["id_absent_reason"] = None
+        return data
 
 
 class RegisterCaseSchema(Schema):
@@ -58,7 +83,7 @@ class RegisterCaseSchema(Schema):
     @validates_schema
     def one_applicant(self, data, **kwargs):
         if not any(p.get("role") == "applicant" for p in data.get("parties", [])):
-            raise ValidationError("at least one applicant is required", "parties")
+            raise ValidationError("至少需要一名申请人（role=applicant）", "parties")
 
 
 class PageSchema(Schema):
@@ -73,7 +98,7 @@ class FindCasesSchema(Schema):
     channel = fields.String(load_default=None, validate=validate.Length(max=32))   # each service has its own channels
     org_id = fields.String(load_default=None)
     case_no = fields.String(load_default=None)
-    party_id_number = fields.String(load_default=None)
+    party_id_number = fields.String(load_default=None, validate=validate.Length(max=40))
     parent_case_id = fields.String(load_default=None)
     supervised = fields.Boolean(load_default=None)
     overdue = fields.Boolean(load_default=None)
@@ -81,6 +106,11 @@ class FindCasesSchema(Schema):
     created_from = fields.AwareDateTime(load_default=None)
     created_to = fields.AwareDateTime(load_default=None)
     text = fields.String(load_default=None, validate=validate.Length(max=100))
+
+    @post_load
+    def normalise_id_number(self, data, **kwargs):
+        data["party_id_number"] = normalise_id(data.get("party_id_number"))   # as stored (PartySchema)
+        return data
 
 
 class FireSchema(Schema):

@@ -1,15 +1,39 @@
-"""The audit trail: one append-only entry per transition, hash-chained per case, so an edited or
-deleted entry is found by ``verify``."""
+"""The audit trail: one append-only entry per transition, chained per case and keyed, and anchored on
+the case row, so that ``verify`` finds
+
+- a deleted entry in the middle (a gap in ``seq``) or at the tail (fewer entries than the case row's
+  ``audit_count``, or a head that is not the case row's ``audit_head``);
+- an edited entry, even with its hash recomputed: each hash is an HMAC-SHA256 under the server's audit
+  key (infra.pii keyring), so without the key no edit can be made to verify;
+- a case row edited behind the engine's back: its ``status`` and ``version`` must be those the newest
+  entry recorded.
+
+``daily_root`` folds every case's head into one digest per day, exported (infra.anchor) so an outside
+party can later prove the history was not rewritten.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 from typing import Any
 
-from infra.models import AuditEntry
+from infra.models import AuditEntry, Case
+from infra.pii import keyring
 from infra.timekeeping import utc
 
 GENESIS = "0" * 64
+
+# what verify reports: a code for machines, a Chinese message for people
+PROBLEMS = {
+    "ENTRY_MISSING": "第 {seq} 条审计记录缺失（记录序号不连续）",
+    "LINK_BROKEN": "第 {seq} 条审计记录与前一条记录的哈希链接不符（记录被替换或插入）",
+    "ENTRY_ALTERED": "第 {seq} 条审计记录在写入后被修改（内容与其密钥哈希不符）",
+    "TAIL_MISSING": "审计记录被删除：案件登记了 {expected} 条，现存 {found} 条",
+    "HEAD_MISMATCH": "审计链末端与案件记录的锚定哈希不符（最后的记录被替换或删除）",
+    "STATUS_MISMATCH": "案件状态 {status} 与最后一条审计记录的状态 {recorded} 不符（案件记录被直接修改）",
+    "VERSION_MISMATCH": "案件版本 {version} 与最后一条审计记录的版本 {recorded} 不符（案件记录被直接修改）",
+    "UNANCHORED": "案件记录没有审计链锚定信息（本版本之前写入，需运行 python -m infra.manage reencrypt 补锚定）",
+}
 
 
 def canonical(value: Any) -> str:
@@ -20,28 +44,57 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()
 
 
-def entry_hash(e: AuditEntry) -> str:
-    body = {
+def entry_body(e: AuditEntry) -> dict:
+    """Every field of an entry that carries meaning (all but the row id and the hash itself)."""
+    return {
         "case_id": e.case_id, "seq": e.seq, "at": utc(e.at).isoformat(timespec="microseconds"),
         "user_id": e.user_id, "role": e.role, "org_id": e.org_id, "event": e.event,
         "from": e.from_state, "to": e.to_state, "version": e.version, "payload_digest": e.payload_digest,
-        "summary": e.summary, "basis": e.basis,
+        "summary": e.summary, "basis": e.basis, "prev_hash": e.prev_hash,
     }
-    return hashlib.sha256((e.prev_hash + canonical(body)).encode("utf-8")).hexdigest()
 
 
-def verify(entries: list[AuditEntry]) -> dict:
-    """Walk the chain in seq order; report the first entry that does not hold."""
+def entry_hash(e: AuditEntry) -> str:
+    return keyring().audit_mac(canonical(entry_body(e)))
+
+
+def _problem(code: str, seq: int | None, entries: int, **kw) -> dict:
+    return {"valid": False, "entries": entries, "broken_at": seq, "code": code,
+            "problem": PROBLEMS[code].format(seq=seq, **kw)}
+
+
+def verify(entries: list[AuditEntry], case: Case | None = None) -> dict:
+    """Walk the chain in seq order, then hold it against the case row's anchor; report the first check
+    that fails, with a code and a Chinese message."""
     prev = GENESIS
+    n = len(entries)
     for expected_seq, e in enumerate(entries, start=1):
-        problem = None
         if e.seq != expected_seq:
-            problem = f"entry {expected_seq} is missing (found seq {e.seq})"
-        elif e.prev_hash != prev:
-            problem = f"entry {e.seq} does not link to the entry before it"
-        elif entry_hash(e) != e.hash:
-            problem = f"entry {e.seq} was altered after it was written"
-        if problem:
-            return {"valid": False, "entries": len(entries), "broken_at": e.seq, "problem": problem}
+            return _problem("ENTRY_MISSING", expected_seq, n)
+        if e.prev_hash != prev:
+            return _problem("LINK_BROKEN", e.seq, n)
+        if entry_hash(e) != e.hash:
+            return _problem("ENTRY_ALTERED", e.seq, n)
         prev = e.hash
-    return {"valid": True, "entries": len(entries), "broken_at": None, "problem": None, "head": prev}
+    if case is not None:
+        if case.audit_head is None:
+            return _problem("UNANCHORED", None, n)
+        if (case.audit_count or 0) != n:
+            return _problem("TAIL_MISSING", case.audit_count if (case.audit_count or 0) > n else n, n,
+                            expected=case.audit_count, found=n)
+        if case.audit_head != prev:
+            return _problem("HEAD_MISMATCH", n, n)
+        last = entries[-1] if entries else None
+        if last is not None and case.status != last.to_state:
+            return _problem("STATUS_MISMATCH", n, n, status=case.status, recorded=last.to_state)
+        if last is not None and case.version != last.version:
+            return _problem("VERSION_MISMATCH", n, n, version=case.version, recorded=last.version)
+    return {"valid": True, "entries": n, "broken_at": None, "code": None, "problem": None, "head": prev}
+
+
+def daily_root(heads: list[tuple[str, int, str]]) -> str:
+    """One digest over every case's (case id, entry count, head), in case id order."""
+    h = hashlib.sha256()
+    for case_id, count, head in sorted(heads):
+        h.update(f"{case_id}:{count}:{head}\n".encode())
+    return h.hexdigest()

@@ -1,4 +1,5 @@
-"""Operator commands: ``python -m infra.manage migrate | backup DIR | restore DIR | docs [--check] | dev-keys | rabbitmq-definitions``."""
+"""Operator commands: ``python -m infra.manage migrate | backup DIR | restore DIR | docs [--check] | dev-keys |
+rabbitmq-definitions | rotate-key | reencrypt | anchor``."""
 from __future__ import annotations
 
 import argparse
@@ -45,6 +46,33 @@ def migrate() -> None:
         module, attr = ref.split(":")
         url, schema = getattr(importlib.import_module(module), attr)(config)
         print(f"{service}: database at {url}{' schema ' + schema if schema else ''} is current")
+
+
+def reencrypt() -> None:
+    from infra import rekey
+    from infra.db import make_engine
+    config = load_config()
+    for service in CASE_SERVICES:
+        url, schema = service_db_url(service, config)
+        upgrade(url, schema)
+        engine = make_engine(url, schema)
+        print(f"{service}: re-encrypted {rekey.reencrypt(engine)}; audit chains {rekey.reanchor(engine)}")
+        engine.dispose()
+
+
+def anchor_now() -> None:
+    """Write today's audit root of every service (the services' timers do this by themselves)."""
+    from infra import anchor
+    from infra.db import make_engine
+    from infra.engine import Env
+    config = load_config()
+    for service in CASE_SERVICES:
+        url, schema = service_db_url(service, config)
+        upgrade(url, schema)
+        engine = make_engine(url, schema)
+        env = Env(service, case_types(service)[0], engine, config, None, None)
+        print(f"{service}: {anchor.export(env) or 'already written today'}")
+        engine.dispose()
 
 
 def render(ct, config) -> str:
@@ -109,6 +137,9 @@ def main(argv=None) -> int:
     r.add_argument("--env-file", default=str(ROOT / "var" / "rabbitmq" / "passwords.env"),
                    help="each user's password (made once, 0600; docker compose --env-file reads it)")
     r.add_argument("--vhost", default="jiefen")
+    sub.add_parser("rotate-key", help="add a new newest personal-data key to the development key file (pii.keys_dir)")
+    sub.add_parser("reencrypt", help="write every personal field again under the newest key")
+    sub.add_parser("anchor", help="write today's audit root of every service now")
     args = parser.parse_args(argv)
     if args.cmd == "migrate":
         migrate()
@@ -131,6 +162,16 @@ def main(argv=None) -> int:
         for service, entry in manifest["services"].items():
             print(f"{service}: {entry['cases']} cases at revision {entry['revision']} ({entry['backend']}, {entry['file']})")
         print(f"{args.cmd} {'to' if args.cmd == 'backup' else 'from'} {args.dir}: done")
+        return 0
+    if args.cmd == "rotate-key":
+        from infra.pii import rotate_key
+        print(f"new key {rotate_key()}: restart the services, then run reencrypt")
+        return 0
+    if args.cmd == "reencrypt":
+        reencrypt()
+        return 0
+    if args.cmd == "anchor":
+        anchor_now()
         return 0
     return docs(args.check)
 

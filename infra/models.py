@@ -6,7 +6,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from infra.pii import Encrypted, EncryptedJSON, keyring
 
 
 class UTCDateTime(TypeDecorator):
@@ -49,6 +51,10 @@ class Case(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     supervised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     query_code_hash: Mapped[str | None] = mapped_column(String(64))
+    # the audit chain's anchor (infra.audit): the newest entry's MAC and the number of entries, written in
+    # the same transaction as the entry; verify_history checks them against the chain, version and status
+    audit_head: Mapped[str | None] = mapped_column(String(64))
+    audit_count: Mapped[int] = mapped_column(Integer, default=0)
     parent_service: Mapped[str | None] = mapped_column(String(32))
     parent_case_id: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime]
@@ -73,10 +79,19 @@ class Party(Base):
     role: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
-    id_number: Mapped[str | None] = mapped_column(String(32), index=True)
-    phone: Mapped[str | None] = mapped_column(String(32))
-    address: Mapped[str | None] = mapped_column(String(400))
+    # personal data encrypted at rest (infra.pii); id_index is the keyed blind index of the (normalised)
+    # ID number that search and duplicate detection compare, never the number itself
+    id_number: Mapped[str | None] = mapped_column(Encrypted)
+    id_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_absent_reason: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(Encrypted)
+    address: Mapped[str | None] = mapped_column(Encrypted)
     case: Mapped[Case] = relationship(back_populates="parties")
+
+    @validates("id_number")
+    def _index_id_number(self, _key, value):
+        self.id_index = keyring().blind(value)
+        return value
 
 
 class CaseParticipant(Base):
@@ -100,7 +115,7 @@ class CaseLink(Base):
     target_version: Mapped[int] = mapped_column(Integer, default=0)   # newest child event applied
     target_terminal: Mapped[bool] = mapped_column(Boolean, default=False)
     basis: Mapped[str] = mapped_column(Text, default="")
-    handoff: Mapped[dict[str, Any]] = mapped_column(default=dict)   # the decision sent with a child hand-off
+    handoff: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)   # the decision sent with a child hand-off (may carry parties: encrypted)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     case: Mapped[Case] = relationship(back_populates="links")
@@ -178,8 +193,8 @@ class IdempotencyRecord(Base):
     __tablename__ = "idempotency"
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
-    response: Mapped[dict[str, Any]]
-    created_at: Mapped[datetime]
+    response: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)   # the view a retry gets again: encrypted
+    created_at: Mapped[datetime] = mapped_column(index=True)          # pruned after idempotency.retention_hours
 
 
 class Sequence(Base):

@@ -13,28 +13,31 @@ from typing import Any, Callable
 from marshmallow import Schema, ValidationError
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
-from infra import audit, clocks, facts, logs, metrics, ops as operations, outbox
+from infra import anchor, audit, clocks, facts, logs, metrics, ops as operations, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType
-from infra.config import Config, load_config
+from infra.config import Config, default_config, load_config
 from infra.db import make_engine, read_session, service_db_url, upgrade
-from infra.engine import Env, transition
+from infra.engine import Env, prune_idempotency, transition
 from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
 from infra.trust import Trust, load_trust, service_client_id
+from infra.pii import keyring
+from infra.ratelimit import Limiter
+from infra.rpcdoor import rpc   # nameko's rpc behind the size/depth/text checks of contracts.hygiene
 from infra.views import audit_view, case_view
 
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL = float(os.environ.get("JIEFEN_SWEEP_INTERVAL", "30"))
 RELAY_INTERVAL = float(os.environ.get("JIEFEN_RELAY_INTERVAL", "0.5"))
+ANCHOR_INTERVAL = float(os.environ.get("JIEFEN_ANCHOR_INTERVAL", "600"))
 
 
 def load(schema: type[Schema], payload: Any, field: str | None = None) -> dict:
@@ -135,16 +138,19 @@ class Platform(DependencyProvider):
                      for ct in self.case_types}
         for env in self.envs.values():
             env.siblings = self.envs
+        self.limiters: dict[str, Limiter] = {}
 
     def stop(self):
         next(iter(self.envs.values())).engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return Bound(self.envs, worker_ctx.data, self.amqp_config, self.trust)
+        return Bound(self.envs, worker_ctx.data, self.amqp_config, self.trust, self.limiters)
 
 
 class Bound:
-    def __init__(self, envs: dict[str, Env], context: dict, amqp_config: dict, trust: Trust):
+    def __init__(self, envs: dict[str, Env], context: dict, amqp_config: dict, trust: Trust,
+                 limiters: dict | None = None):
+        self.limiters = {} if limiters is None else limiters
         self.envs = envs
         self.env = next(iter(envs.values()))      # the default case type's
         self.context = context
@@ -155,6 +161,12 @@ class Bound:
         actor = actor_from_context(self.context, self.trust)
         logs.bind_more(user_id=actor.user_id, org_id=actor.org_id)   # only a verified actor is logged
         return actor
+
+    def limiter(self, name: str, limit: int, window: float) -> Limiter:
+        """A limiter kept by this service container (one per name), e.g. lookups per case number."""
+        if name not in self.limiters:
+            self.limiters[name] = Limiter(limit, window)
+        return self.limiters[name]
 
     def env_for(self, case_type: str) -> Env:
         return self.envs[case_type]
@@ -210,13 +222,14 @@ class CaseService:
             if f[name] is not None:
                 stmt = stmt.where(getattr(Case, name) == f[name])
         if f["party_id_number"]:
-            stmt = stmt.where(Case.id.in_(select(Party.case_id).where(Party.id_number == f["party_id_number"])))
+            stmt = stmt.where(Case.id.in_(select(Party.case_id).where(Party.id_index == keyring().blind(f["party_id_number"]))))
         if f["created_from"]:
             stmt = stmt.where(Case.created_at >= f["created_from"])
         if f["created_to"]:
             stmt = stmt.where(Case.created_at < f["created_to"])
         if f["text"]:
-            stmt = stmt.where(or_(Case.summary.contains(f["text"]), Case.case_no.contains(f["text"])))
+            stmt = stmt.where(or_(Case.summary.contains(f["text"], autoescape=True),   # % and _ are literal
+                                 Case.case_no.contains(f["text"], autoescape=True)))
         if f["overdue"] is not None:
             overdue = select(Clock.case_id).where(clocks.overdue_filter(now))
             stmt = stmt.where(Case.id.in_(overdue) if f["overdue"] else Case.id.not_in(overdue))
@@ -260,8 +273,8 @@ class CaseService:
     def verify_history(self, case_id: str) -> dict:
         actor = self.platform.actor()
         with read_session(self.platform.env.engine) as s:
-            self._readable(s, actor, case_id)
-            return {"case_id": case_id, **audit.verify(self._entries(s, case_id))}
+            case = self._readable(s, actor, case_id)
+            return {"case_id": case_id, **audit.verify(self._entries(s, case_id), case)}
 
     @api
     def allowed_events(self, case_id: str) -> list[dict]:
@@ -348,6 +361,21 @@ class CaseService:
             self._sweep()
         except Exception:
             log.exception("deadline sweep failed")
+
+    @timer(interval=ANCHOR_INTERVAL)
+    def _export_audit_root(self):
+        """The day's root over every case's audit head (infra.anchor), once a day."""
+        try:
+            anchor.export(self.platform.env, dispatch=self.dispatch)
+        except Exception:
+            log.exception("audit root export failed")
+
+    @timer(interval=float(default_config().get("idempotency", {}).get("prune_interval_seconds", 600)))
+    def _prune_idempotency(self):
+        try:
+            prune_idempotency(self.platform.env)
+        except Exception:
+            log.exception("idempotency pruning failed")
 
     @timer(interval=RELAY_INTERVAL)
     def _relay_outbox(self):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from infra.models import Case, Party
+from infra.pii import blind_all
 
 BASIS = "SZ Art 69 ¶2; SPEC §2.2 D7"
 FAILED_OUTCOMES = ("terminated", "failed", "PM_TERMINATED")
@@ -43,7 +44,7 @@ def earlier_failures(session, case: Case) -> list[dict]:
         return []
     subject = (case.data or {}).get("complaint", {}).get("subject_ref")
     stmt = select(Case).where(Case.case_type == case.case_type, Case.id != case.id,
-                              Case.id.in_(select(Party.case_id).where(Party.id_number.in_(ids))))
+                              Case.id.in_(select(Party.case_id).where(Party.id_index.in_(blind_all(ids)))))
     found = []
     for other in session.scalars(stmt):
         other_subject = (other.data or {}).get("complaint", {}).get("subject_ref")

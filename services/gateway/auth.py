@@ -29,7 +29,10 @@ class Auth(DependencyProvider):
         self.users = load_users(self.settings.users_file, self.directory)
         self.store = SessionStore(self.config, self.settings.session_ttl)
         self.lookups = Limiter(self.settings.lookup_tries, self.settings.lookup_window)
+        # failed sign-ins per account, and (many more) per address: a centre's terminals share one NAT
+        # address, so one clerk's mistyped password never locks the others out
         self.failed_logins = Limiter(self.settings.login_failures, self.settings.lookup_window)
+        self.failed_logins_by_address = Limiter(self.settings.login_failures * 10, self.settings.lookup_window)
 
     def stop(self):
         self.store.dispose()
@@ -53,14 +56,16 @@ class Gate:
     # -- sessions ------------------------------------------------------------------------------
     def sign_in(self, request: Request, user_id: str, password: str) -> dict:
         address = client_address(request)
-        wait = self._auth.failed_logins.retry_after(address)
+        wait = max(self._auth.failed_logins.retry_after(f"user:{user_id}"),
+                   self._auth.failed_logins_by_address.retry_after(address))
         if wait:
             raise Refusal("RATE_LIMITED", f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试",
                           {"retry_after": wait}, {"Retry-After": str(wait)})
         user = self._auth.users.get(user_id)
         ok = verify_password(password, user.password_hash if user else DUMMY_HASH)
         if not ok or user is None or user.disabled:
-            self._auth.failed_logins.hit(address)
+            self._auth.failed_logins.hit(f"user:{user_id}")
+            self._auth.failed_logins_by_address.hit(address)
             raise JiefenError("UNAUTHENTICATED", "用户名或密码不正确", {})
         token, expires = self._auth.store.open(user.user_id)
         return {"token": token, "expires_at": _iso(expires), "user": self.profile(user)}
@@ -88,14 +93,16 @@ class Gate:
         return {**user.actor(), "name": user.name, "org_name": org.name if org else user.org_id}
 
     # -- resident lookup -------------------------------------------------------------------------
-    def count_lookup(self, request: Request) -> None:
-        """Every try counts, right or wrong: ``lookup_tries`` per ``lookup_window`` s per address."""
-        limiter, address = self._auth.lookups, client_address(request)
-        wait = limiter.retry_after(address)
+    def check_lookup(self, request: Request) -> None:
+        """``lookup_tries`` failed lookups per ``lookup_window`` s per address, then 429. A kiosk whose
+        residents type their codes right is never locked out; intake limits each case number too."""
+        wait = self._auth.lookups.retry_after(client_address(request))
         if wait:
             raise Refusal("RATE_LIMITED", f"查询过于频繁，请 {wait // 60 + 1} 分钟后再试",
                           {"retry_after": wait}, {"Retry-After": str(wait)})
-        limiter.hit(address)
+
+    def lookup_failed(self, request: Request) -> None:
+        self._auth.lookups.hit(client_address(request))
 
 
 def _bearer(request: Request) -> str:

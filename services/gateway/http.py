@@ -14,6 +14,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
 
+from contracts import hygiene
 from contracts.errors import ERRORS, JiefenError, validation_error
 from infra import logs, metrics
 
@@ -44,46 +45,53 @@ def error_response(code: str, message: str, details: dict | None = None, headers
 class Refusal(Exception):
     """A refusal only HTTP knows (429 with Retry-After, 405), carrying response headers."""
 
-    def __init__(self, code: str, message: str, details: dict | None = None, headers: dict | None = None):
+    def __init__(self, code: str, message: str, details: dict | None = None, headers: dict | None = None,
+                 status: int | None = None):
         super().__init__(message)
         self.code, self.message, self.details, self.headers = code, message, details or {}, headers or {}
+        self.status = status                 # an HTTP status other than the code's own (411, 413)
 
 
 # -- input ----------------------------------------------------------------------------------------
 def check_text(value: Any, where: str = "body") -> Any:
-    """Strings that no database stores faithfully (NUL, lone surrogates) are refused at the door."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise validation_error({where: ["NUL characters are not accepted"]})
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise validation_error({where: ["not valid Unicode text"]}) from None
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            check_text(k, where)
-            check_text(v, f"{where}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            check_text(v, f"{where}[{i}]")
+    """Strings that no database stores faithfully (NUL, lone surrogates) are refused at the door: the
+    same rule as every service's RPC door (contracts.hygiene)."""
+    problem = hygiene.text_problem(value, where)
+    if problem:
+        raise problem
     return value
 
 
 def json_body(request: Request, max_bytes: int) -> dict:
+    """The JSON object of a request: size and depth checked before parsing (413 for a body too large),
+    a chunked body read to its end (never silently empty), a body without a length refused (411)."""
+    too_large = Refusal("VALIDATION_ERROR", f"请求体过大：超过 {max_bytes} 字节", {"fields": {"body": [f"larger than {max_bytes} bytes"]}},
+                        status=413)
     if request.content_length is not None and request.content_length > max_bytes:
-        raise validation_error({"body": [f"larger than {max_bytes} bytes"]})
-    raw = request.get_data(cache=True)
+        raise too_large
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if chunked:
+        # Werkzeug reads nothing of a body without Content-Length unless the server says the input
+        # ends by itself; eventlet's wsgi.input de-chunks, so read it, one byte past the limit
+        stream = request.environ.get("wsgi.input")
+        if stream is None:
+            raise Refusal("VALIDATION_ERROR", "请求须带 Content-Length", {}, status=411)
+        raw = stream.read(max_bytes + 1)
+    elif request.content_length is None and request.method in ("POST", "PUT", "PATCH") \
+            and request.environ.get("wsgi.input_terminated") is not True:
+        raw = request.get_data(cache=True)
+        if not raw:
+            raise Refusal("VALIDATION_ERROR", "请求须带 Content-Length（或分块传输）", {}, status=411)
+    else:
+        raw = request.get_data(cache=True)
     if len(raw) > max_bytes:
-        raise validation_error({"body": [f"larger than {max_bytes} bytes"]})
+        raise too_large
     if not raw.strip():
         return {}
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise validation_error({"body": ["not valid JSON (UTF-8)"]}, "请求体不是有效的 JSON") from None
+    body = hygiene.loads_checked(raw, max_bytes)
     if not isinstance(body, dict):
         raise validation_error({"body": ["must be a JSON object"]}, "请求体须为 JSON 对象")
-    return check_text(body)
+    return body
 
 
 KEY_RE = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
@@ -167,7 +175,10 @@ def route(method: str, url: str) -> Callable:
                 return error_response(err.code, err.message, err.details)
             except Refusal as err:
                 _log_refusal(err.code)
-                return error_response(err.code, err.message, err.details, err.headers)
+                response = error_response(err.code, err.message, err.details, err.headers)
+                if err.status:
+                    response.status_code = err.status
+                return response
             except Exception:
                 log.exception("internal error", extra={"code": "INTERNAL"})
                 return error_response("INTERNAL", "网关内部错误，已记录，未做任何更改", {})

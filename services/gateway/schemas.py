@@ -87,6 +87,7 @@ class PartyViewSchema(Open):
     kind = fields.String()
     name = fields.String()
     id_number = _s(metadata={"description": "masked unless the reader's organisation owns the case"})
+    id_absent_reason = _s(metadata={"description": "why a person has no ID number (contracts.idnumbers)"})
     phone = _s()
     address = _s()
 
@@ -165,7 +166,9 @@ class VerifySchema(Open):
     valid = fields.Boolean(required=True)
     entries = fields.Integer(required=True)
     broken_at = fields.Integer(allow_none=True)
-    problem = _s()
+    code = _s(metadata={"description": "which check failed: ENTRY_MISSING, LINK_BROKEN, ENTRY_ALTERED, TAIL_MISSING, "
+                                       "HEAD_MISMATCH, STATUS_MISMATCH, VERSION_MISMATCH, UNANCHORED"})
+    problem = _s(metadata={"description": "what failed, in Chinese"})
 
 
 class EventFieldSchema(Open):

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from contracts import enums
 from contracts.errors import JiefenError, validation_error
+from contracts.idnumbers import ID_ABSENT_REASONS
 from contracts.schemas import FindCasesSchema
 from infra.ops import Ops
 from services.gateway import openapi
@@ -133,7 +134,7 @@ class GatewayService:
         self.gate.user(request)
         return {"roles": enums.ROLES, "channels": enums.CHANNELS, "categories": enums.CATEGORIES,
                 "party_roles": enums.PARTY_ROLES, "party_kinds": enums.PARTY_KINDS,
-                "route_targets": enums.ROUTE_TARGETS, "external_channels": enums.EXTERNAL_CHANNELS,
+                "id_absent_reasons": ID_ABSENT_REASONS, "route_targets": enums.ROUTE_TARGETS, "external_channels": enums.EXTERNAL_CHANNELS,
                 "services": {s: SERVICE_LABELS.get(s, s) for s in self.gate.settings.services}}
 
     @route("GET", "/api/organisations")
@@ -145,9 +146,14 @@ class GatewayService:
     # -- the resident (no sign-in; rate-limited per address) -------------------------------------------
     @route("GET", "/api/public/lookup")
     def lookup(self, request):
-        self.gate.count_lookup(request)
-        args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
-        found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
+        self.gate.check_lookup(request)
+        try:
+            args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
+            found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
+        except JiefenError as err:
+            if err.code in ("NOT_FOUND", "VALIDATION_ERROR"):
+                self.gate.lookup_failed(request)
+            raise
         return self._public_view(found)
 
     # -- intake's own commands ---------------------------------------------------------------------------

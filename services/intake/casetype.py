@@ -6,9 +6,11 @@ import hashlib
 
 from contracts import intake as c
 from contracts.enums import EXTERNAL_CHANNELS
+from contracts.idnumbers import ric_warning
 from infra.casetype import CaseType, ClockDef, EventDef, Guard, Period, StateDef
 from infra.engine import new_query_code
 from infra.models import Case, CaseLink, Party
+from infra.pii import keyring
 from services.intake import duplicates, routing
 
 OPEN_BEFORE_ROUTING = ("IN_RECEIVED", "IN_CLASSIFIED")
@@ -26,6 +28,13 @@ STATES = (
 
 
 def query_code_hash(case_id: str, code: str) -> str:
+    """Only this keyed hash of the resident's query code is stored: 8 characters of a 32-letter alphabet
+    are too few to survive an unkeyed hash being guessed offline from a copied database."""
+    return keyring().audit_mac(f"query-code:{case_id}:{code.upper()}")
+
+
+def legacy_query_code_hash(case_id: str, code: str) -> str:
+    """Cases registered before the keyed hash (issue 12) keep their unkeyed one."""
     return hashlib.sha256(f"{case_id}:{code.upper()}".encode()).hexdigest()
 
 
@@ -39,7 +48,11 @@ def register(case: Case, data: dict, ctx) -> None:
     case.parties = [Party(seq=i, **p) for i, p in enumerate(data["parties"], start=1)]
     code = new_query_code()
     case.query_code_hash = query_code_hash(case.id, code)
-    case.data["duplicate_candidates"] = duplicates.candidates(ctx.session, case)
+    case.data["duplicate_candidates"] = duplicates.candidates(ctx.session, case, ctx.actor.org_id, ctx.env.directory)
+    warnings = [{"party": i, "field": "id_number", "message": w} for i, p in enumerate(data["parties"], start=1)
+                if p.get("kind") == "person" and p.get("id_number") and (w := ric_warning(p["id_number"]))]
+    if warnings:
+        case.data["warnings"] = warnings
     ctx.extra["query_code"] = code
 
 
@@ -47,7 +60,8 @@ def classify(case: Case, data: dict, ctx) -> None:
     case.category = data["category"]
     case.data = {**case.data, "claim_type": data["claim_type"] or case.data.get("claim_type"),
                  "classification_note": data["note"], "routes": routing.routes_for(data["category"])}
-    case.data = {**case.data, "duplicate_candidates": duplicates.candidates(ctx.session, case)}
+    case.data = {**case.data, "duplicate_candidates": duplicates.candidates(ctx.session, case, ctx.actor.org_id,
+                                                                            ctx.env.directory)}
 
 
 def link_duplicate(case: Case, data: dict, ctx) -> None:

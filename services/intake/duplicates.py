@@ -10,6 +10,7 @@ import re
 from sqlalchemy import select
 
 from infra.models import Case, Party
+from infra.pii import blind_all
 
 
 def _norm(value: str | None) -> str:
@@ -25,21 +26,34 @@ def fingerprint(case: Case) -> dict:
     }
 
 
-def candidates(session, case: Case, limit: int = 20) -> list[dict]:
+def candidates(session, case: Case, reader_org: str, directory, limit: int = 20) -> list[dict]:
+    """Matches the reader's organisation may read, whole; of other organisations' matches only how many
+    there are and whose they are (个人信息保护法 Art 6: no more than the purpose needs), so the clerk can
+    coordinate with that organisation without learning its case numbers or states."""
     mine = fingerprint(case)
     if not mine["party_ids"]:
         return []
     others = session.scalars(
         select(Case).where(Case.id != case.id, Case.case_type == case.case_type,
-                           Case.id.in_(select(Party.case_id).where(Party.id_number.in_(mine["party_ids"]))))
+                           Case.id.in_(select(Party.case_id).where(Party.id_index.in_(blind_all(mine["party_ids"])))))
         .order_by(Case.created_at.desc()).limit(limit)).all()
-    found = []
+    found, hidden = [], {}
     for other in others:
         theirs = fingerprint(other)
         shared = sorted(set(mine["party_ids"]) & set(theirs["party_ids"]))
         exact = (theirs["party_ids"] == mine["party_ids"] and theirs["category"] == mine["category"]
                  and theirs["subject"] == mine["subject"] and theirs["claim_type"] == mine["claim_type"])
         if not exact and theirs["category"] != mine["category"]:
+            continue
+        if not directory.governs(reader_org, other.org_id):
+            org = directory.get(other.org_id)
+            entry = hidden.setdefault(other.org_id, {
+                "hidden": True, "org_id": other.org_id, "org_name": org.name if org else other.org_id,
+                "count": 0, "match": "partial",
+                "note": "其他机构受理的可能重复件：请与该机构协调（案件详情仅该机构可见）"})
+            entry["count"] += 1
+            if exact:
+                entry["match"] = "exact"
             continue
         found.append({
             "case_id": other.id, "case_no": other.case_no, "status": other.status,
@@ -49,4 +63,4 @@ def candidates(session, case: Case, limit: int = 20) -> list[dict]:
             "basis": "CPLI Art 247 (by analogy): same parties, subject matter and claim" if exact
             else "SPEC §2.2 key [A]: partial match, for the router to review",
         })
-    return found
+    return found + list(hidden.values())

@@ -18,7 +18,7 @@ from infra.models import Case
 from infra.service import CaseService, Platform, api, load
 from infra.views import iso
 from services.intake import duplicates
-from services.intake.casetype import INTAKE, query_code_hash
+from services.intake.casetype import INTAKE, legacy_query_code_hash, query_code_hash
 from services.intake.tracking import on_child_event, reconcile
 
 ROUTE_EVENTS = {"mediation": "route_to_mediation", "diversion": "route_to_diversion",
@@ -26,6 +26,7 @@ ROUTE_EVENTS = {"mediation": "route_to_mediation", "diversion": "route_to_divers
 QUIET_EVENTS = {"deadline_warning"}
 HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
 log = logging.getLogger(__name__)   # internal; the resident sees milestones
+
 
 
 class RegisterArgs(Schema):
@@ -83,7 +84,8 @@ class IntakeService(CaseService):
         """SPEC §2.2 candidates: exact (D1) or partial (for review); never dropped, only linked."""
         actor = self.platform.actor()
         with read_session(self.platform.env.engine) as s:
-            return duplicates.candidates(s, self._readable(s, actor, case_id))
+            return duplicates.candidates(s, self._readable(s, actor, case_id), actor.org_id,
+                                         self.platform.env.directory)
 
     @api
     def lookup_by_query_code(self, case_no: str, query_code: str) -> dict:
@@ -91,10 +93,22 @@ class IntakeService(CaseService):
         args = load(LookupArgs, {"case_no": case_no, "query_code": query_code})
         env = self.platform.env
         refused = JiefenError("NOT_FOUND", "案件编号或查询码不正确", {})
+        number = args["case_no"].strip().upper()
+        # guessing one case's code is limited whatever the path (gateway, RPC, pika client)
+        settings = env.config.get("intake", {})
+        failures = self.platform.limiter("lookup_failures", int(settings.get("lookup_failures_per_case", 10)),
+                                         float(settings.get("lookup_window_seconds", 600)))
+        wait = failures.retry_after(number)
+        if wait:
+            raise JiefenError("RATE_LIMITED", f"该案件查询失败次数过多，请 {wait // 60 + 1} 分钟后再试",
+                              {"retry_after": wait})
         with read_session(env.engine) as s:
-            case = s.scalars(select(Case).where(Case.case_no == args["case_no"].strip().upper())).first()
-            if case is None or not case.query_code_hash or not hmac.compare_digest(
-                    case.query_code_hash, query_code_hash(case.id, args["query_code"].strip())):
+            case = s.scalars(select(Case).where(Case.case_no == number)).first()
+            code = args["query_code"].strip()
+            if case is None or not case.query_code_hash or not (
+                    hmac.compare_digest(case.query_code_hash, query_code_hash(case.id, code))
+                    or hmac.compare_digest(case.query_code_hash, legacy_query_code_hash(case.id, code))):
+                failures.hit(number)
                 raise refused
             now = env.now()
             state = INTAKE.state(case.status)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from infra.models import Case, Party
+from infra.pii import blind_all
 from infra.orgs import LEVELS
 from infra.timekeeping import utc
 
@@ -165,7 +166,7 @@ def candidates(session, case, profile: str = "national", limit: int = 20) -> lis
         return []
     others = session.scalars(
         select(Case).where(Case.id != case.id, Case.case_type == CASE_TYPE,
-                           Case.id.in_(select(Party.case_id).where(Party.id_number.in_(ids))))
+                           Case.id.in_(select(Party.case_id).where(Party.id_index.in_(blind_all(ids)))))
         .order_by(Case.created_at.desc()).limit(limit)).all()
     found = []
     for other in others:

@@ -26,7 +26,7 @@ def test_the_clerk_registers_prints_finds_opens_and_acts_on_a_case(drive, site):
 
     assert seen["who"].startswith("张敏（窗口受理员）")
     # the bad ID number is caught as it is typed, and the form is not sent
-    assert seen["id_error_while_typing"] == "身份证号码校验位不正确，请核对"
+    assert seen["id_error_while_typing"] == "居民身份证号校验码（第18位）不正确，请核对"
     assert seen["id_invalid_attr"] == "true"
     assert seen["phone_error"].startswith("电话号码格式不正确")
     assert seen["submit_refused"] == "请先更正标红的项目" and seen["posted_while_invalid"] == 0

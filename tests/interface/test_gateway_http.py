@@ -116,7 +116,7 @@ def test_the_clerk_registers_a_claim_and_reads_it_back_every_way(web):
     # the signed-in user is the actor of the RPC call
     assert (history[0]["user_id"], history[0]["role"], history[0]["org_id"]) == ("clerk-01", "window", "zj-centre")
     assert web.get(f"{case_url}/verify", headers=clerk).json() == {
-        "case_id": case["case_id"], "valid": True, "entries": 1, "broken_at": None, "problem": None,
+        "case_id": case["case_id"], "valid": True, "entries": 1, "broken_at": None, "code": None, "problem": None,
         "head": history[0]["hash"]}
 
     assert {e["id"] for e in web.get(f"{case_url}/allowed-events", headers=clerk).json()} == {"answer_on_spot"}

@@ -238,7 +238,7 @@ def test_deleted_audit_entry_fails_verification(intake, rpc_as, jiefen):
         conn.execute(text("delete from audit_entries where case_id = :c and seq = 1"), {"c": case["case_id"]})
     engine.dispose()
     report = rpc_as("window").intake.verify_history(case["case_id"])
-    assert report["valid"] is False and "missing" in report["problem"]
+    assert report["valid"] is False and report["code"] == "ENTRY_MISSING" and "缺失" in report["problem"]
 
 
 # -- personal data ------------------------------------------------------------------------------------

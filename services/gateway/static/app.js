@@ -148,16 +148,24 @@
     fillSelect(roleSel, state.enums.party_roles, role);
     const kindSel = h("select", { name: "kind" });
     fillSelect(kindSel, state.enums.party_kinds, "person");
+    // a hotline caller, a letter without a number, an anonymous grid report: registered with the reason
+    const absentSel = h("select", { name: "id_absent_reason" });
+    fillSelect(absentSel, { "": "（已填写身份证号）", ...(state.enums.id_absent_reasons || {}) }, "");
     const field = (name, text, attrs) => h("label", {}, text, h("input", { name, ...attrs }), h("small", { class: "err", "data-for": name }));
     block.append(
       h("legend", { text: fixed ? "申请人" : "当事人" }),
       h("div", { class: "grid3" }, h("label", {}, "身份", roleSel), h("label", {}, "类型", kindSel),
         field("name", "姓名/名称 *", { maxlength: 100 })),
-      h("div", { class: "grid3" }, field("id_number", "身份证号码", { maxlength: 18, inputmode: "text" }),
+      h("div", { class: "grid3" }, field("id_number", "身份证号码", { maxlength: 24, inputmode: "text" }),
         field("phone", "联系电话", { maxlength: 20, inputmode: "tel" }), field("address", "住址", { maxlength: 200 })),
+      h("div", { class: "grid3" }, h("label", { class: "absent" }, "无身份证号的原因", absentSel,
+        h("small", { class: "err", "data-for": "id_absent_reason" }))),
       fixed ? "" : h("button", { type: "button", class: "ghost small", text: "移除", onclick: () => block.remove() }));
     const idLabel = block.querySelector('[name="id_number"]').parentElement.firstChild;
-    const relabel = () => { idLabel.textContent = kindSel.value === "organisation" ? "统一社会信用代码" : "身份证号码"; };
+    const relabel = () => {
+      idLabel.textContent = kindSel.value === "organisation" ? "统一社会信用代码" : "身份证号码";
+      absentSel.parentElement.hidden = kindSel.value === "organisation";
+    };
     kindSel.addEventListener("change", () => { relabel(); checkParty(block, true); });
     roleSel.addEventListener("change", () => checkParty(block, true));
     block.addEventListener("input", (ev) => checkParty(block, false, ev.target));
@@ -179,11 +187,11 @@
     const kind = get("kind"), role = partyRole(block);
     const touched = (n) => all || (target && target.name === n);
     let ok = true;
-    const idv = get("id_number").trim();
+    const idv = V.normaliseId(get("id_number"));
     let idProblem = "";
     if (kind === "person") {
-      if (idv || role === "applicant") idProblem = V.idNumberProblem(idv);
-      if (!all && idv.length < 18 && target && target.name === "id_number") idProblem = idv.length && !/^\d{0,17}[\dXx]?$/.test(idv) ? "身份证号码只能是数字和X" : "";
+      if (idv || role === "applicant") idProblem = V.idNumberProblem(idv, get("id_absent_reason"));
+      if (!all && idv.length < 18 && target && target.name === "id_number") idProblem = idv.length && !/^\d{0,17}[\dX]?$/.test(idv) ? "身份证号码只能是数字和X" : "";
     } else idProblem = V.creditCodeProblem(idv);
     if (touched("id_number") || (target && target.name === "id_number")) setErr(block, "id_number", idProblem);
     ok = ok && !idProblem;
@@ -233,7 +241,8 @@
       parties: [...document.querySelectorAll("#parties .party")].map((b) => {
         const g = (n) => b.querySelector(`[name="${n}"]`).value;
         return { role: g("role"), kind: g("kind"), name: g("name").trim(),
-                 id_number: opt(g("id_number")) && g("id_number").trim().toUpperCase(),
+                 id_number: V.normaliseId(g("id_number")) || null,
+                 id_absent_reason: g("kind") === "person" && !V.normaliseId(g("id_number")) ? (g("id_absent_reason") || null) : null,
                  phone: opt(g("phone")), address: opt(g("address")) };
       }),
     };
