@@ -13,6 +13,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
 
+from contracts.labels import refusal_in_chinese
 from contracts.errors import ERRORS, JiefenError, validation_error
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
 
 
 def error_response(code: str, message: str, details: dict | None = None, headers: dict | None = None) -> Response:
+    message, details = refusal_in_chinese(code, message, details)      # users read Chinese, not codes
     return json_response({"error": code, "message": message, "details": details or {}}, status_of(code), headers)
 
 
