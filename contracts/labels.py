@@ -244,6 +244,18 @@ FIELDS: dict[str, tuple[str, object, str]] = {
     "court_org_id": ("起诉的人民法院", org("court"), ""),
 }
 
+# event -> field -> widget, where the same field picks from other organisations in another event (the
+# label stays the field's): intake routes to a committee, a court or a petition office (SPEC §2.1)
+EVENT_WIDGETS: dict[str, dict[str, dict]] = {
+    "route_to_mediation": {"target_org_id": org("mediation_committee")},
+    "route_to_diversion": {"target_org_id": org("court")},
+    "route_to_petition": {"target_org_id": org("petition_office", "government", "department")},
+    "refer_external": {"target_org_id": org("police", "discipline", "arbitration", "court", "government",
+                                            "department", "procuratorate")},
+    "redirect": {"target_org_id": org("court", "police", "procuratorate", "discipline", "arbitration")},
+    "route_to_legal_procedure": {"target_org_id": org("court", "police", "procuratorate", "arbitration")},
+}
+
 # value -> label, for choices whose code means the same wherever it appears
 CHOICES: dict[str, str] = {
     **CATEGORIES, **CHANNELS, **PARTY_ROLES, **PARTY_KINDS, **EXTERNAL_CHANNELS,

@@ -202,7 +202,9 @@ def _event_dict(e: EventDef) -> dict:
         "role_labels": [ROLES[r] for r in e.roles],
         "basis": e.basis, **_basis(e.basis),
         "guards": [{"message": g.message, "basis": g.basis, **_basis(g.basis)} for g in e.guards],
-        "data": _schema_fields(e.schema), "description": e.description,
+        "data": [{**f, "widget": labels.EVENT_WIDGETS.get(e.id, {}).get(f["name"], f["widget"])}
+                 for f in _schema_fields(e.schema)],
+        "description": e.description,
     }
 
 

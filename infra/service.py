@@ -166,7 +166,10 @@ class CaseService:
         if f["created_to"]:
             stmt = stmt.where(Case.created_at < f["created_to"])
         if f["text"]:
-            stmt = stmt.where(or_(Case.summary.contains(f["text"]), Case.case_no.contains(f["text"])))
+            # a case number, words of the summary, or a party's name or phone (the window searches by them)
+            by_party = select(Party.case_id).where(or_(Party.name.contains(f["text"]), Party.phone == f["text"]))
+            stmt = stmt.where(or_(Case.summary.contains(f["text"]), Case.case_no.contains(f["text"]),
+                                  Case.id.in_(by_party)))
         if f["overdue"] is not None:
             overdue = select(Clock.case_id).where(clocks.overdue_filter(now))
             stmt = stmt.where(Case.id.in_(overdue) if f["overdue"] else Case.id.not_in(overdue))

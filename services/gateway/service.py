@@ -23,6 +23,7 @@ from services.gateway.http import PAGE_HEADERS, check_text, idempotency_key, jso
 from services.gateway.rpc import ServiceRpc
 from services.gateway.schemas import FireBodySchema, PageQuerySchema, SignInSchema
 from services.gateway.settings import SERVICE_LABELS
+from services.gateway.workspace import WorkspaceRoutes
 from services.intake.service import LookupArgs
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -38,7 +39,7 @@ def load(schema, payload, where: str | None = None) -> dict:
         raise validation_error({where: err.messages} if where else err.messages) from None
 
 
-class GatewayService:
+class GatewayService(WorkspaceRoutes):     # workspace.py: task list, timeline, roster
     name = "gateway"
     gate = Auth()
     rpc = ServiceRpc()
