@@ -42,7 +42,7 @@ class WorkspaceRoutes:
                 definition = self._definition(service)
             except JiefenError as err:
                 problems.append({"service": service, "service_label": SERVICE_LABELS.get(service, service),
-                                 "message": err.message})
+                                 "message": "暂时无法查询，请稍后刷新"})
                 continue
             open_states = [s["code"] for s in definition["states"] if not s["terminal"]]
             mine = _waiting_states(definition, user.role)
@@ -60,7 +60,7 @@ class WorkspaceRoutes:
                     if err.code == "VALIDATION_ERROR":
                         raise
                     problems.append({"service": service, "service_label": SERVICE_LABELS.get(service, service),
-                                     "message": err.message})
+                                     "message": "暂时无法查询，请稍后刷新"})
                     break
                 for c in found["items"]:
                     rows[(service, c["case_id"])] = _task_row(service, c, definition, user.role)

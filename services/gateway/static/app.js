@@ -294,7 +294,6 @@
   /* one list across every case service (GET /api/tasks): overdue first, then the nearest due date */
   async function loadWork(overdue) {
     $("#work-error").textContent = "";
-    $("#work-title").textContent = overdue ? "超期督办" : "工作台";
     const service = $("#w-service").value;
     const statusSel = $("#w-status"), keep = statusSel.value;
     $("#w-status").parentElement.hidden = !service;
@@ -328,6 +327,7 @@
     $("#work-table tbody").replaceChildren(...(rows.length ? rows
       : [h("tr", {}, h("td", { colspan: 7, class: "empty", text: overdue ? "没有超期案件" : "没有待办案件" }))]));
     $("#w-page").textContent = `共 ${items.length} 件`;
+    $("#work-title").textContent = overdue ? "超期督办" : "工作台";      // set with its rows, never before
     $("#work-error").textContent = list.problems.map((p) => `${p.service_label}：${p.message}`).join("；");
     $("#w-refreshed").textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
   }
