@@ -23,6 +23,7 @@ from services.gateway.http import PAGE_HEADERS, check_text, idempotency_key, jso
 from services.gateway.rpc import ServiceRpc
 from services.gateway.schemas import FireBodySchema, PageQuerySchema, SignInSchema
 from services.gateway.settings import SERVICE_LABELS
+from services.gateway.documents import DocumentRoutes
 from services.gateway.workspace import WorkspaceRoutes
 from services.intake.service import LookupArgs
 
@@ -39,7 +40,7 @@ def load(schema, payload, where: str | None = None) -> dict:
         raise validation_error({where: err.messages} if where else err.messages) from None
 
 
-class GatewayService(WorkspaceRoutes):     # workspace.py: task list, timeline, roster
+class GatewayService(WorkspaceRoutes, DocumentRoutes):   # workspace.py: task list, timeline, roster; documents.py
     name = "gateway"
     gate = Auth()
     rpc = ServiceRpc()

@@ -143,6 +143,14 @@ def mediation_journey(page, base: str, shots: Path, args: dict) -> dict:
         seen["agreement_labels"] = f.locator(".field > label, .field label.check").all_inner_texts()
     _act(page, "sign_written_agreement", agreement, texts, shots, "journey-4-agreement")
     seen["final_status"] = page.inner_text("#c-status")
+    agreement = page.locator('#c-documents li[data-document="agreement"]')
+    agreement.wait_for(timeout=WAIT)
+    seen["documents"] = page.locator("#c-documents li").all_inner_texts()
+    with page.expect_download(timeout=60_000) as download:
+        agreement.locator("button", has_text="下载电子版").click()
+    pdf = shots / "journey-4-agreement.pdf"
+    download.value.save_as(str(pdf))
+    seen["agreement_pdf"] = str(pdf)
     seen["timeline"] = page.locator("#c-timeline li").all_inner_texts()
     page.screenshot(path=str(shots / "journey-4-agreement-effective.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})

@@ -80,5 +80,11 @@ def test_mediation_clerk_router_committee_mediator_in_the_page(drive, mediation,
     assert "签订调解协议书" in latest and "陈静（人民/特邀调解员，暨阳街道人民调解委员会）" in latest
     assert "《人民调解法》第二十九条" in latest
     assert seen["mobile_overflow"] is False
+    assert any(d.startswith("人民调解协议书") for d in seen["documents"])
+    from tests.unit.test_documents import norm, pypdf_text
+    text = pypdf_text(open(seen["agreement_pdf"], "rb").read())
+    for needed in ("人民调解协议书", seen["mediation_no"], "张三", "李四", "被申请人于十五日内拆除占道围墙",
+                   "2026年12月20日", "按指印", "人民调解员：陈静", "暨阳街道人民调解委员会（印章）"):
+        assert norm(needed) in text, needed
     problems = {s["screen"]: internal_codes(s["text"], (seen["query_code"],)) for s in seen["texts"]}
     assert {k: v for k, v in problems.items() if v} == {}

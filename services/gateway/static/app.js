@@ -352,7 +352,37 @@
     catch (err) { $("#case-error").textContent = describe(err); return; }
     state.case = { service, c, def };
     renderCase(service, c, def);
-    await Promise.all([loadTimeline(service, caseId), loadActions(service, c, def)]);
+    await Promise.all([loadTimeline(service, caseId), loadActions(service, c, def), loadDocuments(service, c)]);
+  }
+  /* the statutory documents of the case: printed from a page of their own, or downloaded as PDF */
+  async function loadDocuments(service, c) {
+    const base = `/api/${service}/cases/${encodeURIComponent(c.case_id)}/documents`;
+    let docs = [];
+    try { docs = await api("GET", base); } catch (err) { /* shown as none */ }
+    const fetchBlob = async (url) => {
+      const res = await fetch(url, { headers: { Authorization: `Bearer ${state.token}` } });
+      if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({ message: "文书生成失败" })));
+      return res.blob();
+    };
+    const printDoc = async (d) => {
+      try {
+        const url = URL.createObjectURL(await fetchBlob(`${base}/${d.kind}`));
+        const w = window.open(url, "_blank");
+        if (w) w.addEventListener("load", () => w.print());
+      } catch (err) { toast(describe(err)); }
+    };
+    const pdfDoc = async (d) => {
+      try {
+        const a = h("a", { href: URL.createObjectURL(await fetchBlob(`${base}/${d.kind}?format=pdf`)),
+          download: `${d.title}-${c.case_no}.pdf` });
+        document.body.append(a); a.click(); a.remove();
+      } catch (err) { toast(describe(err)); }
+    };
+    $("#c-documents").replaceChildren(...(docs.length ? docs.map((d) => h("li", { "data-document": d.kind },
+      h("span", { text: d.title }), " ",
+      h("button", { type: "button", class: "ghost small", text: "打印", onclick: () => printDoc(d) }), " ",
+      h("button", { type: "button", class: "ghost small", text: "下载电子版", onclick: () => pdfDoc(d) })))
+      : [h("li", { class: "empty", text: "暂无文书" })]));
   }
   async function refreshCase() {
     const { service, c, def } = state.case;
@@ -360,7 +390,7 @@
     if (fresh.version === c.version && JSON.stringify(fresh.links) === JSON.stringify(c.links)) return;
     state.case.c = fresh;
     renderCase(service, fresh, def);
-    await Promise.all([loadTimeline(service, fresh.case_id, def), loadActions(service, fresh, def)]);
+    await Promise.all([loadTimeline(service, fresh.case_id), loadActions(service, fresh, def), loadDocuments(service, fresh)]);
   }
   const svcLabel = (s) => (state.enums.services || {})[s] || "其他业务";
   function basisEl(text, articles, cls) {
@@ -479,7 +509,8 @@
         toast(`已办理：${e.label}`);
         state.case.c = updated;
         renderCase(service, updated, state.case.def);
-        await Promise.all([loadTimeline(service, updated.case_id), loadActions(service, updated, state.case.def)]);
+        await Promise.all([loadTimeline(service, updated.case_id), loadActions(service, updated, state.case.def),
+          loadDocuments(service, updated)]);
       } catch (err) {
         $("#ev-error").textContent = describe(err);
         const fieldErrors = err.body && err.body.details && err.body.details.fields;
