@@ -28,6 +28,7 @@ class Auth(DependencyProvider):
         self.users = load_users(self.settings.users_file, self.directory)
         self.store = SessionStore(self.config, self.settings.session_ttl)
         self.lookups = Limiter(self.settings.lookup_tries, self.settings.lookup_window)
+        self.case_lookups = Limiter(self.settings.lookup_case_tries, self.settings.lookup_window)
         self.failed_logins = Limiter(self.settings.login_failures, self.settings.lookup_window)
 
     def stop(self):
@@ -86,14 +87,21 @@ class Gate:
         return {**user.actor(), "name": user.name, "org_name": org.name if org else user.org_id}
 
     # -- resident lookup -------------------------------------------------------------------------
-    def count_lookup(self, request: Request) -> None:
-        """Every try counts, right or wrong: ``lookup_tries`` per ``lookup_window`` s per address."""
-        limiter, address = self._auth.lookups, client_address(request)
-        wait = limiter.retry_after(address)
+    def check_lookup(self, request: Request, case_no: str | None) -> None:
+        """Refused while this address, or this case number from any address, has had too many *failed*
+        tries in ``lookup_window`` s: guessing a query code is stopped, a hall kiosk serving many
+        residents with right codes is not."""
+        address, case_key = client_address(request), (case_no or "").strip().upper()
+        wait = max(self._auth.lookups.retry_after(address),
+                   self._auth.case_lookups.retry_after(case_key) if case_key else 0)
         if wait:
-            raise Refusal("RATE_LIMITED", f"查询过于频繁，请 {wait // 60 + 1} 分钟后再试",
+            raise Refusal("RATE_LIMITED", f"查询错误次数过多，请 {wait // 60 + 1} 分钟后再试",
                           {"retry_after": wait}, {"Retry-After": str(wait)})
-        limiter.hit(address)
+
+    def lookup_failed(self, request: Request, case_no: str | None) -> None:
+        self._auth.lookups.hit(client_address(request))
+        if case_no and case_no.strip():
+            self._auth.case_lookups.hit(case_no.strip().upper()[:40])
 
 
 def _bearer(request: Request) -> str:

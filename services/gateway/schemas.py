@@ -248,3 +248,5 @@ class LookupResultSchema(Open):
     milestones = fields.List(fields.Nested(MilestoneSchema), required=True)
     next_deadline = _s()
     children = fields.List(fields.Dict())
+    plain = fields.Dict(metadata={"description": "in plain words: where (where the case is), who (who handles it), "
+                                                "next_date, may_do (what the resident may do now), basis"})

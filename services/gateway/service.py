@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from contracts import enums
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema
-from services.gateway import openapi
+from services.gateway import openapi, plain
 from services.gateway.auth import Auth
 from services.gateway.http import PAGE_HEADERS, check_text, idempotency_key, json_body, route
 from services.gateway.rpc import ServiceRpc
@@ -110,9 +110,15 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes):   # workspace.py: task li
     # -- the resident (no sign-in; rate-limited per address) -------------------------------------------
     @route("GET", "/api/public/lookup")
     def lookup(self, request):
-        self.gate.count_lookup(request)
-        args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
-        found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
+        case_no = request.args.get("case_no")
+        self.gate.check_lookup(request, case_no)
+        try:
+            args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
+            found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
+        except JiefenError as err:
+            if err.code in ("NOT_FOUND", "VALIDATION_ERROR"):    # only failed tries count
+                self.gate.lookup_failed(request, case_no)
+            raise
         return self._public_view(found)
 
     # -- intake's own commands ---------------------------------------------------------------------------
@@ -236,6 +242,7 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes):   # workspace.py: task li
             "next_deadline": found.get("next_deadline"),
             "children": [{"service": c["service"], "service_label": SERVICE_LABELS.get(c["service"], c["service"]),
                           "status_label": self._child_status(c)} for c in found.get("children", [])],
+            "plain": plain.explain(found, self.gate.directory),       # where, who, next date, what you may do
         }
 
     def _child_status(self, child: dict) -> str:

@@ -106,3 +106,29 @@ def test_the_mediator_roster_of_a_committee(web):
     supv = sign_in(web, "supv")
     roster = web.get("/api/mediation/mediators", params={"committee_id": "zj-pmc-jiyang"}, headers=supv).json()
     assert [m["name"] for m in roster] == ["王秀英", "陈建国", "陈静"]
+
+
+# -- the resident lookup: plain words; limits a hall kiosk survives ---------------------------------------
+def lookup(web, case, code=None):
+    return web.get("/api/public/lookup", params={"case_no": case["case_no"], "query_code": code or case["query_code"]})
+
+
+def test_a_hall_kiosk_is_never_limited_for_right_query_codes_and_reads_plain_words(web):
+    clerk = sign_in(web, "clerk")
+    case = register(web, clerk)
+    for _ in range(15):                                  # more than lookup_tries (10): right ones never count
+        res = lookup(web, case)
+        assert res.status_code == 200, res.text
+    plain = res.json()["plain"]
+    assert plain["where"].startswith("窗口已登记") and plain["who"] == "诸暨市社会治理中心（矛调中心）"
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", plain["next_date"])
+
+
+def test_guessing_one_case_number_locks_that_case_not_the_kiosk(web):
+    clerk = sign_in(web, "clerk")
+    guessed, other = register(web, clerk), register(web, clerk)
+    for _ in range(5):                                    # lookup_case_tries
+        assert_error(lookup(web, guessed, "WRONG1"), 404, "NOT_FOUND")
+    body = assert_error(lookup(web, guessed), 429, "RATE_LIMITED")     # even the right code, for a while
+    assert body["details"]["retry_after"] > 500
+    assert lookup(web, other).status_code == 200                       # the kiosk serves the next resident
