@@ -54,6 +54,16 @@ STAGES: dict[tuple[str, str], tuple[str, str, str]] = {
     ("petition", "PT_RECHECK"): ("复核机关正在复核，一般在三十日内提出复核意见。", "", "LVR Art 36"),
     ("petition", "PT_FINAL"): ("复核意见已作出，信访事项办理终结。", "", "LVR Art 36"),
 }
+# the centre's working words a resident should not have to decode (跟踪督办 is the centre's follow-up)
+RESIDENT_LABELS = {"跟踪督办": "已转交办理部门", "已分流": "已转交办理部门", "分流至人民调解": "转交人民调解委员会",
+                   "分流至诉非分流": "转交人民法院诉前调解", "分流至信访": "转交信访部门",
+                   "关联/重复件": "与已登记事项合并", "办结销号": "办结"}
+
+
+def resident_label(label: str | None) -> str | None:
+    return RESIDENT_LABELS.get(label or "", label)
+
+
 TERMINAL_WORDS = ("本事项已办结。", "如有新的情况，可以再到窗口反映。")
 
 

@@ -232,12 +232,14 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes):   # workspace.py: task li
         """What a resident sees: milestones, the current channel, the next deadline; nothing else."""
         channel = found.get("channel")
         return {
-            "case_no": found["case_no"], "status": found["status"], "status_label": found["status_label"],
+            "case_no": found["case_no"], "status": found["status"],
+            "status_label": plain.resident_label(found["status_label"]),
             "closed": found["closed"],
             "category_label": enums.CATEGORIES.get(found.get("category")),
             "channel": channel,
             "channel_label": (SERVICE_LABELS.get(channel) or enums.EXTERNAL_CHANNELS.get(channel)) if channel else None,
-            "milestones": [{"at": m["at"], "label": m["label"], "status_label": m["status_label"]}
+            "milestones": [{"at": m["at"], "label": plain.resident_label(m["label"]),
+                            "status_label": plain.resident_label(m["status_label"])}
                            for m in found.get("milestones", [])],
             "next_deadline": found.get("next_deadline"),
             "children": [{"service": c["service"], "service_label": SERVICE_LABELS.get(c["service"], c["service"]),

@@ -157,6 +157,19 @@ def mediation_journey(page, base: str, shots: Path, args: dict) -> dict:
     page.screenshot(path=str(shots / "journey-4-mobile.png"), full_page=True)
     seen["mobile_overflow"] = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     page.set_viewport_size({"width": 1280, "height": 800})
+    _sign_out(page)
+
+    # 5. the resident looks the case up on a phone and reads where it stands and what they may do
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/lookup?case_no={intake_no}")
+    page.fill("#l-code", seen["query_code"])
+    page.click("#lookup-submit")
+    page.wait_for_selector("#lookup-result:not([hidden])", timeout=WAIT)
+    page.locator("#lr-may-do-box:not([hidden])").wait_for(timeout=HANDOFF_WAIT)
+    seen["lookup"] = {k: page.inner_text(f"#lr-{k}") for k in ("where", "who", "channel", "may-do", "basis")}
+    _screen(page, texts, "resident-lookup")
+    page.screenshot(path=str(shots / "journey-5-lookup-mobile.png"), full_page=True)
+    seen["lookup_overflow"] = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     return seen
 
 

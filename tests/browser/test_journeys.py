@@ -86,5 +86,9 @@ def test_mediation_clerk_router_committee_mediator_in_the_page(drive, mediation,
     for needed in ("人民调解协议书", seen["mediation_no"], "张三", "李四", "被申请人于十五日内拆除占道围墙",
                    "2026年12月20日", "按指印", "人民调解员：陈静", "暨阳街道人民调解委员会（印章）"):
         assert norm(needed) in text, needed
+    lookup = seen["lookup"]
+    assert lookup["where"] == "调解协议已生效，双方应当按约定履行。" and lookup["who"] == "暨阳街道人民调解委员会"
+    assert "三十日内共同向人民法院申请司法确认" in lookup["may-do"] and "《人民调解法》" in lookup["basis"]
+    assert seen["lookup_overflow"] is False
     problems = {s["screen"]: internal_codes(s["text"], (seen["query_code"],)) for s in seen["texts"]}
     assert {k: v for k, v in problems.items() if v} == {}
