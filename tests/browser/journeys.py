@@ -173,4 +173,40 @@ def mediation_journey(page, base: str, shots: Path, args: dict) -> dict:
     return seen
 
 
-JOURNEYS = {"mediation_journey": mediation_journey}
+def keyboard_register(page, base: str, shots: Path, args: dict) -> dict:
+    """The clerk signs in and registers a claim with the keyboard alone: Tab, arrows, typing, Enter."""
+    kb = page.keyboard
+    page.goto(f"{base}/window/")
+    page.wait_for_selector("#login-user:focus", timeout=WAIT)
+    kb.type("clerk-01"); kb.press("Tab"); kb.type(args["password"]); kb.press("Enter")
+    page.wait_for_selector("#view-register:not([hidden])", timeout=WAIT)
+    focus = lambda: page.evaluate("document.activeElement.name || document.activeElement.id")  # noqa: E731
+    order = []
+
+    def tab_to(name: str) -> None:
+        for _ in range(30):
+            kb.press("Tab")
+            order.append(focus())
+            if order[-1] == name:
+                return
+        raise AssertionError(f"Tab never reached {name}: {order}")
+    tab_to("category"); kb.press("ArrowDown"); kb.press("ArrowDown")          # 邻里纠纷
+    tab_to("summary"); kb.type("楼上漏水损坏天花板")
+    tab_to("request"); kb.type("请求赔偿维修费用")
+    tab_to("name"); kb.type("王五")
+    tab_to("id_number"); kb.type(args["applicant_id"])
+    tab_to("phone"); kb.type("13700137000")
+    for _ in range(3):                                   # the respondent's block: its own name field
+        tab_to("name")
+        if page.evaluate("document.activeElement.closest('.party') !== document.querySelector('#parties .party')"):
+            break
+    kb.type("赵六")
+    tab_to("register-submit")
+    kb.press("Enter")
+    page.wait_for_selector("#view-receipt:not([hidden])", timeout=WAIT)
+    page.screenshot(path=str(shots / "keyboard-receipt.png"))
+    return {"receipt_no": page.inner_text("#r-case-no"), "category": page.inner_text("#r-category"),
+            "applicant": page.inner_text("#r-applicant"), "tab_order": order}
+
+
+JOURNEYS = {"mediation_journey": mediation_journey, "keyboard_register": keyboard_register}

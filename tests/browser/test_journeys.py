@@ -92,3 +92,9 @@ def test_mediation_clerk_router_committee_mediator_in_the_page(drive, mediation,
     assert seen["lookup_overflow"] is False
     problems = {s["screen"]: internal_codes(s["text"], (seen["query_code"],)) for s in seen["texts"]}
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_the_registration_works_with_the_keyboard_alone(drive, site):
+    seen = drive("keyboard_register", {"password": PASSWORD, "applicant_id": person_id("19910101", 55)})
+    assert seen["receipt_no"].startswith("JF-330681-")
+    assert seen["category"] == "邻里纠纷" and seen["applicant"] == "王五"
