@@ -181,7 +181,63 @@ def _receipt(case: dict, ctx: Context) -> str:
 <div class="seal"><span>{e(ctx.org_name(case.get('org_id')))}（受理专用章）</span><span>{ymd(ctx.today)}</span></div>"""
 
 
+# -- 信访: 受理/不予受理告知书 (LVR Art 22-25); 处理意见书, 复查/复核意见书 (LVR Art 32, 35, 36) ---------------------
+def _petitioners(case: dict) -> str:
+    return "、".join(p.get("name", "") for p in case.get("parties") or [] if p.get("role") == "applicant") or "信访人"
+
+
+def _accepted(case: dict, ctx: Context) -> str:
+    a = _data(case).get("acceptance") or {}
+    handler = _data(case).get("handler_org_id") or case.get("org_id")
+    return f"""
+<p class="flat">{e(_petitioners(case))}：</p>
+<p>你（们）于{ymd(case.get('created_at'))}提出的信访事项（{e(case.get('summary'))}），经审查，属于本机关职权范围，
+本机关决定受理。本机关将自受理之日起六十日内办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，
+延长期限不超过三十日，并告知你（们）延期理由。</p>
+<div class="seal"><span>{e(ctx.org_name(handler))}（印章）</span><span>{ymd(a.get('at') or ctx.today)}</span></div>"""
+
+
+def _redirected(case: dict, ctx: Context) -> str:
+    r = _data(case).get("redirect") or {}
+    label = (r.get("label") or "").split("（")[0] or "不属于本机关职权范围"
+    where = r.get("target_name") or ctx.org_name(r.get("target_org_id")) if r.get("target_org_id") else r.get("target_name")
+    return f"""
+<p class="flat">{e(_petitioners(case))}：</p>
+<p>你（们）于{ymd(case.get('created_at'))}提出的信访事项（{e(case.get('summary'))}），经审查，{e(label)}，本机关不予受理。</p>
+<p>请你（们）{('向' + e(where) + '提出') if where else '依照法律、法规规定的程序向有关机关提出'}。{e(r.get('channel_told') or '')}</p>
+<div class="seal"><span>{e(ctx.org_name(case.get('org_id')))}（印章）</span><span>{ymd(r.get('at') or ctx.today)}</span></div>"""
+
+
+def _decision(key: str, what: str, next_step: str):
+    def body(case: dict, ctx: Context) -> str:
+        d = _data(case).get(key) or {}
+        issued = d.get("issued") or d
+        org = d.get("org_id") if key != "opinion" else (_data(case).get("handler_org_id") or case.get("org_id"))
+        return f"""
+<p class="flat">{e(_petitioners(case))}：</p>
+<p>你（们）提出的信访事项（{e(case.get('summary'))}），本机关已依法{what}。现答复如下：</p>
+<h2>一、处理结果</h2><p>{e(d.get('label') or '')}{'，维持原处理意见' if d.get('upholds_original') else ''}。</p>
+<h2>二、事实和理由</h2><p>{e(d.get('reasons') or '')}</p>
+<h2>三、依据</h2><p>{e(d.get('legal_basis') or '')}</p>
+<p>{e(next_step)}</p>
+<div class="seal"><span>{e(ctx.org_name(org))}（印章）</span><span>{ymd(issued.get('at') or ctx.today)}</span></div>"""
+    return body
+
+
 DOCUMENTS: dict[str, Document] = {d.kind: d for d in (
+    Document("petition_accepted", "信访事项受理告知书", "petition", lambda c: bool(_data(c).get("acceptance")),
+             _accepted, "LVR Art 22, 24, 32"),
+    Document("petition_not_accepted", "信访事项不予受理告知书", "petition", lambda c: bool(_data(c).get("redirect")),
+             _redirected, "LVR Art 22, 23, 25"),
+    Document("petition_opinion", "信访事项处理意见书", "petition", lambda c: bool(_data(c).get("opinion")),
+             _decision("opinion", "调查核实", "你（们）对本处理意见不服的，可以自收到本意见书之日起三十日内请求原办理机关的上一级机关复查。"),
+             "LVR Art 32, 35"),
+    Document("petition_review", "信访事项复查意见书", "petition", lambda c: bool((_data(c).get("review") or {}).get("label")),
+             _decision("review", "复查", "你（们）对复查意见不服的，可以自收到本意见书之日起三十日内向复查机关的上一级机关请求复核。"),
+             "LVR Art 35, 36"),
+    Document("petition_recheck", "信访事项复核意见书", "petition", lambda c: bool((_data(c).get("recheck") or {}).get("label")),
+             _decision("recheck", "复核", "本复核意见为终结意见。你（们）以同一事实和理由提出投诉请求的，有关机关不再受理。"),
+             "LVR Art 36"),
     Document("receipt", "受理回执", "intake", lambda c: True, _receipt, "浙江省平安建设条例 Art 39; LVR Art 19, 21"),
     Document("agreement", "人民调解协议书", "mediation",
              lambda c: (_data(c).get("agreement") or {}).get("kind") == "written", _agreement,
@@ -199,7 +255,10 @@ def document_number(doc: Document, case: dict) -> str:
     """The number the document carries: a recommendation's own ×法建〔年〕×号 / ×检建〔年〕×号, else the
     case number (一案一码)."""
     letter = _data(case).get("letter") or {}
-    return letter.get("doc_no") or f"编号：{case.get('case_no')}"
+    refs = {"petition_accepted": ("acceptance", "written_notice_ref"), "petition_opinion": ("opinion", "document_ref"),
+            "petition_review": ("review", "written_reply_ref"), "petition_recheck": ("recheck", "written_reply_ref")}
+    own = (_data(case).get(refs[doc.kind][0]) or {}).get(refs[doc.kind][1]) if doc.kind in refs else None
+    return letter.get("doc_no") or own or f"编号：{case.get('case_no')}"
 
 
 def title_of(doc: Document, case: dict) -> str:

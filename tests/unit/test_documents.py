@@ -51,7 +51,8 @@ def pypdf_text(pdf: bytes) -> str:
 
 
 def norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace("\u2ea0", "民")
+    radicals = {"\u2ea0": "民", "\u2ec5": "见", "\u2ed4": "门", "\u2ed3": "长", "\u2ee2": "马"}   # not folded by NFKC
+    return unicodedata.normalize("NFKC", text).translate(str.maketrans(radicals))
 
 
 def test_the_mediation_agreement_carries_what_pml_art_29_requires():
@@ -111,3 +112,43 @@ def test_the_receipt_reprints_with_a_qr_code_to_the_lookup():
                    "扫码查询办理进度", "受理专用章"):
         assert norm(needed) in text, needed
     assert "query_code" not in page                 # the secret is never reprinted
+
+
+PETITION = dict(case_no="PT-330681-2026-000004", org_id="zj-xfj-county", summary="征地补偿款未足额发放")
+
+
+def test_the_petition_notices_and_opinions_carry_what_lvr_requires():
+    ORGS.update({"zj-xfj-county": "诸暨市信访局", "sx-nr": "绍兴市自然资源和规划局", "zj-gov-county": "诸暨市人民政府"})
+    accepted = case(**PETITION, data={"handler_org_id": "zj-nr", "acceptance": {"written_notice_ref": "诸信受〔2026〕4号",
+                                                                                "at": "2026-11-21T02:00:00+00:00"}})
+    text = pdf_text(d.DOCUMENTS["petition_accepted"], accepted, "petition-accepted")
+    for needed in ("信访事项受理告知书", "诸信受〔2026〕4号", "张三", "征地补偿款未足额发放", "决定受理", "六十日内办结",
+                   "诸暨市自然资源和规划局（印章）", "2026年11月21日", "《信访工作条例》第二十二条、第二十四条、第三十二条"):
+        assert norm(needed) in text, needed
+    refused = case(**PETITION, data={"redirect": {"label": "不属于本机关职权范围，告知向有权处理的机关提出（LVR Art 23 ¶1）",
+                                                   "target_org_id": "zj-court", "target_name": "诸暨市人民法院",
+                                                   "at": "2026-11-22T02:00:00+00:00"}})
+    text = pdf_text(d.DOCUMENTS["petition_not_accepted"], refused, "petition-not-accepted")
+    for needed in ("信访事项不予受理告知书", "不属于本机关职权范围", "不予受理", "向诸暨市人民法院提出", "2026年11月22日"):
+        assert norm(needed) in text, needed
+    opinion = case(**PETITION, data={"handler_org_id": "zj-nr", "opinion": {
+        "label": "予以支持", "reasons": "经核实，补偿款少发三万元", "legal_basis": "《土地管理法》第四十八条",
+        "document_ref": "诸自然资信复〔2026〕9号", "at": "2026-12-01T02:00:00+00:00"}})
+    text = pdf_text(d.DOCUMENTS["petition_opinion"], opinion, "petition-opinion")
+    for needed in ("信访事项处理意见书", "诸自然资信复〔2026〕9号", "予以支持", "经核实，补偿款少发三万元",
+                   "《土地管理法》第四十八条", "三十日内请求原办理机关的上一级机关复查", "诸暨市自然资源和规划局（印章）"):
+        assert norm(needed) in text, needed
+    review = case(**PETITION, data={"review": {"org_id": "sx-nr", "label": "不予支持", "upholds_original": False,
+                                               "reasons": "复查认为补偿标准符合规定", "legal_basis": "有关规定",
+                                               "written_reply_ref": "绍自然资复查〔2026〕2号",
+                                               "issued": {"at": "2026-12-20T02:00:00+00:00"}}})
+    text = pdf_text(d.DOCUMENTS["petition_review"], review, "petition-review")
+    for needed in ("信访事项复查意见书", "绍自然资复查〔2026〕2号", "不予支持", "复查认为补偿标准符合规定",
+                   "三十日内向复查机关的上一级机关请求复核", "绍兴市自然资源和规划局（印章）", "2026年12月20日"):
+        assert norm(needed) in text, needed
+    recheck = case(**PETITION, data={"recheck": {"org_id": "zj-gov-county", "label": "不予支持", "upholds_original": True,
+                                                 "reasons": "维持", "legal_basis": "有关规定", "written_reply_ref": "复核〔2026〕1号",
+                                                 "issued": {"at": "2027-01-20T02:00:00+00:00"}}})
+    text = pdf_text(d.DOCUMENTS["petition_recheck"], recheck, "petition-recheck")
+    for needed in ("信访事项复核意见书", "维持原处理意见", "终结意见", "不再受理", "《信访工作条例》第三十六条"):
+        assert norm(needed) in text, needed
