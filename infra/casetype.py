@@ -6,7 +6,7 @@ generated docs are all read from one ``CaseType``. Services never write ``status
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable
 
 import statemachine.engines.base as _sm_engine
@@ -14,8 +14,10 @@ from eventlet import patcher
 from marshmallow import Schema
 from statemachine import State, StateMachine
 
+from contracts import labels
 from contracts.enums import ROLES
 from contracts.errors import JiefenError
+from contracts.legal import format_basis
 
 NEW = "_NEW"   # the pseudo-state creation events leave from; never stored
 
@@ -123,6 +125,8 @@ class CaseType:
             bad_roles = [r for r in e.roles if r not in ROLES]
             if bad_roles:
                 raise ValueError(f"{self.code}.{e.id}: unknown roles {bad_roles}")
+            if e.schema is not None:        # the one hook: every event's fields carry their Chinese labels
+                labels.annotate(e.schema)
         for c in self.clocks:
             unknown = [s for s in (*c.starts_in, *c.runs_in) if s not in self._states]
             if unknown:
@@ -164,30 +168,51 @@ class CaseType:
         return type(f"{self.code.title()}Machine", (StateMachine,), attrs)
 
     def to_dict(self, config=None) -> dict:
-        """The case type as data, for ``case_definition()`` and the docs."""
+        """The case type as data, for ``case_definition()`` and the docs. Codes for programs, and beside
+        each its Chinese words: labels, the legal basis as a reader cites it (``basis_text``, with the
+        articles' text in ``articles``), each field's label, help, widget and labelled choices."""
         return {
             "code": self.code,
             "label": self.label,
             "service": self.service,
             "basis": self.basis,
-            "states": [{"code": s.code, "label": s.label, "terminal": s.terminal, "basis": s.basis}
-                       for s in self.states],
-            "events": [{
-                "id": e.id, "label": e.label, "from": list(e.sources), "to": e.target,
-                "self_loop": e.target is None, "creates": e.creates, "roles": list(e.roles),
-                "basis": e.basis, "guards": [{"message": g.message, "basis": g.basis} for g in e.guards],
-                "data": _schema_fields(e.schema), "description": e.description,
-            } for e in self.events],
+            **_basis(self.basis),
+            "states": [{"code": s.code, "label": s.label, "terminal": s.terminal, "basis": s.basis,
+                        **_basis(s.basis)} for s in self.states],
+            "events": [_event_dict(e) for e in self.events],
             "clocks": [{
                 "kind": c.kind, "label": c.label, "starts_in": list(c.starts_in), "runs_in": list(c.runs_in),
                 "period": _period_text(c, config), "on_expiry": c.on_expiry, "basis": c.basis,
-                "pausable": c.pausable,
+                **_basis(c.basis), "pausable": c.pausable,
                 "extension": None if c.extension is None else {
                     "event": c.extension.event, "max_total": (c.extension.cap(config) if config is not None or not callable(c.extension.max_total)
                                   else None),
                     "needs": list(c.extension.needs), "basis": c.extension.basis},
             } for c in self.clocks],
         }
+
+
+def _basis(basis: str) -> dict:
+    formatted = _formatted_basis(basis or "")
+    return {"basis_text": formatted["text"], "articles": formatted["articles"]}
+
+
+@lru_cache(maxsize=4096)
+def _formatted_basis(basis: str) -> dict:
+    return format_basis(basis)
+
+
+def _event_dict(e: EventDef) -> dict:
+    return {
+        "id": e.id, "label": e.label, "from": list(e.sources), "to": e.target,
+        "self_loop": e.target is None, "creates": e.creates, "roles": list(e.roles),
+        "role_labels": [ROLES[r] for r in e.roles],
+        "basis": e.basis, **_basis(e.basis),
+        "guards": [{"message": g.message, "basis": g.basis, **_basis(g.basis)} for g in e.guards],
+        "data": [{**f, "widget": labels.EVENT_WIDGETS.get(e.id, {}).get(f["name"], f["widget"])}
+                 for f in _schema_fields(e.schema)],
+        "description": e.description,
+    }
 
 
 def _validator(guard: Guard):
@@ -199,15 +224,20 @@ def _validator(guard: Guard):
 
 
 def _schema_fields(schema: type[Schema] | None) -> list[dict]:
-    if schema is None:
-        return []
+    return [dict(f) for f in _labelled_fields(schema)] if schema is not None else []
+
+
+@lru_cache(maxsize=512)
+def _labelled_fields(schema: type[Schema]) -> tuple:
     out = []
     for name, f in schema().fields.items():
-        out.append({"name": f.data_key or name, "type": type(f).__name__, "required": f.required,
-                    "choices": sorted(getattr(f.validate, "choices", []) or [])
-                    if f.validate is not None and hasattr(f.validate, "choices") else [],
-                    "description": f.metadata.get("description", "")})
-    return out
+        key = f.data_key or name
+        d = labels.describe(key, f)
+        out.append({"name": key, "type": type(f).__name__, "required": f.required,
+                    "choices": [c["value"] for c in d["choices"]], "options": d["choices"],
+                    "label": d["label"], "help": d["help"], "widget": d["widget"],
+                    "description": d["help"] or d["label"], **({"fields": d["fields"]} if "fields" in d else {})})
+    return tuple(out)
 
 
 def _period_text(clock: ClockDef, config) -> dict | None:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from contracts.idnumbers import normalise_phone
 from infra.pii import Encrypted, EncryptedJSON, keyring
 
 
@@ -85,12 +86,18 @@ class Party(Base):
     id_index: Mapped[str | None] = mapped_column(String(64), index=True)
     id_absent_reason: Mapped[str | None] = mapped_column(String(32))
     phone: Mapped[str | None] = mapped_column(Encrypted)
+    phone_index: Mapped[str | None] = mapped_column(String(64), index=True)   # the staff search by phone
     address: Mapped[str | None] = mapped_column(Encrypted)
     case: Mapped[Case] = relationship(back_populates="parties")
 
     @validates("id_number")
     def _index_id_number(self, _key, value):
         self.id_index = keyring().blind(value)
+        return value
+
+    @validates("phone")
+    def _index_phone(self, _key, value):
+        self.phone_index = keyring().blind(normalise_phone(value), "phone")
         return value
 
 

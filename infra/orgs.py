@@ -20,6 +20,7 @@ class Organisation:
     level: str
     parent: str | None = None
     county: str | None = None
+    phone: str | None = None          # shown to residents at the lookup (where the body publishes one)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -100,12 +100,12 @@ class Keyring:
         return token is None or (token.startswith(PREFIX) == self.encrypt_enabled
                                  and (not self.encrypt_enabled or token[len(PREFIX):].startswith(self._newest[0])))
 
-    def blind(self, value: str | None) -> str | None:
-        """The blind index of a normalised identifier: equal numbers give equal indexes, and without
-        the index key nobody can test a guessed number against the table."""
+    def blind(self, value: str | None, domain: str = "id") -> str | None:
+        """The blind index of a normalised identifier (``domain`` id or phone): equal values give equal
+        indexes, and without the index key nobody can test a guessed number against the table."""
         if not value:
             return None
-        return hmac.new(self.index_key, b"id:" + value.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.new(self.index_key, domain.encode() + b":" + value.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def audit_mac(self, message: str) -> str:
         return hmac.new(self.audit_key, message.encode("utf-8"), hashlib.sha256).hexdigest()

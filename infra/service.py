@@ -29,6 +29,7 @@ from infra.engine import Env, prune_idempotency, transition
 from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
 from infra.trust import Trust, load_trust, service_client_id
+from contracts.idnumbers import normalise as normalise_id, normalise_phone
 from infra.pii import keyring
 from infra.ratelimit import Limiter
 from infra.rpcdoor import rpc   # nameko's rpc behind the size/depth/text checks of contracts.hygiene
@@ -228,8 +229,15 @@ class CaseService:
         if f["created_to"]:
             stmt = stmt.where(Case.created_at < f["created_to"])
         if f["text"]:
-            stmt = stmt.where(or_(Case.summary.contains(f["text"], autoescape=True),   # % and _ are literal
-                                 Case.case_no.contains(f["text"], autoescape=True)))
+            # a case number, words of the summary (% and _ literal), or a party's name, phone or ID number
+            # (the window searches by them; phone and ID number through their blind indexes)
+            t, ring = f["text"], keyring()
+            by_party = select(Party.case_id).where(or_(
+                Party.name.contains(t, autoescape=True),
+                Party.phone_index == ring.blind(normalise_phone(t), "phone"),
+                Party.id_index == ring.blind(normalise_id(t))))
+            stmt = stmt.where(or_(Case.summary.contains(t, autoescape=True), Case.case_no.contains(t, autoescape=True),
+                                  Case.id.in_(by_party)))
         if f["overdue"] is not None:
             overdue = select(Clock.case_id).where(clocks.overdue_filter(now))
             stmt = stmt.where(Case.id.in_(overdue) if f["overdue"] else Case.id.not_in(overdue))

@@ -29,6 +29,7 @@ class Auth(DependencyProvider):
         self.users = load_users(self.settings.users_file, self.directory)
         self.store = SessionStore(self.config, self.settings.session_ttl)
         self.lookups = Limiter(self.settings.lookup_tries, self.settings.lookup_window)
+        self.case_lookups = Limiter(self.settings.lookup_case_tries, self.settings.lookup_window)
         # failed sign-ins per account, and (many more) per address: a centre's terminals share one NAT
         # address, so one clerk's mistyped password never locks the others out
         self.failed_logins = Limiter(self.settings.login_failures, self.settings.lookup_window)
@@ -93,16 +94,21 @@ class Gate:
         return {**user.actor(), "name": user.name, "org_name": org.name if org else user.org_id}
 
     # -- resident lookup -------------------------------------------------------------------------
-    def check_lookup(self, request: Request) -> None:
-        """``lookup_tries`` failed lookups per ``lookup_window`` s per address, then 429. A kiosk whose
-        residents type their codes right is never locked out; intake limits each case number too."""
-        wait = self._auth.lookups.retry_after(client_address(request))
+    def check_lookup(self, request: Request, case_no: str | None) -> None:
+        """Refused while this address, or this case number from any address, has had too many *failed*
+        tries in ``lookup_window`` s: guessing a query code is stopped, a hall kiosk serving many
+        residents with right codes is not."""
+        address, case_key = client_address(request), (case_no or "").strip().upper()
+        wait = max(self._auth.lookups.retry_after(address),
+                   self._auth.case_lookups.retry_after(case_key) if case_key else 0)
         if wait:
-            raise Refusal("RATE_LIMITED", f"查询过于频繁，请 {wait // 60 + 1} 分钟后再试",
+            raise Refusal("RATE_LIMITED", f"查询错误次数过多，请 {wait // 60 + 1} 分钟后再试",
                           {"retry_after": wait}, {"Retry-After": str(wait)})
 
-    def lookup_failed(self, request: Request) -> None:
+    def lookup_failed(self, request: Request, case_no: str | None) -> None:
         self._auth.lookups.hit(client_address(request))
+        if case_no and case_no.strip():
+            self._auth.case_lookups.hit(case_no.strip().upper()[:40])
 
 
 def _bearer(request: Request) -> str:

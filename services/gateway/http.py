@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
 
 from contracts import hygiene
+from contracts.labels import refusal_in_chinese
 from contracts.errors import ERRORS, JiefenError, validation_error
 from infra import logs, metrics
 
@@ -39,6 +40,7 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
 
 
 def error_response(code: str, message: str, details: dict | None = None, headers: dict | None = None) -> Response:
+    message, details = refusal_in_chinese(code, message, details)      # users read Chinese, not codes
     return json_response({"error": code, "message": message, "details": details or {}}, status_of(code), headers)
 
 

@@ -171,11 +171,23 @@ class VerifySchema(Open):
     problem = _s(metadata={"description": "what failed, in Chinese"})
 
 
+class ChoiceSchema(Open):
+    value = fields.String(required=True)
+    label = fields.String(required=True, metadata={"description": "中文名称"})
+    basis = _s()
+
+
 class EventFieldSchema(Open):
     name = fields.String(required=True)
     type = fields.String(required=True)
     required = fields.Boolean(required=True)
     choices = fields.List(fields.String())
+    options = fields.List(fields.Nested(ChoiceSchema), metadata={"description": "the choices with their Chinese labels"})
+    label = _s()
+    help = _s()
+    widget = fields.Dict(metadata={"description": "text | textarea | number | check | date | choice | multi | org "
+                                                  "(org_kinds) | mediator(s) | party | parties | case | signatures | "
+                                                  "lines | group | rows | hidden | clock"})
     description = _s()
 
 
@@ -185,6 +197,8 @@ class EventDefSchema(Open):
     to = _s()
     roles = fields.List(fields.String())
     basis = _s()
+    basis_text = _s(metadata={"description": "the legal basis in Chinese: 《人民调解法》第二十九条"})
+    articles = fields.List(fields.Dict(), metadata={"description": "each cited article with its text"})
     data = fields.List(fields.Nested(EventFieldSchema))
 
 
@@ -237,3 +251,5 @@ class LookupResultSchema(Open):
     milestones = fields.List(fields.Nested(MilestoneSchema), required=True)
     next_deadline = _s()
     children = fields.List(fields.Dict())
+    plain = fields.Dict(metadata={"description": "in plain words: where (where the case is), who (who handles it), "
+                                                "next_date, may_do (what the resident may do now), basis"})

@@ -22,12 +22,14 @@ from contracts.errors import JiefenError, validation_error
 from contracts.idnumbers import ID_ABSENT_REASONS
 from contracts.schemas import FindCasesSchema
 from infra.ops import Ops
-from services.gateway import openapi
+from services.gateway import openapi, plain
 from services.gateway.auth import Auth
 from services.gateway.http import PAGE_HEADERS, check_text, idempotency_key, json_body, route
 from services.gateway.rpc import Caller, ServiceRpc
 from services.gateway.schemas import FireBodySchema, PageQuerySchema, SignInSchema
 from services.gateway.settings import SERVICE_LABELS
+from services.gateway.documents import DocumentRoutes
+from services.gateway.workspace import WorkspaceRoutes
 from services.intake.service import LookupArgs
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -44,7 +46,7 @@ def load(schema, payload, where: str | None = None) -> dict:
         raise validation_error({where: err.messages} if where else err.messages) from None
 
 
-class GatewayService:
+class GatewayService(WorkspaceRoutes, DocumentRoutes):   # workspace.py: task list, timeline, roster; documents.py
     name = "gateway"
     gate = Auth()
     rpc = ServiceRpc()
@@ -146,13 +148,14 @@ class GatewayService:
     # -- the resident (no sign-in; rate-limited per address) -------------------------------------------
     @route("GET", "/api/public/lookup")
     def lookup(self, request):
-        self.gate.check_lookup(request)
+        case_no = request.args.get("case_no")
+        self.gate.check_lookup(request, case_no)
         try:
             args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
             found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
         except JiefenError as err:
-            if err.code in ("NOT_FOUND", "VALIDATION_ERROR"):
-                self.gate.lookup_failed(request)
+            if err.code in ("NOT_FOUND", "VALIDATION_ERROR"):    # only failed tries count
+                self.gate.lookup_failed(request, case_no)
             raise
         return self._public_view(found)
 
@@ -335,16 +338,19 @@ class GatewayService:
         """What a resident sees: milestones, the current channel, the next deadline; nothing else."""
         channel = found.get("channel")
         return {
-            "case_no": found["case_no"], "status": found["status"], "status_label": found["status_label"],
+            "case_no": found["case_no"], "status": found["status"],
+            "status_label": plain.resident_label(found["status_label"]),
             "closed": found["closed"],
             "category_label": enums.CATEGORIES.get(found.get("category")),
             "channel": channel,
             "channel_label": (SERVICE_LABELS.get(channel) or enums.EXTERNAL_CHANNELS.get(channel)) if channel else None,
-            "milestones": [{"at": m["at"], "label": m["label"], "status_label": m["status_label"]}
+            "milestones": [{"at": m["at"], "label": plain.resident_label(m["label"]),
+                            "status_label": plain.resident_label(m["status_label"])}
                            for m in found.get("milestones", [])],
             "next_deadline": found.get("next_deadline"),
             "children": [{"service": c["service"], "service_label": SERVICE_LABELS.get(c["service"], c["service"]),
                           "status_label": self._child_status(c)} for c in found.get("children", [])],
+            "plain": plain.explain(found, self.gate.directory),       # where, who, next date, what you may do
         }
 
     def _child_status(self, child: dict) -> str:

@@ -26,8 +26,9 @@ class Settings:
     rpc_timeout: float = 10.0                 # seconds; every RPC call the gateway makes is bounded by it
     users_file: str = str(ROOT / "config" / "users.yaml")
     session_ttl: int = 8 * 3600               # a working day
-    lookup_tries: int = 10                    # resident lookups per client address ...
-    lookup_window: int = 600                  # ... per this many seconds, then 429
+    lookup_tries: int = 10                    # failed resident lookups per client address ...
+    lookup_window: int = 600                  # ... per this many seconds, then 429 (a hall kiosk's right ones never count)
+    lookup_case_tries: int = 5                # failed lookups of one case number, from anywhere, per lookup_window
     login_failures: int = 10                  # failed sign-ins per client address per lookup_window
     services: tuple[str, ...] = CASE_SERVICES
     max_body: int = 1 << 20                   # bytes of JSON the API accepts
@@ -49,6 +50,8 @@ def load_settings(container_config: dict) -> Settings:
         session_ttl=int(given.get("session_ttl") or _env("JIEFEN_SESSION_TTL", int, d.session_ttl)),
         lookup_tries=int(given.get("lookup_tries") or _env("JIEFEN_LOOKUP_TRIES", int, d.lookup_tries)),
         lookup_window=int(given.get("lookup_window") or _env("JIEFEN_LOOKUP_WINDOW", int, d.lookup_window)),
+        lookup_case_tries=int(given.get("lookup_case_tries") or _env("JIEFEN_LOOKUP_CASE_TRIES", int,
+                                                                     d.lookup_case_tries)),
         login_failures=int(given.get("login_failures") or _env("JIEFEN_LOGIN_FAILURES", int, d.login_failures)),
         services=tuple(s.strip() for s in services if s.strip()),
         max_body=int(given.get("max_body") or d.max_body),

@@ -117,6 +117,7 @@ class IntakeService(CaseService):
             return {
                 "case_no": case.case_no, "status": case.status, "status_label": state.label,
                 "closed": state.terminal, "category": case.category,
+                "org_id": case.org_id, "handling_org_id": route.get("target_org_id"),   # public bodies, not personal
                 "channel": route.get("target") or route.get("channel"),
                 "milestones": [{"at": iso(e.at), "event": e.event, "label": INTAKE.event(e.event).label,
                                 "status": e.to_state, "status_label": INTAKE.state(e.to_state).label}

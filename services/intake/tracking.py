@@ -10,6 +10,7 @@ import logging
 from sqlalchemy import and_, or_, select
 
 from contracts.errors import JiefenError
+from contracts.labels import choice_label
 from infra import handoff
 from infra.actors import system_actor
 from infra.db import read_session
@@ -50,7 +51,7 @@ def _advance_once(env, case_id: str) -> None:
     actor = system_actor(org_id)
     view = lambda case, ctx: {"status": case.status, "version": case.version}  # noqa: E731
     if status == "IN_ROUTED" and opened:
-        note = f"已转{opened[0].target_service}，案号 {opened[0].target_case_no}"
+        note = f"已转{choice_label('service', opened[0].target_service) or '其他业务'}，案号 {opened[0].target_case_no}"
         version = transition(env, actor, "start_tracking", case_id=case_id, expected_version=version,
                              data={"notified_how": "online", "note": note},
                              idempotency_key=f"track:{case_id}:start:{version}", view=view)["version"]

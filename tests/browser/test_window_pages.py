@@ -36,7 +36,7 @@ def test_the_clerk_registers_prints_finds_opens_and_acts_on_a_case(drive, site):
     receipt = seen["receipt"]
     assert receipt["case-no"].startswith("JF-330681-") and len(receipt["query-code"]) >= 4
     assert receipt["applicant"] == "张三" and receipt["category"] == "邻里纠纷"
-    assert receipt["org"] == "诸暨市社会治理中心（矛调中心）" and receipt["clerk"] == "张敏（clerk-01）"
+    assert receipt["org"] == "诸暨市社会治理中心（矛调中心）" and receipt["clerk"] == "张敏"
     assert "分类分流期限" in receipt["deadlines"]
     assert seen["print_calls"] == 1
     assert seen["print_visible"] == {"receipt": True, "topbar": False, "print_button": False}
@@ -48,13 +48,13 @@ def test_the_clerk_registers_prints_finds_opens_and_acts_on_a_case(drive, site):
     assert seen["case_heading"] == receipt["case-no"] and seen["status_before"] == "接待登记"
     assert len(seen["timeline_before"]) == 1 and "接待登记" in seen["timeline_before"][0]
     assert seen["actions"] == ["answer_on_spot"]                 # the window role, in IN_RECEIVED
-    assert "无关联案件" in seen["links_text"] and "审计链完整" in seen["verify"]
-    assert seen["dialog_fields"] == ["kind", "answer"] and seen["dialog_required_error"] == "必填"
+    assert "无关联案件" in seen["links_text"] and "记录完整未被改动" in seen["verify"]
+    assert seen["dialog_fields"] == ["kind", "answer"] and seen["dialog_required_error"] == "此项必填"
 
     assert seen["status_after"] == "当场答复"
     assert len(seen["timeline_after"]) == 2
     latest = seen["timeline_after"][0]
-    assert "当场答复" in latest and "clerk-01" in latest
+    assert "当场答复" in latest and "张敏（窗口受理员，诸暨市社会治理中心（矛调中心））" in latest and "clerk-01" not in latest
     assert "类型：咨询解答" in latest and "答复内容：已当场解答相邻通行的法律规定" in latest
     assert seen["actions_after"] == ["close"]
 
@@ -81,7 +81,7 @@ def test_the_work_list_shows_overdue_cases_in_red_and_those_due_soon(drive, site
     assert "overdue" in rows[late["case_no"]]["class"] and "已超期" in rows[late["case_no"]]["text"]
     assert rows[late["case_no"]]["background"] == "rgb(179, 38, 30)"          # red
     assert rows[late["case_no"]]["row_class"] == "row-overdue"
-    assert "soon" in rows[soon["case_no"]]["class"] and "2026-03-12" in rows[soon["case_no"]]["text"]
+    assert "soon" in rows[soon["case_no"]]["class"] and "2026年3月12日" in rows[soon["case_no"]]["text"]
     assert "ok" in rows[fresh["case_no"]]["class"] and "剩5个工作日" in rows[fresh["case_no"]]["text"]
     assert seen["overdue_list"] == [late["case_no"]]
 

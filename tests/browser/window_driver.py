@@ -199,6 +199,12 @@ def dashboard(page, base: str, shots: Path, args: dict) -> dict:
 SCENARIOS = {"window": window, "worklist": worklist, "lookup": lookup, "dashboard": dashboard}
 
 
+def _journeys() -> dict:
+    from tests.browser.journeys import JOURNEYS
+    return JOURNEYS
+
+
+
 def main(argv: list[str]) -> int:
     scenario, base, shots, args = argv[0], argv[1], Path(argv[2]), json.loads(argv[3])
     shots.mkdir(parents=True, exist_ok=True)
@@ -211,7 +217,7 @@ def main(argv: list[str]) -> int:
             page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
             page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
             try:
-                seen = SCENARIOS[scenario](page, base, shots, args)
+                seen = {**SCENARIOS, **_journeys()}[scenario](page, base, shots, args)
             except Exception as exc:
                 page.screenshot(path=str(shots / f"{scenario}-failure.png"), full_page=True)
                 print(json.dumps({"failed": f"{type(exc).__name__}: {exc}", "console": console}, ensure_ascii=False))

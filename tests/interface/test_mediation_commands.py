@@ -127,7 +127,7 @@ def test_enforcement_needs_a_confirmed_agreement(walker, rpc_as):
 
 def test_list_mediators_and_case_definition(mediation, rpc_as):
     pmc = rpc_as(ACTORS["pmc"]).mediation
-    assert [m["id"] for m in pmc.list_mediators("zj-pmc-jiyang")] == ["med-jy-01", "med-jy-02"]
+    assert [m["id"] for m in pmc.list_mediators("zj-pmc-jiyang")] == ["med-jy-01", "med-jy-02", "mediator-01"]   # the demo mediator account too
     d = pmc.case_definition()
     assert d["code"] == "mediation" and d["states"][0]["code"] == "PM_APPLIED"
     periods = {c["kind"]: c["period"] for c in d["clocks"]}

@@ -21,7 +21,9 @@ def upgrade():
         batch_op.alter_column('address', type_=sa.Text(), existing_type=sa.String(length=400), existing_nullable=True)
         batch_op.add_column(sa.Column('id_index', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('id_absent_reason', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('phone_index', sa.String(length=64), nullable=True))
         batch_op.create_index('ix_parties_id_index', ['id_index'], unique=False)
+        batch_op.create_index('ix_parties_phone_index', ['phone_index'], unique=False)
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('audit_head', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('audit_count', sa.Integer(), nullable=False, server_default='0'))
@@ -37,6 +39,10 @@ def upgrade():
     for pid, number in rows:
         conn.execute(sa.text("UPDATE parties SET id_index = :i WHERE id = :id"),
                      {"i": ring.blind(ring.decrypt(number)), "id": pid})
+    from contracts.idnumbers import normalise_phone
+    for pid, phone in conn.execute(sa.text("SELECT id, phone FROM parties WHERE phone IS NOT NULL")).all():
+        conn.execute(sa.text("UPDATE parties SET phone_index = :i WHERE id = :id"),
+                     {"i": ring.blind(normalise_phone(ring.decrypt(phone)), "phone"), "id": pid})
 
 
 def downgrade():
@@ -46,7 +52,9 @@ def downgrade():
         batch_op.drop_column('audit_count')
         batch_op.drop_column('audit_head')
     with op.batch_alter_table('parties', schema=None) as batch_op:
+        batch_op.drop_index('ix_parties_phone_index')
         batch_op.drop_index('ix_parties_id_index')
+        batch_op.drop_column('phone_index')
         batch_op.drop_column('id_absent_reason')
         batch_op.drop_column('id_index')
         batch_op.create_index('ix_parties_id_number', ['id_number'], unique=False)

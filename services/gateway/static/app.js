@@ -6,24 +6,6 @@
   const state = { token: sessionStorage.getItem("jiefen.token"), user: null, enums: null, orgs: [],
                   services: [], definitions: {}, case: null, work: { page: 1 }, registerKey: null };
 
-  // labels for event data fields and their choices that are not in /api/enums
-  const FIELD_LABELS = {
-    reason: "理由", note: "备注", category: "纠纷类别", claim_type: "请求类型", target_org_id: "接收机构",
-    party_refused_mediation: "当事人一方明确拒绝调解", already_accepted_by: "已由其他机关受理",
-    party_wants_to_sue: "当事人坚持起诉", statutory_procedure: "应通过的法定途径", external_channel: "导入途径",
-    notified_how: "告知方式", outcome: "办结情况", kind: "类型", answer: "答复内容", duplicate_of: "重复件案件ID",
-    rule: "重复规则", clock: "期限", amount: "数量", child_case_id: "子案件ID", summary: "简述", facts: "事实",
-  };
-  const CHOICE_LABELS = {
-    in_person: "当面告知", phone: "电话告知", sms: "短信告知", letter: "书面告知", online: "网上告知",
-    consultation: "咨询解答", answerable_now: "可当场答复", court: "人民法院", police: "公安机关",
-    administrative_organ: "行政机关", litigation: "诉讼", administrative_review: "行政复议", arbitration: "仲裁",
-    other_procedure: "其他法定程序",
-  };
-  const choiceLabel = (v) => CHOICE_LABELS[v] || ["categories", "external_channels", "channels", "route_targets"]
-    .map((m) => state.enums[m] && state.enums[m][v]).find(Boolean) || v;
-  const LONG_TEXT = new Set(["reason", "note", "answer", "outcome", "facts", "request", "summary"]);
-
   // -- helpers ------------------------------------------------------------------------------------
   function h(tag, attrs, ...children) {
     const el = document.createElement(tag);
@@ -37,8 +19,12 @@
     for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
     return el;
   }
-  const fmtTime = (iso) => iso ? new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false,
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }) : "";
+  const fmtTime = (iso) => {
+    if (!iso) return "";
+    const p = Object.fromEntries(new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour12: false, year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+    return `${p.year}年${+p.month}月${+p.day}日 ${p.hour}:${p.minute}`;
+  };
   const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9-]/g, "");
   const label = (map, code) => (state.enums && state.enums[map] && state.enums[map][code]) || code || "";
   const orgName = (code) => (state.orgs.find((o) => o.code === code) || {}).name || code || "";
@@ -104,7 +90,9 @@
     $("#nav-register").hidden = !canRegister();
     fillSelect($("#f-channel"), enums.channels, "window");
     fillSelect($("#f-category"), enums.categories, "", "请选择");
-    fillSelect($("#w-service"), Object.fromEntries(services.map((s) => [s.name, s.label])), defaultService());
+    fillSelect($("#w-service"), Object.fromEntries(services.map((s) => [s.name, s.label])), "", "全部业务");
+    fillSelect($("#w-category"), enums.categories, "", "全部");
+    fillSelect($("#w-channel"), enums.channels, "", "全部");
   }
   function signedOut() {
     state.token = null; state.user = null; sessionStorage.removeItem("jiefen.token");
@@ -293,8 +281,8 @@
     $("#r-summary").textContent = c.summary || "";
     $("#r-request").textContent = claim.request;
     $("#r-time").textContent = fmtTime(c.created_at);
-    $("#r-clerk").textContent = `${state.user.name}（${state.user.user_id}）`;
-    $("#r-deadlines").textContent = (c.deadlines || []).map((d) => `${d.label}：${d.due_date} 前`).join("；") || "—";
+    $("#r-clerk").textContent = state.user.name;
+    $("#r-deadlines").textContent = (c.deadlines || []).map((d) => `${d.label}：${JiefenForms.ymd(d.due_date)}前`).join("；") || "—";
     $("#r-lookup-url").textContent = `${location.origin}/lookup`;
     $("#receipt-open-case").setAttribute("href", `#/case/intake/${encodeURIComponent(c.case_id)}`);
   }
@@ -305,52 +293,64 @@
     return (deadlines || []).map((d) => {
       const cls = d.overdue ? "overdue" : (d.days_left !== null && d.days_left <= 3 ? "soon" : "ok");
       const left = d.overdue ? "已超期" : (d.paused ? "已暂停" : (d.days_left !== null ? `剩${d.days_left}${d.unit === "working_days" ? "个工作日" : "日"}` : ""));
-      return h("span", { class: `clock ${cls}`, title: d.basis || "" }, `${d.label} ${d.due_date} ${left}`);
+      return h("span", { class: `clock ${cls}` }, `${d.label} ${JiefenForms.ymd(d.due_date)}前 ${left}`);
     });
   }
   async function definition(service) {
     if (!state.definitions[service]) state.definitions[service] = await api("GET", `/api/${service}/definition`);
     return state.definitions[service];
   }
+  /* one list across every case service (GET /api/tasks): overdue first, then the nearest due date */
   async function loadWork(overdue) {
     $("#work-error").textContent = "";
-    const service = $("#w-service").value || "intake";
-    $("#work-title").textContent = overdue ? "超期督办" : "工作台";
-    $("#w-status").parentElement.hidden = overdue; $("#w-text").parentElement.hidden = overdue;
-    $("#w-mine").parentElement.hidden = overdue;
-    const tbody = $("#work-table tbody");
-    tbody.replaceChildren();
-    let list;
-    try {
-      const def = await definition(service);
-      const statusSel = $("#w-status"), keep = statusSel.value;
-      fillSelect(statusSel, Object.fromEntries(def.states.map((s) => [s.code, s.label])), keep, "全部");
-      const q = new URLSearchParams({ page: state.work.page, size: 20 });
-      if (!overdue) {
-        if (keep) q.set("status", keep);
-        if ($("#w-text").value.trim()) q.set("text", $("#w-text").value.trim());
-        if ($("#w-mine").checked) q.set("org_id", state.user.org_id);
-      }
-      list = await api("GET", overdue ? `/api/${service}/overdue?${q}` : `/api/${service}/cases?${q}`);
-    } catch (err) { $("#work-error").textContent = describe(err); return; }
-    for (const c of list.items) {
-      const href = `#/case/${service}/${encodeURIComponent(c.case_id)}`;
-      const overdueRow = (c.deadlines || []).some((d) => d.overdue);
-      tbody.append(h("tr", { class: overdueRow ? "row-overdue" : "", "data-case-no": c.case_no },
-        h("td", {}, h("a", { href, text: c.case_no })), h("td", { text: c.summary || "" }),
-        h("td", { text: label("categories", c.category) }), h("td", {}, h("span", { class: "badge", text: c.status_label })),
-        h("td", {}, clockBadges(overdue && c.overdue_clock ? [c.overdue_clock] : c.deadlines)),
-        h("td", { text: fmtTime(c.created_at) })));
+    const service = $("#w-service").value;
+    const statusSel = $("#w-status"), keep = statusSel.value;
+    $("#w-status").parentElement.hidden = !service;
+    if (service) {
+      try {
+        const def = await definition(service);
+        fillSelect(statusSel, Object.fromEntries(def.states.filter((s) => !s.terminal).map((s) => [s.code, s.label])), keep, "全部");
+      } catch (err) { /* the list below says which service did not answer */ }
     }
-    if (!list.items.length) tbody.append(h("tr", {}, h("td", { colspan: 6, class: "empty", text: "没有案件" })));
-    const pages = Math.max(1, Math.ceil(list.total / list.size));
-    $("#w-page").textContent = `第 ${list.page} / ${pages} 页，共 ${list.total} 件`;
-    $("#w-prev").disabled = list.page <= 1; $("#w-next").disabled = list.page >= pages;
+    const q = new URLSearchParams({ scope: overdue ? "all" : $("#w-scope").value });
+    const put = (k, v) => { if (v) q.set(k, v); };
+    put("service", service); put("status", service && statusSel.value); put("text", $("#w-text").value.trim());
+    put("category", $("#w-category").value); put("channel", $("#w-channel").value);
+    if ($("#w-from").value) q.set("created_from", `${$("#w-from").value}T00:00:00+08:00`);
+    if ($("#w-to").value) q.set("created_to", `${$("#w-to").value}T23:59:59+08:00`);
+    const ticket = (state.work.ticket = (state.work.ticket || 0) + 1);
+    let list;
+    try { list = await api("GET", `/api/tasks?${q}`); }
+    catch (err) { if (ticket === state.work.ticket) $("#work-error").textContent = describe(err); return; }
+    if (ticket !== state.work.ticket) return;            // a newer refresh is on its way: draw that one only
+    const items = overdue ? list.items.filter((c) => c.overdue) : list.items;
+    const rows = items.map((c) => {
+      const href = `#/case/${c.service}/${encodeURIComponent(c.case_id)}`;
+      return h("tr", { class: c.overdue ? "row-overdue" : "", "data-case-no": c.case_no },
+        h("td", {}, h("a", { href, text: c.case_no })), h("td", { text: c.service_label }),
+        h("td", { text: c.summary }), h("td", { text: c.applicant || "" }),
+        h("td", {}, h("span", { class: "badge", text: c.status_label })),
+        h("td", { text: c.actions.join("、") }),
+        h("td", {}, c.next_due ? clockBadges([c.next_due]) : ""));
+    });
+    $("#work-table tbody").replaceChildren(...(rows.length ? rows
+      : [h("tr", {}, h("td", { colspan: 7, class: "empty", text: overdue ? "没有超期案件" : "没有待办案件" }))]));
+    $("#w-page").textContent = `共 ${items.length} 件`;
+    $("#work-title").textContent = overdue ? "超期督办" : "工作台";      // set with its rows, never before
+    $("#work-error").textContent = list.problems.map((p) => `${p.service_label}：${p.message}`).join("；");
+    $("#w-refreshed").textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
   }
-  $("#work-filter").addEventListener("submit", (ev) => { ev.preventDefault(); state.work.page = 1; route(); });
-  $("#w-service").addEventListener("change", () => { state.work.page = 1; $("#w-status").value = ""; route(); });
-  $("#w-prev").addEventListener("click", () => { state.work.page -= 1; route(); });
-  $("#w-next").addEventListener("click", () => { state.work.page += 1; route(); });
+  $("#work-filter").addEventListener("submit", (ev) => { ev.preventDefault(); route(); });
+  for (const id of ["#w-service", "#w-scope", "#w-category", "#w-channel"]) $(id).addEventListener("change", () => {
+    if (id === "#w-service") $("#w-status").value = "";
+    route();
+  });
+  // live refresh of hand-offs: the list (and an open case's links) are polled while on screen
+  setInterval(() => {
+    if (!state.user || document.hidden) return;
+    if (!$("#view-work").hidden) loadWork(location.hash.startsWith("#/overdue")).catch(() => {});
+    else if (!$("#view-case").hidden && state.case && !$("#event-dialog").open) refreshCase().catch(() => {});
+  }, 15000);
 
   // -- case page ----------------------------------------------------------------------------------
   async function loadCase(service, caseId) {
@@ -361,56 +361,92 @@
     catch (err) { $("#case-error").textContent = describe(err); return; }
     state.case = { service, c, def };
     renderCase(service, c, def);
-    await Promise.all([loadTimeline(service, caseId, def), loadActions(service, c, def)]);
+    await Promise.all([loadTimeline(service, caseId), loadActions(service, c, def), loadDocuments(service, c)]);
+  }
+  /* the statutory documents of the case: printed from a page of their own, or downloaded as PDF */
+  async function loadDocuments(service, c) {
+    const base = `/api/${service}/cases/${encodeURIComponent(c.case_id)}/documents`;
+    let docs = [];
+    try { docs = await api("GET", base); } catch (err) { /* shown as none */ }
+    const fetchBlob = async (url) => {
+      const res = await fetch(url, { headers: { Authorization: `Bearer ${state.token}` } });
+      if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({ message: "文书生成失败" })));
+      return res.blob();
+    };
+    const printDoc = async (d) => {
+      try {
+        const url = URL.createObjectURL(await fetchBlob(`${base}/${d.kind}`));
+        const w = window.open(url, "_blank");
+        if (w) w.addEventListener("load", () => w.print());
+      } catch (err) { toast(describe(err)); }
+    };
+    const pdfDoc = async (d) => {
+      try {
+        const a = h("a", { href: URL.createObjectURL(await fetchBlob(`${base}/${d.kind}?format=pdf`)),
+          download: `${d.title}-${c.case_no}.pdf` });
+        document.body.append(a); a.click(); a.remove();
+      } catch (err) { toast(describe(err)); }
+    };
+    $("#c-documents").replaceChildren(...(docs.length ? docs.map((d) => h("li", { "data-document": d.kind },
+      h("span", { text: d.title }), " ",
+      h("button", { type: "button", class: "ghost small", text: "打印", onclick: () => printDoc(d) }), " ",
+      h("button", { type: "button", class: "ghost small", text: "下载电子版", onclick: () => pdfDoc(d) })))
+      : [h("li", { class: "empty", text: "暂无文书" })]));
+  }
+  async function refreshCase() {
+    const { service, c, def } = state.case;
+    const fresh = await api("GET", `/api/${service}/cases/${encodeURIComponent(c.case_id)}`);
+    if (fresh.version === c.version && JSON.stringify(fresh.links) === JSON.stringify(c.links)) return;
+    state.case.c = fresh;
+    renderCase(service, fresh, def);
+    await Promise.all([loadTimeline(service, fresh.case_id), loadActions(service, fresh, def), loadDocuments(service, fresh)]);
+  }
+  const svcLabel = (s) => (state.enums.services || {})[s] || "其他业务";
+  function basisEl(text, articles, cls) {
+    if (!text) return "";
+    const hover = (articles || []).filter((a) => a.text).map((a) => `${a.label}\n${a.text}`).join("\n\n");
+    return h("span", { class: cls || "basis", title: hover || null, tabindex: hover ? "0" : null, text: `依据：${text}` });
   }
   function renderCase(service, c, def) {
     $("#c-no").textContent = `${c.case_no}`;
     $("#c-status").textContent = c.status_label;
     $("#c-status").className = `badge${c.terminal ? " done" : ""}`;
     const dl = $("#c-facts");
-    const rows = [["业务", (state.enums.services || {})[service] || service], ["承办机构", orgName(c.org_id)],
+    const rows = [["业务", svcLabel(service)], ["承办机构", orgName(c.org_id)],
       ["来源渠道", label("channels", c.channel)], ["纠纷类别", label("categories", c.category)],
       ["纠纷简述", c.summary], ["请求事项", c.request], ["事实与理由", c.facts], ["登记时间", fmtTime(c.created_at)],
-      ["版本", String(c.version)], ["督办", c.supervised ? "已列入督办" : "否"]];
+      ["督办", c.supervised ? "已列入督办" : ""]];
     dl.replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
-    $("#c-parties tbody").replaceChildren(...(c.parties || []).map((p) => h("tr", {},
-      h("td", { text: label("party_roles", p.role) }), h("td", { text: p.name }), h("td", { text: p.id_number || "" }),
-      h("td", { text: p.phone || "" }))));
+    $("#c-parties tbody").replaceChildren(...(c.parties || []).map((p, i) => h("tr", {},
+      h("td", { text: `第${i + 1}位` }), h("td", { text: label("party_roles", p.role) }), h("td", { text: p.name }),
+      h("td", { text: p.id_number || "" }), h("td", { text: p.phone || "" }))));
+    const clockDefs = Object.fromEntries((def.clocks || []).map((k) => [k.kind, k]));
     const clocks = (c.clocks || []).filter((k) => ["running", "paused", "expired"].includes(k.status));
-    $("#c-clocks").replaceChildren(...(clocks.length ? clocks.map((k) => h("li", {}, clockBadges([k]), h("small", { class: "basis", text: k.basis || "" })))
+    $("#c-clocks").replaceChildren(...(clocks.length ? clocks.map((k) => h("li", {}, clockBadges([k]),
+      basisEl((clockDefs[k.kind] || {}).basis_text, (clockDefs[k.kind] || {}).articles)))
       : [h("li", { class: "empty", text: "无进行中的期限" })]));
     const links = [];
-    if (c.parent) links.push(h("li", {}, "上级案件：", h("a", { href: `#/case/${c.parent.service}/${encodeURIComponent(c.parent.case_id)}`,
-      text: `${(state.enums.services || {})[c.parent.service] || c.parent.service} ${c.parent.case_id}` })));
+    if (c.parent) links.push(h("li", {}, "来源案件：", h("a", { href: `#/case/${c.parent.service}/${encodeURIComponent(c.parent.case_id)}`,
+      text: `查看${svcLabel(c.parent.service)}案件` })));
     for (const l of c.links || []) {
-      const kind = { child: "分流至", parent: "来源", duplicate_of: "重复件", source: "来源" }[l.link_type] || l.link_type;
-      const svc = (state.enums.services || {})[l.service] || l.service;
-      const target = l.case_id ? h("a", { href: `#/case/${l.service}/${encodeURIComponent(l.case_id)}`, text: l.case_no || l.case_id })
-        : h("span", { class: "muted", text: "待接收" });
-      links.push(h("li", {}, `${kind} ${svc}：`, target, l.status && l.case_id ? h("span", { class: "badge small", text: l.terminal ? "已办结" : "办理中" }) : ""));
+      const kind = { child: "分流至", parent: "来源", duplicate_of: "重复件", source: "来源" }[l.link_type] || "关联";
+      const target = l.case_id ? h("a", { href: `#/case/${l.service}/${encodeURIComponent(l.case_id)}`, text: l.case_no || "查看案件" })
+        : h("span", { class: "muted", text: "待接收（自动刷新）" });
+      links.push(h("li", {}, `${kind}${svcLabel(l.service)}：`, target, l.status && l.case_id ? h("span", { class: "badge small", text: l.terminal ? "已办结" : "办理中" }) : ""));
     }
     $("#c-links").replaceChildren(...(links.length ? links : [h("li", { class: "empty", text: "无关联案件" })]));
   }
-  /* what the event recorded (the service already left out personal data and cut long text) */
-  function dataSummary(data) {
-    const parts = Object.entries(data || {}).filter(([k, v]) => v !== null && v !== "" && v !== false && typeof v !== "object"
-      && !["summary", "request", "facts", "channel", "oral", "subject_ref", "claim_type"].includes(k))
-      .map(([k, v]) => `${FIELD_LABELS[k] || k}：${v === true ? "是" : (k === "target_org_id" ? orgName(v) : choiceLabel(String(v)))}`);
-    return parts.length ? h("div", { class: "data", text: parts.join("；") }) : "";
-  }
-  async function loadTimeline(service, caseId, def) {
+  async function loadTimeline(service, caseId) {
     const base = `/api/${service}/cases/${encodeURIComponent(caseId)}`;
-    const states = Object.fromEntries(def.states.map((s) => [s.code, s.label]));
     try {
-      const [entries, verify] = await Promise.all([api("GET", `${base}/history`), api("GET", `${base}/verify`)]);
-      $("#c-timeline").replaceChildren(...entries.slice().reverse().map((e) => h("li", { "data-event": e.event },
+      const [entries, verify] = await Promise.all([api("GET", `${base}/timeline`), api("GET", `${base}/verify`)]);
+      $("#c-timeline").replaceChildren(...entries.slice().reverse().map((e) => h("li", {},
         h("div", { class: "when", text: fmtTime(e.at) }),
-        h("div", { class: "what" }, h("b", { text: e.event_label || e.event }),
-          e.from !== e.to ? ` ${e.from && e.from !== "_NEW" ? states[e.from] || e.from : "新建"} → ${states[e.to] || e.to}` : ""),
-        dataSummary(e.data),
-        h("div", { class: "who", text: `${e.user_id}（${label("roles", e.role)}，${orgName(e.org_id)}）` }),
-        e.basis ? h("div", { class: "basis", text: `依据：${e.basis}` }) : "")));
-      $("#c-verify").textContent = verify.valid ? `审计链完整 ✓（${verify.entries} 条）` : `审计链异常：${verify.problem}`;
+        h("div", { class: "what" }, h("b", { text: e.event_label }), e.changed ? ` ${e.from_label} → ${e.to_label}` : ""),
+        e.data.length ? h("div", { class: "data", text: e.data.join("；") }) : "",
+        h("div", { class: "who", text: e.who }),
+        basisEl(e.basis_text, e.articles))));
+      $("#c-verify").textContent = verify.valid ? `记录完整未被改动 ✓（共 ${verify.entries} 条）` : "记录校验异常，请联系管理员";
       $("#c-verify").className = verify.valid ? "ok" : "bad";
     } catch (err) { $("#case-error").textContent = describe(err); }
   }
@@ -420,76 +456,79 @@
     let events;
     try { events = await api("GET", `/api/${service}/cases/${encodeURIComponent(c.case_id)}/allowed-events`); }
     catch (err) { box.append(h("p", { class: "err", text: describe(err) })); return; }
-    if (!events.length) { box.append(h("p", { class: "empty", text: "您的角色当前无可执行的操作" })); return; }
+    if (!events.length) { box.append(h("p", { class: "empty", text: "当前没有需要您办理的事项" })); return; }
     for (const e of events) box.append(h("button", { type: "button", class: "primary", "data-event": e.id, text: e.label,
-      title: e.basis, onclick: () => openEvent(service, c, e) }));
+      title: e.basis_text ? `依据：${e.basis_text}` : null, onclick: () => openEvent(service, c, e) }));
   }
 
   // -- firing an event ----------------------------------------------------------------------------
-  function inputFor(f) {
-    const name = f.name, text = (FIELD_LABELS[name] || name) + (f.required ? " *" : "");
-    let input;
-    const choices = f.choices && f.choices.length ? f.choices : null;
-    if (f.type === "Boolean") {
-      return h("label", { class: "check" }, h("input", { type: "checkbox", name, "data-type": "Boolean" }), text);
-    } else if (name === "target_org_id") {
-      input = h("select", { name }, h("option", { value: "", text: "（不指定）" }),
-        state.orgs.map((o) => h("option", { value: o.code, text: o.name })));
-    } else if (choices) {
-      input = h("select", { name }, h("option", { value: "", text: "请选择" }),
-        choices.map((v) => h("option", { value: v, text: choiceLabel(v) })));
-    } else if (["Integer", "Float", "Decimal"].includes(f.type)) {
-      input = h("input", { type: "number", name, "data-type": "number" });
-    } else if (["Dict", "List", "Nested", "Raw"].includes(f.type)) {
-      input = h("textarea", { name, rows: 3, "data-type": "json", placeholder: "JSON" });
-    } else if (["Date"].includes(f.type)) {
-      input = h("input", { type: "date", name });
-    } else if (LONG_TEXT.has(name)) {
-      input = h("textarea", { name, rows: 3 });
-    } else input = h("input", { name });
-    if (f.required) input.setAttribute("required", "");
-    return h("label", {}, text, input, f.description ? h("small", { class: "hint", text: f.description }) : "",
-      h("small", { class: "err", "data-for": name }));
+  /* staff recording a party's act (issue 11's party_act block): which party, what evidence, its reference */
+  const PARTY_ACT = [
+    { name: "party", label: "代为记录的当事人", required: true, widget: { kind: "party" } },
+    { name: "evidence_kind", label: "依据的材料", required: true, widget: { kind: "choice" }, options: [
+      { value: "written_application", label: "书面申请" }, { value: "record", label: "笔录（当事人签名确认）" },
+      { value: "signed_document", label: "当事人签名/盖章/按指印的文书" }, { value: "e_signature", label: "电子签名确认" },
+      { value: "oral_record", label: "口头申请记录" }] },
+    { name: "evidence_ref", label: "材料编号或扫描件编号", required: true, widget: { kind: "text" } },
+    { name: "note", label: "备注", widget: { kind: "textarea" } },
+  ];
+  async function formContext(service, c, fields) {
+    const kinds = new Set(fields.flatMap((f) => [f, ...(f.fields || [])]).map((f) => f.widget && f.widget.kind));
+    let mediators = [];
+    if (kinds.has("mediator") || kinds.has("mediators")) {
+      try { mediators = await api("GET", `/api/mediation/mediators?committee_id=${encodeURIComponent(c.org_id)}`); }
+      catch (err) { toast(describe(err)); }
+    }
+    return { orgs: state.orgs, mediators,
+      parties: (c.parties || []).map((p) => ({ name: p.name, role_label: label("party_roles", p.role) })),
+      clocks: (c.clocks || []).filter((k) => ["running", "paused"].includes(k.status)).map((k) => ({ kind: k.kind, label: k.label })) };
   }
-  function openEvent(service, c, e) {
+  async function openEvent(service, c, e) {
     const dlg = $("#event-dialog");
     $("#ev-title").textContent = e.label;
-    $("#ev-basis").textContent = e.basis ? `法律依据：${e.basis}` : "";
+    $("#ev-basis").replaceChildren(basisEl(e.basis_text, e.articles, "hint"));
     $("#ev-error").textContent = "";
-    $("#ev-fields").replaceChildren(...(e.data || []).map(inputFor));
-    if (!(e.data || []).length) $("#ev-fields").append(h("p", { class: "hint", text: "此操作无需填写内容。" }));
+    const fields = (e.data || []).filter((f) => f.name !== "party_act");
+    const ctx = await formContext(service, c, fields);
+    const form = JiefenForms.render($("#ev-fields"), fields, ctx);
+    let actForm = null;
+    const onBehalf = (e.roles || []).includes("party") && state.user.role !== "party";
+    if (onBehalf) {
+      const own = (e.roles || []).includes(state.user.role);
+      const inner = h("div");
+      $("#ev-fields").append(h("fieldset", { class: "sub party-act" },
+        h("legend", { text: own ? "代当事人记录（当事人本人所为时填写）" : "代当事人记录" }), inner));
+      actForm = JiefenForms.render(inner, PARTY_ACT.map((f) => ({ ...f, required: own ? false : f.required })), ctx);
+    }
     dlg.dataset.key = newKey();                               // one command, one key, however often resent
     dlg.onsubmit = async (ev) => {
       ev.preventDefault();
-      const data = {};
-      let ok = true;
-      for (const f of e.data || []) {
-        const el = dlg.querySelector(`[name="${f.name}"]`);
-        let v;
-        if (f.type === "Boolean") v = el.checked;
-        else if (el.dataset.type === "number") v = el.value === "" ? null : Number(el.value);
-        else if (el.dataset.type === "json") {
-          try { v = el.value.trim() ? JSON.parse(el.value) : null; } catch (x) { setErr(dlg, f.name, "不是有效的 JSON"); ok = false; continue; }
-        } else v = el.value.trim() || null;
-        if (f.required && (v === null || v === "")) { setErr(dlg, f.name, "必填"); ok = false; continue; }
-        setErr(dlg, f.name, "");
-        if (v !== null && !(f.type === "Boolean" && v === false && !f.required)) data[f.name] = v;
+      const { data, ok } = form.collect();
+      let actOk = true;
+      if (actForm) {
+        const act = actForm.collect();
+        actOk = act.ok;
+        if (Object.keys(act.data).length) data.party_act = act.data;
       }
-      if (!ok) return;
+      if (!ok || !actOk) { $("#ev-error").textContent = "请先填写标出的项目"; return; }
       const btn = $("#ev-submit"); btn.disabled = true;
       try {
         const updated = await api("POST", `/api/${service}/cases/${encodeURIComponent(c.case_id)}/events/${e.id}`,
-          { data, expected_version: c.version }, { "Idempotency-Key": dlg.dataset.key });
+          { data, expected_version: state.case.c.version }, { "Idempotency-Key": dlg.dataset.key });
         dlg.close();
-        toast(`已执行：${e.label}`);
+        toast(`已办理：${e.label}`);
         state.case.c = updated;
         renderCase(service, updated, state.case.def);
-        await Promise.all([loadTimeline(service, updated.case_id, state.case.def), loadActions(service, updated, state.case.def)]);
+        await Promise.all([loadTimeline(service, updated.case_id), loadActions(service, updated, state.case.def),
+          loadDocuments(service, updated)]);
       } catch (err) {
         $("#ev-error").textContent = describe(err);
-        const fields = err.body && err.body.details && err.body.details.fields;
-        if (fields && fields.data) for (const [n, m] of Object.entries(fields.data)) setErr(dlg, n, [].concat(m).join("；"));
-        if (err.body && err.body.error === "VERSION_CONFLICT") $("#ev-error").textContent += "（请关闭后刷新案件）";
+        const fieldErrors = err.body && err.body.details && err.body.details.fields;
+        if (fieldErrors) {
+          const rest = form.showErrors(fieldErrors.data || fieldErrors);
+          if (rest.length) $("#ev-error").textContent += `：${rest.join("；")}`;
+        }
+        if (err.body && err.body.error === "VERSION_CONFLICT") $("#ev-error").textContent = "案件已被他人更新，请关闭后刷新再办理";
       } finally { btn.disabled = false; }
     };
     dlg.showModal();

@@ -2,8 +2,14 @@
 "use strict";
 (() => {
   const $ = (sel) => document.querySelector(sel);
-  const fmt = (iso) => new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false,
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+  const fmt = (iso) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour12: false, year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+    return `${p.year}年${+p.month}月${+p.day}日 ${p.hour}:${p.minute}`;
+  };
+  // a case number typed into the address (the receipt's QR code) is filled in for the resident
+  const given = new URLSearchParams(location.search).get("case_no");
+  if (given) { $("#l-case-no").value = given; $("#l-code").focus(); }
   $("#lookup-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const caseNo = $("#l-case-no").value.trim().toUpperCase(), code = $("#l-code").value.trim().toUpperCase();
@@ -23,9 +29,15 @@
     $("#lr-case-no").textContent = body.case_no;
     $("#lr-status").textContent = body.closed ? `${body.status_label}（已办结）` : body.status_label;
     $("#lr-category").textContent = body.category_label || "—";
-    const children = (body.children || []).map((c) => `${c.service_label}：${c.status_label}`).join("；");
-    $("#lr-channel").textContent = [body.channel_label, children].filter(Boolean).join(" — ") || "窗口受理中";
-    $("#lr-deadline").textContent = body.next_deadline || "—";
+    const children = (body.children || []).map((c) => `${c.service_label}（${c.status_label}）`).join("；");
+    $("#lr-channel").textContent = children || body.channel_label || "窗口受理中";
+    const plain = body.plain || {};
+    $("#lr-where").textContent = plain.where || "";
+    $("#lr-who").textContent = plain.who || "—";
+    $("#lr-deadline").textContent = plain.next_date || "—";
+    $("#lr-may-do").textContent = plain.may_do || "";
+    $("#lr-basis").textContent = plain.basis ? `依据：${plain.basis}` : "";
+    $("#lr-may-do-box").hidden = !plain.may_do;
     $("#lr-milestones").replaceChildren(...body.milestones.map((m) => {
       const li = document.createElement("li");
       li.textContent = `${fmt(m.at)}　${m.label}${m.status_label && m.status_label !== m.label ? `（${m.status_label}）` : ""}`;

@@ -1,0 +1,212 @@
+"""Whole journeys through the staff page in headless Chromium, each person signed in as themselves, with
+no API or CLI step (issue 14). Run by tests/browser/window_driver.py (its SCENARIOS); prints what the
+browser saw, including every screen's visible text for the no-internal-code check."""
+from __future__ import annotations
+
+from pathlib import Path
+
+WAIT = 15_000
+HANDOFF_WAIT = 60_000      # a hand-off reaches the next service by its relay; the list polls every 15 s
+
+
+def _sign_in(page, base: str, user: str, password: str) -> None:
+    page.goto(f"{base}/window/")
+    page.fill("#login-user", user)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+    page.wait_for_selector("#nav:not([hidden])", timeout=WAIT)
+
+
+def _sign_out(page) -> None:
+    page.click("#logout")
+    page.wait_for_selector("#view-login:not([hidden])", timeout=WAIT)
+
+
+def _screen(page, texts: list, name: str) -> None:
+    texts.append({"screen": name, "text": page.inner_text("body")})
+
+
+def _open_from_work_list(page, case_no_prefix: str, texts: list, name: str) -> str:
+    page.click("#nav-work")
+    row = page.locator(f'#work-table tr[data-case-no^="{case_no_prefix}"]').first
+    row.wait_for(timeout=HANDOFF_WAIT)
+    _screen(page, texts, f"{name}-work-list")
+    case_no = row.get_attribute("data-case-no")
+    row.locator("a").click()
+    page.wait_for_selector("#view-case:not([hidden]) #c-timeline li", timeout=WAIT)
+    page.wait_for_selector("#c-actions button, #c-actions .empty", timeout=WAIT)
+    return case_no
+
+
+def _act(page, event: str, fill, texts: list, shots: Path, name: str) -> None:
+    """Open one action's form, fill it as a person would, submit, wait for the case to move on."""
+    page.click(f'#c-actions button[data-event="{event}"]')
+    page.wait_for_selector("#event-dialog[open]", timeout=WAIT)
+    before = page.locator("#c-timeline li").count()
+    fill(page.locator("#ev-fields"))
+    texts.append({"screen": f"{name}-form", "text": page.inner_text("#event-dialog")})
+    page.screenshot(path=str(shots / f"{name}-form.png"))
+    page.click("#ev-submit")
+    try:
+        page.wait_for_selector("#event-dialog", state="hidden", timeout=WAIT)
+    except Exception:
+        raise AssertionError(f"{event}: {page.inner_text('#ev-error')} | "
+                             f"{page.locator('#ev-fields .err').all_inner_texts()}") from None
+    page.locator("#c-timeline li").nth(before).wait_for(timeout=WAIT)
+    _screen(page, texts, f"{name}-done")
+
+
+def _field(form, name: str):
+    return form.locator(f'[data-field="{name}"]').first
+
+
+def mediation_journey(page, base: str, shots: Path, args: dict) -> dict:
+    """clerk registers → router classifies and routes to the township committee → the committee accepts
+    (the respondent consented at the committee) and designates the mediator → the mediator records the
+    written agreement both parties signed (PML Art 28–29)."""
+    seen: dict = {"texts": []}
+    texts = seen["texts"]
+    pw = args["password"]
+
+    # 1. the window clerk registers the dispute
+    _sign_in(page, base, "clerk-01", pw)
+    page.wait_for_selector("#view-register:not([hidden])", timeout=WAIT)
+    page.select_option("#f-category", "neighbourhood")
+    page.fill("#f-summary", "邻居加建围墙占用通道，双方多次争吵")
+    page.fill("#f-request", "请求拆除占道围墙，恢复通行")
+    page.fill("#f-facts", "2026年10月起，被申请人在两户之间通道加建围墙。")
+    applicant, respondent = page.locator("#parties .party").nth(0), page.locator("#parties .party").nth(1)
+    applicant.locator('[name="name"]').fill("张三")
+    applicant.locator('[name="id_number"]').fill(args["applicant_id"])
+    applicant.locator('[name="phone"]').fill("13800138000")
+    respondent.locator('[name="name"]').fill("李四")
+    respondent.locator('[name="phone"]').fill("13900139000")
+    _screen(page, texts, "register")
+    page.click("#register-submit")
+    page.wait_for_selector("#view-receipt:not([hidden])", timeout=WAIT)
+    intake_no = page.inner_text("#r-case-no")
+    seen["intake_no"] = intake_no
+    seen["query_code"] = page.inner_text("#r-query-code")
+    _screen(page, texts, "receipt")
+    page.screenshot(path=str(shots / "journey-1-receipt.png"), full_page=True)
+    _sign_out(page)
+
+    # 2. the router classifies and routes it to the township committee
+    _sign_in(page, base, "router-01", pw)
+    _open_from_work_list(page, intake_no, texts, "router")
+    seen["router_actions"] = page.locator("#c-actions button").all_inner_texts()
+    _act(page, "classify", lambda f: _field(f, "category").locator("select").select_option("neighbourhood"),
+         texts, shots, "journey-2-classify")
+
+    def route(f):
+        seen["route_org_choices"] = _field(f, "target_org_id").locator("option").all_inner_texts()
+        _field(f, "target_org_id").locator("select").select_option(label="暨阳街道人民调解委员会")
+        _field(f, "reason").locator("textarea").fill("邻里纠纷，调解先行")
+    _act(page, "route_to_mediation", route, texts, shots, "journey-2-route")
+    seen["router_status"] = page.inner_text("#c-status")
+    page.screenshot(path=str(shots / "journey-2-routed.png"), full_page=True)
+    _sign_out(page)
+
+    # 3. the committee accepts (the respondent consented at the committee) and designates a mediator
+    _sign_in(page, base, "pmc-01", pw)
+    mediation_no = _open_from_work_list(page, "PM-", texts, "committee")
+    seen["mediation_no"] = mediation_no
+    seen["committee_actions"] = page.locator("#c-actions button").all_inner_texts()
+    _act(page, "accept", lambda f: _field(f, "respondent_consented").locator("input").check(),
+         texts, shots, "journey-3-accept")
+
+    def assign(f):
+        seen["roster"] = _field(f, "mediator_ids").locator("label.check").all_inner_texts()
+        _field(f, "mediator_ids").locator("label.check", has_text="陈静").locator("input").check()
+        _field(f, "how").locator("select").select_option(label="由人民调解委员会指定")
+    _act(page, "assign_mediator", assign, texts, shots, "journey-3-assign")
+    seen["committee_status"] = page.inner_text("#c-status")
+    _sign_out(page)
+
+    # 4. the mediator records the written agreement both parties signed, and seals it
+    _sign_in(page, base, "mediator-01", pw)
+    _open_from_work_list(page, mediation_no, texts, "mediator")
+
+    def agreement(f):
+        for box in _field(f, "parties").locator("input").all():
+            box.check()
+        _field(f, "dispute").locator("textarea").fill("被申请人加建围墙占用两户共用通道，双方对通道权属有争议。")
+        _field(f, "obligations").locator("textarea").fill("被申请人于十五日内拆除占道围墙，申请人不再追究其他责任。")
+        _field(f, "performance_manner").locator("input").fill("被申请人自行拆除，调解员到场见证")
+        for part, text in zip(("y", "m", "d"), ("2026", "12", "20")):       # 年 月 日
+            _field(f, "performance_deadline").locator(f'input[name="performance_deadline-{part}"]').fill(text)
+        for row in _field(f, "signatures").locator(".sig-row").all():
+            row.locator("input").check()
+        _field(f, "signatures").locator(".sig-row").nth(1).locator("select").select_option(label="按指印")
+        _field(f, "mediator_signature").locator("select").select_option(label="陈静")
+        _field(f, "committee_seal").locator("input").check()
+        seen["agreement_labels"] = f.locator(".field > label, .field label.check").all_inner_texts()
+    _act(page, "sign_written_agreement", agreement, texts, shots, "journey-4-agreement")
+    seen["final_status"] = page.inner_text("#c-status")
+    agreement = page.locator('#c-documents li[data-document="agreement"]')
+    agreement.wait_for(timeout=WAIT)
+    seen["documents"] = page.locator("#c-documents li").all_inner_texts()
+    with page.expect_download(timeout=60_000) as download:
+        agreement.locator("button", has_text="下载电子版").click()
+    pdf = shots / "journey-4-agreement.pdf"
+    download.value.save_as(str(pdf))
+    seen["agreement_pdf"] = str(pdf)
+    seen["timeline"] = page.locator("#c-timeline li").all_inner_texts()
+    page.screenshot(path=str(shots / "journey-4-agreement-effective.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(shots / "journey-4-mobile.png"), full_page=True)
+    seen["mobile_overflow"] = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _sign_out(page)
+
+    # 5. the resident looks the case up on a phone and reads where it stands and what they may do
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/lookup?case_no={intake_no}")
+    page.fill("#l-code", seen["query_code"])
+    page.click("#lookup-submit")
+    page.wait_for_selector("#lookup-result:not([hidden])", timeout=WAIT)
+    page.locator("#lr-may-do-box:not([hidden])").wait_for(timeout=HANDOFF_WAIT)
+    seen["lookup"] = {k: page.inner_text(f"#lr-{k}") for k in ("where", "who", "channel", "may-do", "basis")}
+    _screen(page, texts, "resident-lookup")
+    page.screenshot(path=str(shots / "journey-5-lookup-mobile.png"), full_page=True)
+    seen["lookup_overflow"] = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    return seen
+
+
+def keyboard_register(page, base: str, shots: Path, args: dict) -> dict:
+    """The clerk signs in and registers a claim with the keyboard alone: Tab, arrows, typing, Enter."""
+    kb = page.keyboard
+    page.goto(f"{base}/window/")
+    page.wait_for_selector("#login-user:focus", timeout=WAIT)
+    kb.type("clerk-01"); kb.press("Tab"); kb.type(args["password"]); kb.press("Enter")
+    page.wait_for_selector("#view-register:not([hidden])", timeout=WAIT)
+    focus = lambda: page.evaluate("document.activeElement.name || document.activeElement.id")  # noqa: E731
+    order = []
+
+    def tab_to(name: str) -> None:
+        for _ in range(30):
+            kb.press("Tab")
+            order.append(focus())
+            if order[-1] == name:
+                return
+        raise AssertionError(f"Tab never reached {name}: {order}")
+    tab_to("category"); kb.press("ArrowDown"); kb.press("ArrowDown")          # 邻里纠纷
+    tab_to("summary"); kb.type("楼上漏水损坏天花板")
+    tab_to("request"); kb.type("请求赔偿维修费用")
+    tab_to("name"); kb.type("王五")
+    tab_to("id_number"); kb.type(args["applicant_id"])
+    tab_to("phone"); kb.type("13700137000")
+    for _ in range(3):                                   # the respondent's block: its own name field
+        tab_to("name")
+        if page.evaluate("document.activeElement.closest('.party') !== document.querySelector('#parties .party')"):
+            break
+    kb.type("赵六")
+    tab_to("register-submit")
+    kb.press("Enter")
+    page.wait_for_selector("#view-receipt:not([hidden])", timeout=WAIT)
+    page.screenshot(path=str(shots / "keyboard-receipt.png"))
+    return {"receipt_no": page.inner_text("#r-case-no"), "category": page.inner_text("#r-category"),
+            "applicant": page.inner_text("#r-applicant"), "tab_order": order}
+
+
+JOURNEYS = {"mediation_journey": mediation_journey, "keyboard_register": keyboard_register}

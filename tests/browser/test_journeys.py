@@ -1,0 +1,100 @@
+"""Whole journeys in the staff page, one person after another, no API or CLI step (issue 14); and the
+screens they saw carry no internal code: no snake_case, no state codes, no hex ids, no English."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from services.gateway.passwords import hash_password
+from tests.factories import person_id
+from tests.interface.test_gateway_support import PASSWORD, USERS, gateway_settings
+
+STAFF = {**USERS,
+         "pmc": {"user_id": "pmc-01", "name": "周建国", "role": "pmc", "org_id": "zj-pmc-jiyang"},
+         "mediator": {"user_id": "mediator-01", "name": "陈静", "role": "mediator", "org_id": "zj-pmc-jiyang"}}
+
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+STATE_CODE = re.compile(r"\b[A-Z]{2,4}_[A-Z_]+\b")
+HEX_ID = re.compile(r"\b(?=[0-9]*[a-f])[0-9a-f]{12,}\b")   # an 18-digit ID number is personal data, not a code
+ENGLISH = re.compile(r"[A-Za-z]{2,}")
+CASE_NO = re.compile(r"\b[A-Z]{2}-\d{6}-\d{4}-\d{6}\b")     # 一案一码: the case number is meant to be read
+
+
+URL = re.compile(r"https?://\S+")                              # the lookup address printed for residents
+
+
+def internal_codes(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
+    text = URL.sub("", CASE_NO.sub("", text))
+    for word in allowed:                                        # e.g. the resident's query code on the receipt
+        text = text.replace(word, "")
+    return sorted({m for rx in (SNAKE, STATE_CODE, HEX_ID, ENGLISH) for m in rx.findall(text)})
+
+
+@pytest.fixture
+def users_file(tmp_path):
+    path = tmp_path / "users.yaml"
+    rows = [{**u, "password_hash": hash_password(PASSWORD, n=2 ** 10)} for u in STAFF.values()]
+    path.write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def gateway_config(service_config, web_config, users_file):
+    return {**service_config, **web_config,
+            "GATEWAY": gateway_settings(users_file, services=["intake", "mediation"], rpc_timeout=10)}
+
+
+@pytest.fixture
+def mediation(container_factory, service_config):
+    from services.mediation.service import MediationService
+    container = container_factory(MediationService, service_config)
+    container.start()
+    return container
+
+
+def test_the_internal_code_check_catches_codes():
+    assert "PM_APPLIED" in internal_codes("状态 PM_APPLIED")
+    assert "chosen_by_parties" in internal_codes("方式 chosen_by_parties")
+    assert "0f3a9c2b7d1e4f5a" in internal_codes("上级 0f3a9c2b7d1e4f5a")
+    assert "JSON" in internal_codes("版本 JSON")
+    assert internal_codes("案件编号 JF-330681-2026-000123 已登记，身份证号码 330681199006073218") == []
+
+
+def test_mediation_clerk_router_committee_mediator_in_the_page(drive, mediation, site):
+    seen = drive("mediation_journey", {"password": PASSWORD, "applicant_id": person_id("19900607", 321)},
+                 timeout=300)
+    assert seen["intake_no"].startswith("JF-330681-")
+    assert "分类" in "".join(seen["router_actions"])
+    assert "暨阳街道人民调解委员会" in seen["route_org_choices"]
+    assert "诸暨市人民法院" not in seen["route_org_choices"]          # the picker offers committees only
+    assert seen["router_status"] == "已分流"
+    assert seen["mediation_no"].startswith("PM-")
+    assert seen["committee_actions"] and "受理" in seen["committee_actions"]
+    assert seen["roster"] == ["王秀英", "陈建国", "陈静"]
+    assert seen["committee_status"] == "调解中"
+    assert {"当事人签名", "调解员签名", "已加盖人民调解委员会印章", "履行期限"} <= set(seen["agreement_labels"])
+    assert seen["final_status"] == "调解协议生效"
+    latest = seen["timeline"][0]
+    assert "签订调解协议书" in latest and "陈静（人民/特邀调解员，暨阳街道人民调解委员会）" in latest
+    assert "《人民调解法》第二十九条" in latest
+    assert seen["mobile_overflow"] is False
+    assert any(d.startswith("人民调解协议书") for d in seen["documents"])
+    from tests.unit.test_documents import norm, pypdf_text
+    text = pypdf_text(open(seen["agreement_pdf"], "rb").read())
+    for needed in ("人民调解协议书", seen["mediation_no"], "张三", "李四", "被申请人于十五日内拆除占道围墙",
+                   "2026年12月20日", "按指印", "人民调解员：陈静", "暨阳街道人民调解委员会（印章）"):
+        assert norm(needed) in text, needed
+    lookup = seen["lookup"]
+    assert lookup["where"] == "调解协议已生效，双方应当按约定履行。" and lookup["who"] == "暨阳街道人民调解委员会"
+    assert "三十日内共同向人民法院申请司法确认" in lookup["may-do"] and "《人民调解法》" in lookup["basis"]
+    assert seen["lookup_overflow"] is False
+    problems = {s["screen"]: internal_codes(s["text"], (seen["query_code"],)) for s in seen["texts"]}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_the_registration_works_with_the_keyboard_alone(drive, site):
+    seen = drive("keyboard_register", {"password": PASSWORD, "applicant_id": person_id("19910101", 55)})
+    assert seen["receipt_no"].startswith("JF-330681-")
+    assert seen["category"] == "邻里纠纷" and seen["applicant"] == "王五"
