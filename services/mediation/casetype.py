@@ -98,8 +98,9 @@ EVENTS = (
              guards=(REMIT, G["agreement_complete"]), schema=c.WrittenAgreementSchema,
              effect=fx.sign_written_agreement),
     EventDef("record_oral_agreement", "记录口头协议", ("PM_IN_MEDIATION",), "PM_AGREEMENT_EFFECTIVE", ("mediator",),
-             "PML Art 28, 30; NB Art 24: written form needed if requested, not performed at once, or major",
-             guards=(REMIT, G["oral_allowed"]), schema=c.OralAgreementSchema, effect=fx.record_oral_agreement),
+             "PML Art 28, 30; NB Art 24: written form needed if requested, not performed at once, or major; "
+             "LDL Art 14 ¶1, MDR Art 39 ¶1: labour and medical (医调委) disputes end with a written agreement only",
+             guards=(REMIT, G["written_by_statute"], G["oral_allowed"]), schema=c.OralAgreementSchema, effect=fx.record_oral_agreement),
     EventDef("party_withdraws", "当事人要求终止调解", ("PM_IN_MEDIATION",), "PM_TERMINATED", ("party",),
              "PML Art 23(2), 26; NB Art 23(1)", guards=(REMIT, G["channels_told"]), schema=c.WithdrawSchema,
              effect=fx.party_withdraws),

@@ -17,6 +17,7 @@ from infra.casetype import Guard
 NOT_CIVIL = {"land_expropriation", "administrative", "law_related", "accusation", "suggestion"}
 COMMITTEE = "mediation_committee"
 COMMITTEE_ROLES = ("pmc", "mediator")
+WRITTEN_ONLY = {"labour", "medical_dispute"}   # a written 调解协议书 only (LDL Art 14 ¶1; MDR Art 39 ¶1)
 SUING_ROLES = ("applicant", "respondent")   # the parties to the dispute (CPL Art 122(1))
 
 
@@ -204,6 +205,12 @@ GUARDS = {
     "agreement_complete": naming(
         _agreement_missing, "调解协议书须载明当事人、纠纷事实、协议内容及履行方式和期限，并经各方当事人签名、"
         "盖章或按指印，人民调解员签名并加盖人民调解委员会印章后生效", "缺少", "PML Art 29", "PML Art 29"),
+    # LDL Art 14 ¶1: 经调解达成协议的，应当制作调解协议书; MDR Art 39 ¶1: 医疗纠纷人民调解委员会应当制作调解协议书
+    "written_by_statute": Guard(
+        lambda case, d, ctx: case.category not in WRITTEN_ONLY,
+        "劳动争议、医疗纠纷经调解达成协议的，应当制作调解协议书，不能以口头协议结案"
+        "（依据《劳动争议调解仲裁法》第十四条第一款：LDL Art 14 ¶1；《医疗纠纷预防和处理条例》第三十九条第一款：MDR Art 39 ¶1）",
+        "LDL Art 14 ¶1; MDR Art 39 ¶1"),
     "oral_allowed": naming(
         _oral_not_allowed, "有下列情形之一的，应当制作调解协议书，不能以口头协议结案", "本案情形", "NB Art 24；PML Art 28",
         "NB Art 24; PML Art 28"),

@@ -212,6 +212,17 @@ def test_an_oral_agreement_is_refused_where_a_written_one_is_required(walker, re
     assert err.details["missing"] == [reason]
 
 
+@pytest.mark.parametrize("category,article", [("labour", "LDL Art 14 ¶1"), ("medical_dispute", "MDR Art 39 ¶1")])
+def test_labour_and_medical_mediations_end_only_with_a_written_agreement(walker, refused, category, article):
+    """Issue 13 item 18: LDL Art 14 ¶1 and MDR Art 39 ¶1 require a 调解协议书, even where an oral agreement
+    would do under PML Art 28 (performed at once, not asked for, not major)."""
+    case = walker.drive(TO_MEDIATION, {"apply": lambda c: application(category)})
+    refused("GUARD_FAILED", case, "mediator", "record_oral_agreement",
+            {"content": "当场支付5000元", "performed_immediately": True}, article, "应当制作调解协议书")
+    signed = walker.fire("sign_written_agreement", case)
+    assert signed["status"] == "PM_AGREEMENT_EFFECTIVE" and signed["data"]["agreement"]["kind"] == "written"
+
+
 def test_termination_records_the_channels_the_parties_were_told(walker, refused):
     case = walker.drive(TO_MEDIATION)
     refused("GUARD_FAILED", case, "party", "party_withdraws", {"party": 1}, "PML Art 26")
