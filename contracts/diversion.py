@@ -355,6 +355,18 @@ class ObjectionSchema(Schema):
             raise ValidationError("name and known_on are required for an interested person", "known_on")
 
 
+class ObjectionDecisionSchema(Schema):
+    """CPLI Art 372 ¶1: the court's decision on an objection: a new ruling revoking or changing the
+    original one (异议成立或者部分成立), or a ruling dismissing the objection (异议不成立)."""
+    ruling_no = fields.String(required=True, validate=validate.Length(min=3, max=64))
+    reason = text("note")
+    served_on = When(load_default=None, allow_none=True)
+
+
+class AmendRulingSchema(ObjectionDecisionSchema):
+    content = text("request", metadata={"description": "the agreement as the new ruling confirms it (改变原裁定)"})
+
+
 # -- hand-off data (HandoffSchema.data) --------------------------------------------------------------
 class HandoffDataSchema(Schema):
     """What a parent service may put in ``handoff["data"]`` for diversion (unknown keys are kept).

@@ -243,6 +243,15 @@ class CourtCaseSchema(Schema):
                        metadata={"description": "when the court acted (the JC event's time)"})
 
 
+OBJECTION_STATES = ("JC_OBJECTION", "JC_REVOKED", "JC_AMENDED", "JC_OBJECTION_DISMISSED")   # CPLI Art 372
+
+
+class RulingReviewedSchema(CourtCaseSchema):
+    """An objection to the court's ruling on the agreement, and the court's decision on it (CPLI Art 372),
+    reported by the JC case (SPEC §7)."""
+    jc_status = fields.String(required=True, validate=validate.OneOf(OBJECTION_STATES))
+
+
 class LapsedSchema(CourtCaseSchema):
     """confirmation_lapsed: the application ended without a ruling on the agreement."""
     outcome = fields.String(required=True, validate=validate.OneOf(LAPSE_OUTCOMES))

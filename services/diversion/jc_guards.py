@@ -71,6 +71,11 @@ GUARDS = {
     "enforcement_applicant": Guard(lambda case, d, ctx: d["applicant"] in seqs(case),
                                    "一方拒绝履行或未全部履行的，由对方当事人申请执行（CPL Art 206；PML Art 33 ¶2）",
                                    "CPL Art 206; PML Art 33 ¶2"),
+    "confirmed_agreement": Guard(
+        lambda case, d, ctx: bool(((case.data or {}).get("agreement") or {}).get("confirmed"))
+        and not (case.data or {}).get("enforcement"),
+        "仅经人民法院裁定确认有效（异议后仍维持或改变后有效）且尚未申请执行的调解协议可以申请执行"
+        "（CPL Art 206；CPLI Art 372 ¶1）", "CPL Art 206; CPLI Art 372 ¶1"),
     "objector_party": Guard(lambda case, d, ctx: d["objector"] != "party" or d["party"] in seqs(case),
                             "当事人异议须由本案当事人提出（CPLI Art 372）", "CPLI Art 372"),
     "objection_in_time": Guard(_objection_in_time,

@@ -49,6 +49,11 @@ STATES = (
 )
 
 REMIT = G["acts_within_remit"]
+# where the case may stand when the court's ruling on the agreement is objected to (CPLI Art 372):
+# after a confirmation (performing, performed, disputed) or a rejection (the remedy chosen). Not PM_CLOSED:
+# the platform's final states take no event, not even a self-loop (python-statemachine needs a final state)
+AFTER_RULING = ("PM_CONFIRMATION_REJECTED", "PM_PERFORMING", "PM_PERFORMED", "PM_PERFORMANCE_DISPUTE",
+                "PM_IN_MEDIATION", "PM_TERMINATED")
 CLOCK_STATES = ("PM_APPLIED", "PM_CONSENT_PENDING", *MEDIATING, *AGREED)
 
 EVENTS = (
@@ -152,6 +157,13 @@ EVENTS = (
              guards=(REMIT, G["channels_told"]), schema=c.RejectedTerminateSchema,
              effect=fx.confirmation_rejected_terminate,
              description="SPEC confirmation_rejected, remedy: suit or another channel (then refer_to_court)"),
+    EventDef("confirmation_ruling_reviewed", "确认裁定异议及处理", AFTER_RULING, None, ("sys",),
+             "CPLI Art 372: an objection to the ruling, and the court's new ruling revoking or changing it or "
+             "dismissing the objection (SPEC §7: JC_OBJECTION → JC_REVOKED / JC_AMENDED / dismissed)",
+             schema=c.RulingReviewedSchema, effect=confirmation.ruling_reviewed,
+             description="added (issue 13 item 9): fired by sys when the JC case reaches JC_OBJECTION, JC_REVOKED, "
+                         "JC_AMENDED or JC_OBJECTION_DISMISSED, so this case no longer shows a revoked "
+                         "confirmation as valid"),
     EventDef("record_performed", "履行完毕", ("PM_PERFORMING",), "PM_PERFORMED", ("mediator",), "PML Art 31",
              guards=(REMIT,), schema=c.PerformedSchema, effect=fx.record_performed),
     EventDef("report_non_performance", "报告不履行", ("PM_PERFORMING",), "PM_PERFORMANCE_DISPUTE", ("party",),

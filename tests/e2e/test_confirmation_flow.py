@@ -3,7 +3,8 @@
 (a) the window registers a neighbours' dispute and routes it to the street's committee; the mediation
     ends in a written agreement; both parties apply for judicial confirmation; the JC case appears at
     the court by itself (a child of the mediation case); the court accepts and a judge confirms; the
-    mediation case moves to performance by itself; the mediator records performance, the committee
+    mediation case moves to performance by itself; an interested person objects and the court revokes
+    the ruling (CPLI Art 372), which the mediation case follows; the mediator records performance, the committee
     archives, and intake closes — never confused by the mediation case's own child.
 (b) the mediation fails and is terminated; the party sues through the mediation case; the suit appears
     at the court (DV_RECEIVED, a child of the mediation case), where D7 bars a second pre-filing
@@ -88,6 +89,25 @@ def test_a_confirmed_agreement_is_performed_and_intake_closes(cluster):
         tracking = window.intake.get_case(intake_id)
         assert tracking["status"] == "IN_TRACKING"
         assert [(l["service"], l["case_id"]) for l in tracking["links"]] == [("mediation", pm["case_id"])]
+
+        # an interested person objects to the ruling (CPLI Art 372 ¶2: within six months of knowing); the
+        # mediation case shows the objection, then the court's decision revoking the confirmation
+        jc = party.diversion.fire(jc["case_id"], "file_objection", {
+            "objector": "interested_person", "name": "王五", "known_on": jc["created_at"][:10],
+            "grounds": "协议处分了其共有的通道"}, jc["version"], key())
+        assert jc["status"] == "JC_OBJECTION"
+        pm = wait_for(lambda: (c := pmc.mediation.get_case(pm["case_id"]))["data"]["confirmation"]
+                      .get("objection", {}).get("outcome") == "pending" and c)
+        assert pm["status"] == "PM_PERFORMING" and pm["data"]["agreement"]["confirmed"] is True
+        jc = judge.diversion.fire(jc["case_id"], "revoke_ruling", {"ruling_no": "（2026）浙0681民特32号",
+                                                                   "reason": "异议成立：协议侵害案外人权益"},
+                                  jc["version"], key())
+        assert jc["status"] == "JC_REVOKED"
+        pm = wait_for(lambda: (c := pmc.mediation.get_case(pm["case_id"]))["data"]["confirmation"]["status"]
+                      == "revoked" and c)
+        assert pm["data"]["agreement"]["confirmed"] is False
+        assert [h["event"] for h in pmc.mediation.case_history(pm["case_id"])][-2:] == \
+            ["confirmation_ruling_reviewed", "confirmation_ruling_reviewed"]
 
         pm = mediator.mediation.fire(pm["case_id"], "record_performed", {"note": "围墙已拆除，费用已付清"},
                                      pm["version"], key())

@@ -198,6 +198,10 @@ JC_EXAMPLES = {
     "extend_review": {"clock": "jc_decision", "amount": 10, "approved_by": "president-01", "reason": "需调查核实"},
     "apply_enforcement": {"applicant": 1, "non_performance": "refused", "note": "被申请人拒不拆除围墙"},
     "file_objection": {"objector": "party", "party": 2, "grounds": "裁定所依据的协议违反自愿原则"},
+    "revoke_ruling": {"ruling_no": "（2026）浙0681民特5号", "reason": "异议成立：协议违反自愿原则"},
+    "amend_ruling": {"ruling_no": "（2026）浙0681民特6号", "reason": "异议部分成立",
+                     "content": "李四拆除占道围墙；费用条款不予确认"},
+    "dismiss_objection": {"ruling_no": "（2026）浙0681民特7号", "reason": "异议不成立"},
     "deadline_overdue": {"clock": "jc_acceptance"},
     "deadline_warning": {"clock": "jc_acceptance"},
 }
@@ -206,6 +210,7 @@ JC_ROLE_FOR = {
     "apply": "party", "accept": "filing", "refuse": "filing", "request_supplement": "judge",
     "supplement_received": "party", "deadline_expired": "sys", "withdraw": "party", "confirm": "judge",
     "reject": "judge", "extend_review": "judge", "apply_enforcement": "party", "file_objection": "party",
+    "revoke_ruling": "judge", "amend_ruling": "judge", "dismiss_objection": "judge",
     "deadline_overdue": "sys", "deadline_warning": "sys",
 }
 

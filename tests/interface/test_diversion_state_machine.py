@@ -61,9 +61,11 @@ def test_the_definitions_carry_spec_codes_and_a_basis_everywhere():
     jc = JUDICIAL_CONFIRMATION.to_dict()
     assert [s["code"] for s in jc["states"]] == [
         "JC_APPLIED", "JC_NOT_ACCEPTED", "JC_UNDER_REVIEW", "JC_SUPPLEMENTING", "JC_WITHDRAWN", "JC_CONFIRMED",
-        "JC_REJECTED", "JC_ENFORCEMENT_REQUESTED", "JC_OBJECTION"]
+        "JC_REJECTED", "JC_ENFORCEMENT_REQUESTED", "JC_OBJECTION", "JC_REVOKED", "JC_AMENDED",
+        "JC_OBJECTION_DISMISSED"]
     assert {"apply", "accept", "refuse", "request_supplement", "supplement_received", "deadline_expired",
-            "withdraw", "confirm", "reject", "apply_enforcement", "file_objection"} <= {e["id"] for e in jc["events"]}
+            "withdraw", "confirm", "reject", "apply_enforcement", "file_objection", "revoke_ruling", "amend_ruling",
+            "dismiss_objection"} <= {e["id"] for e in jc["events"]}
     for d in (dv, jc):
         assert all(e["basis"] and e["roles"] for e in d["events"])
         assert all(s["basis"] for s in d["states"])
