@@ -281,6 +281,10 @@ class JcApplySchema(Schema):
                                         metadata={"description": "the dispute belongs to an intermediate court"})
     materials = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     note = text("note", required=False, load_default="")
+    applied_at = When(load_default=None, allow_none=True,
+                      metadata={"description": "when the parties applied, recorded by the case they applied on and "
+                                               "carried by its hand-off (CPL Art 205; PML Art 33); at the court "
+                                               "itself the application is made on the day it is received"})
     handoff = fields.Dict(load_default=None, allow_none=True,
                           metadata={"description": "set by open_from_handoff only (SPEC §7)"})
 
@@ -373,7 +377,8 @@ class HandoffDataSchema(Schema):
 
     - From mediation, for judicial confirmation: ``agreement`` (AgreementSchema fields; ``obligations``
       is accepted for ``content``), ``joint_application`` (both parties apply), ``applicants``,
-      ``form``, ``committee_id`` (the mediation committee), ``jurisdiction_basis``. ``purpose`` may say
+      ``form``, ``committee_id`` (the mediation committee), ``jurisdiction_basis``, ``applied_at`` (when
+      the parties applied: the 30-day window of CPL Art 205 is judged on it). ``purpose`` may say
       ``judicial_confirmation`` explicitly; otherwise the presence of ``agreement`` decides.
     - From mediation, for a suit (``refer_to_court``): ``purpose: litigation``, ``prior_mediation``
       ``{outcome: terminated | agreement_not_performed, ...}`` (after a termination SPEC D7 bars a second
@@ -394,6 +399,9 @@ class HandoffDataSchema(Schema):
                  metadata={"description": "litigation: the claim (诉讼请求); default the hand-off's request"})
     materials = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     subject_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LIMITS["address"]))
+    applied_at = When(load_default=None, allow_none=True,
+                      metadata={"description": "judicial confirmation: when the parties applied (CPL Art 205); "
+                                               "absent from older senders: the day of arrival counts"})
 
     class Meta:
         unknown = "include"

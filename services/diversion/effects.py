@@ -203,6 +203,7 @@ def apply_judicial_confirmation(case: Case, data: dict, ctx) -> None:
                       "mediation_org_id": agreement.get("mediation_org_id"), "mediation_case_no": case.case_no,
                       "delegated_by_court": case.org_id},
         "jurisdiction_basis": "delegating_court", "materials": ["调解协议", "委派调解证明"],
+        "applied_at": ctx.now.isoformat(),   # CPL Art 205: the window is judged on the application, not on arrival
         "handoff": {"parent_service": "diversion", "parent_case_id": case.id, "parent_case_no": case.case_no,
                     "link_type": "child", "reason": "委派调解达成协议，双方共同申请司法确认",
                     "basis": "CPL Art 205(1); SIM Art 19 ¶2", "data": {}},

@@ -98,7 +98,7 @@ def application_from(h: dict) -> dict:
             "agreement": {k: v for k, v in agreement.items() if k in keep and v is not None},
             "jurisdiction_basis": data.get("jurisdiction_basis") or "mediator_location",
             "materials": [str(m) for m in data.get("materials") or []],
-            "note": h["reason"], "handoff": _parent(h)}
+            "applied_at": data.get("applied_at"), "note": h["reason"], "handoff": _parent(h)}
 
 
 # -- DV_SETTLED → JC_APPLIED inside this service -----------------------------------------------------

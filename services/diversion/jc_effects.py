@@ -7,6 +7,7 @@ from __future__ import annotations
 from contracts.diversion import JURISDICTION_BASES, NOT_ACCEPTED_GROUNDS, REJECTION_GROUNDS
 from infra.models import Case
 from services.diversion.common import append, brought_by, by, link_parent, put, register, set_participants
+from services.diversion.jc_guards import applied_on
 
 RULED = "judicial_confirmation_ruled"
 
@@ -23,6 +24,7 @@ def apply(case: Case, data: dict, ctx) -> None:
     bringer = brought_by(ctx, data["court_id"])
     case.data = {
         "application": {"applicants": sorted(data["applicants"]), "form": data["form"], "note": data["note"],
+                        "applied_on": applied_on(data, ctx).isoformat(),
                         "materials": data["materials"], "jurisdiction_basis": data["jurisdiction_basis"],
                         "jurisdiction": JURISDICTION_BASES[data["jurisdiction_basis"]],
                         "intermediate_court": data["intermediate_court"], **by(ctx)},

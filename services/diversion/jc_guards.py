@@ -13,9 +13,18 @@ def _joint(case, d, ctx) -> bool:
     return flag is not False and parties <= set(d["applicants"])
 
 
+def applied_on(d, ctx):
+    """CPL Art 205; PML Art 33: the window is judged on the day the parties applied. A hand-off carries
+    that day from the case they applied on (it may arrive later, or after diversion was down); at the
+    court the application is made the day it is received. Never a day after today."""
+    claimed = d.get("applied_at") if d.get("handoff") else None
+    return min(day(claimed), today(ctx)) if claimed else today(ctx)
+
+
 def _within_30_days(case, d, ctx) -> bool:
     effective = day(d["agreement"]["effective_at"])
-    return effective <= today(ctx) <= ends(ctx, effective, 30, DAYS)
+    applied = applied_on(d, ctx)
+    return effective <= applied <= ends(ctx, effective, 30, DAYS) and effective <= today(ctx)
 
 
 def _jurisdiction(case, d, ctx) -> bool:

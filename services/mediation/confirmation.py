@@ -76,6 +76,7 @@ def hand_off(case: Case, record: dict, ctx) -> None:
         "purpose": PURPOSE, "agreement": agreement_for_court(case.data["agreement"]),
         "joint_application": True, "applicants": record["applicants"], "form": record["form"],
         "committee_id": case.org_id, "jurisdiction_basis": record["jurisdiction_basis"],
+        "applied_at": record["applied_at"],   # CPL Art 205: the court judges the 30 days on the application
         "materials": ["调解协议书" if record["agreement_kind"] == "written" else "口头调解协议记录", "当事人身份证明"],
     }
     case.links.append(CaseLink(link_type="child", target_service="diversion", target_case_id=None,
