@@ -203,7 +203,12 @@ class ClockEventSchema(Schema):
 
 
 class TransferToFilingSchema(Schema):
-    party_insists_on_suing = fields.Boolean(required=True, metadata={"description": "SIM Art 21"})
+    """SIM Art 21 ¶1; OMR Art 21(2): the file goes back to the court, which registers the suit of the
+    plaintiff who insists on suing (CPL Art 122-123: the party's own decision, and who recorded it)."""
+    party_insists_on_suing = fields.Boolean(required=True, metadata={"description": "SIM Art 21 ¶1"})
+    party = Seq(required=True, metadata={"description": "the plaintiff who decided to sue (its number in the case)"})
+    how = fields.String(load_default="in_person", validate=validate.OneOf(HOW),
+                        metadata={"description": "how the plaintiff's decision was expressed"})
     note = text("note", required=False, load_default="")
 
 
@@ -240,6 +245,12 @@ class ApplyConfirmationSchema(Schema):
 class EntrustSchema(Schema):
     procedure = fields.String(required=True, validate=validate.OneOf(PROCEDURES))
     mediator_org_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    note = text("note", required=False, load_default="")
+
+
+class FileReceivedSchema(Schema):
+    received_by = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                                metadata={"description": "the mediator who signed for the file (SIM Art 27 ¶3)"})
     note = text("note", required=False, load_default="")
 
 

@@ -162,8 +162,15 @@ def mediation_expired(case: Case, data: dict, ctx) -> None:
 
 # -- filing (SIM Art 21; OMR Art 21; CPL Art 122-127) ----------------------------------------------
 def transfer_to_filing(case: Case, data: dict, ctx) -> None:
-    put(case, transfer={"party_insists_on_suing": True, "note": data["note"], "basis": "SIM Art 21; OMR Art 21",
-                        **by(ctx)})
+    """CPL Art 122-123: the suit is the plaintiff's own decision; who expressed it, how, and who recorded it."""
+    put(case, transfer={"party_insists_on_suing": True, "note": data["note"], "basis": "SIM Art 21 ¶1; OMR Art 21(2)",
+                        **by(ctx)},
+        suit_decision={"party": data["party"], "how": data["how"], "recorded": by(ctx), "basis": "CPL Art 122-123"})
+
+
+def plaintiff_withdraws(case: Case, data: dict, ctx) -> None:
+    put(case, withdrawn={"party": data["party"], "how": data["how"], "statement": data["statement"],
+                         "basis": "SIM Art 21 ¶1; CPL Art 122", **by(ctx)})
 
 
 def request_correction(case: Case, data: dict, ctx) -> None:
@@ -226,6 +233,12 @@ def entrust_mediation(case: Case, data: dict, ctx) -> None:
     put(case, entrusted={"procedure": data["procedure"], "mediator_org_id": data["mediator_org_id"],
                          "note": data["note"], "basis": "SIM Art 11, 27; OMR Art 24", **by(ctx)})
     set_participants(case, *participants(case), data["mediator_org_id"])
+
+
+def entrusted_file_received(case: Case, data: dict, ctx) -> None:
+    """SIM Art 27 ¶3; OMR Art 24 ¶2: the entrusted period counts from this signed receipt."""
+    put(case, entrusted={**case.data["entrusted"], "received": {"received_by": data["received_by"], "note": data["note"],
+                                                               "basis": "SIM Art 27 ¶3; OMR Art 24 ¶2", **by(ctx)}})
 
 
 def agreement_reached(case: Case, data: dict, ctx) -> None:

@@ -72,7 +72,7 @@ def test_the_definitions_carry_spec_codes_and_a_basis_everywhere():
     # the matter leaves the centre when filed: DV_FILED is terminal, so intake's tracking closes
     assert {s["code"] for s in dv["states"] if s["terminal"]} == {
         "DV_SETTLED", "DV_FILED", "DV_NOT_FILED", "DV_ENTRUSTED", "DV_CONCLUDED_BY_CONSENT", "DV_TRIAL_RESUMED",
-        "DV_ARCHIVED"}
+        "DV_ARCHIVED", "DV_WITHDRAWN", "DV_ENTRUST_PENDING"}
 
 
 def test_every_allowed_transition_works(walk):
