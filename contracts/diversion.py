@@ -383,6 +383,20 @@ class AmendRulingSchema(ObjectionDecisionSchema):
 
 
 # -- hand-off data (HandoffSchema.data) --------------------------------------------------------------
+class SuitDecisionSchema(Schema):
+    """The plaintiff's own decision to sue carried by a suit's hand-off (CPL Art 122-123): the party's
+    number (in the hand-off's parties), how it was expressed, and who recorded it."""
+    party = Seq(load_default=None, allow_none=True)
+    how = fields.String(required=True, validate=validate.OneOf(("in_person", "written", "phone", "online")),
+                        error_messages={"required": "必填：当事人以何种方式表示起诉"})
+    statement = text("note", error_messages={"required": "必填：当事人表示起诉的陈述"})
+    decided_on = When(load_default=None, allow_none=True)
+    recorded_by = fields.Dict(load_default=None, allow_none=True)
+
+    class Meta:
+        unknown = "include"
+
+
 class HandoffDataSchema(Schema):
     """What a parent service may put in ``handoff["data"]`` for diversion (unknown keys are kept).
 
@@ -393,7 +407,10 @@ class HandoffDataSchema(Schema):
       ``judicial_confirmation`` explicitly; otherwise the presence of ``agreement`` decides.
     - From mediation, for a suit (``refer_to_court``): ``purpose: litigation``, ``prior_mediation``
       ``{outcome: terminated | agreement_not_performed, ...}`` (after a termination SPEC D7 bars a second
-      pre-filing diversion), ``plaintiff`` (the party who sues) and ``claim``.
+      pre-filing diversion), ``plaintiff`` (the party who sues), ``claim`` and ``suit_decision`` (the
+      plaintiff's own decision: how, statement, who recorded it; CPL Art 122-123).
+    - From petition, for a 涉法涉诉 civil suit: ``purpose: litigation``; ``suit_decision`` likewise when the
+      sender records it (optional, so older senders keep working: the case then shows it as not recorded).
     """
     purpose = fields.String(load_default=None, allow_none=True,
                             validate=validate.OneOf(("litigation", "judicial_confirmation")))
@@ -410,6 +427,9 @@ class HandoffDataSchema(Schema):
                  metadata={"description": "litigation: the claim (诉讼请求); default the hand-off's request"})
     materials = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     subject_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LIMITS["address"]))
+    suit_decision = fields.Nested(SuitDecisionSchema, load_default=None, allow_none=True,
+                                  metadata={"description": "litigation: the plaintiff's decision to sue (CPL Art "
+                                                           "122-123); sent by mediation's refer_to_court"})
     applied_at = When(load_default=None, allow_none=True,
                       metadata={"description": "judicial confirmation: when the parties applied (CPL Art 205); "
                                                "absent from older senders: the day of arrival counts"})

@@ -269,6 +269,22 @@ class RejectedTerminateSchema(TerminateSchema):
     """confirmation_rejected_terminate: the parties will sue instead (CPL Art 206; PML Art 26)."""
 
 
+DECISION_HOW = ("in_person", "written", "phone", "online")   # how the plaintiff expressed the decision to sue
+DECISION_REQUIRED = "必填：须记录当事人本人作出的起诉决定（以何种方式、其陈述），起诉是当事人自己的诉讼行为（CPL Art 122-123）"
+
+
+class SuitDecisionSchema(Schema):
+    """The plaintiff's own decision to sue (CPL Art 122-123: a suit is brought by the party), as the
+    committee or the window recorded it; the plaintiff is ``refer_to_court``'s ``plaintiff``."""
+    how = fields.String(required=True, validate=validate.OneOf(DECISION_HOW),
+                        error_messages={"required": "必填：当事人以何种方式表示起诉（当面、书面、电话、网上）"},
+                        metadata={"description": "in_person | written | phone | online"})
+    statement = text("note", error_messages={"required": "必填：当事人表示起诉的陈述（如“本人坚持起诉”）"},
+                     metadata={"description": "the party's own words or signed statement"})
+    decided_on = fields.Date(load_default=None, allow_none=True,
+                             metadata={"description": "when the party decided; default: when it is recorded"})
+
+
 class ReferToCourtSchema(Schema):
     """refer_to_court: a party sues (PML Art 26 after termination; Art 32 over an unconfirmed agreement);
     the matter is handed to the court's pre-filing registration (SPEC §7)."""
@@ -279,6 +295,8 @@ class ReferToCourtSchema(Schema):
     claim = text("request", required=False, load_default="",
                  metadata={"description": "the claim (诉讼请求); default: this case's request"})
     reason = text("note", required=False, load_default="")
+    decision = fields.Nested(SuitDecisionSchema, required=True, error_messages={"required": DECISION_REQUIRED},
+                             metadata={"description": "the plaintiff's decision to sue (CPL Art 122-123)"})
 
 
 class HandoffRefusedSchema(Schema):

@@ -45,6 +45,12 @@ def receive_complaint(case: Case, data: dict, ctx) -> None:
     set_participants(case, bringer)
     link_parent(case, handoff, ctx, "SPEC §7; PSR Art 45; CPL Art 125")
     put(case, d7=d7.matches(ctx.session, case, ctx.env.config))
+    hdata = (handoff or {}).get("data") or {}
+    if hdata.get("purpose") == "litigation":
+        # CPL Art 122-123: a suit handed over in a party's name carries the party's own decision to sue and
+        # who recorded it (mediation's refer_to_court; a petition's 诉访分离 hand-off when its sender records it)
+        put(case, suit_decision=hdata.get("suit_decision") or {"recorded": False, "basis": "CPL Art 122-123",
+                                                               "note": "移送方未记录当事人的起诉决定"})
 
 
 def explain_mediation(case: Case, data: dict, ctx) -> None:

@@ -17,6 +17,7 @@ from contracts.diversion import EXPLAIN_ITEMS, FILING_CONDITIONS
 from tests.e2e.conftest import wait_for
 from tests.factories import claim, key
 from tests.harness import child_links, expect_error, wait_for
+from tests.interface.mediation_walk import SUIT_DECISION
 
 WINDOW = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}
 ROUTER = {"user_id": "router-01", "role": "router", "org_id": "zj-centre"}
@@ -136,13 +137,17 @@ def test_a_terminated_mediation_goes_to_court_where_it_is_filed_without_a_second
         assert pm["status"] == "PM_TERMINATED"
 
         # the applicant sues (PML Art 26): the suit is handed to the court's pre-filing registration
-        pm = party.mediation.refer_to_court(pm["case_id"], 1, "zj-court", "张三坚持起诉", pm["version"], key())
+        pm = party.mediation.refer_to_court(pm["case_id"], 1, "zj-court", "张三坚持起诉", pm["version"], key(),
+                                            decision=SUIT_DECISION)
         assert pm["status"] == "PM_TERMINATED" and pm["data"]["suits"][0]["plaintiff"] == 1
         link = wait_for(lambda: (l := child_links(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
         dv = filing.diversion.get_case(link["case_id"])
         assert (dv["case_type"], dv["status"], dv["org_id"]) == ("diversion", "DV_RECEIVED", "zj-court")
         assert dv["parent"] == {"service": "mediation", "case_id": pm["case_id"]}
         assert [(m["source"], m["case_no"]) for m in dv["data"]["d7"]] == [("mediation", pm["case_no"])]
+        # the plaintiff's own decision to sue travels with the suit, with who recorded it (CPL Art 122-123)
+        assert dv["data"]["suit_decision"]["party"] == 1 and dv["data"]["suit_decision"]["how"] == "in_person"
+        assert dv["data"]["suit_decision"]["recorded_by"]["role"] == "party"
 
         def step(proxy, event, data):
             nonlocal dv

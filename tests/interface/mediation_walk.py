@@ -61,6 +61,9 @@ def court_case(case: dict, status: str, event: str) -> dict:
             "jc_event": event, "jc_version": 3, "at": "2026-03-20T10:00:00+08:00"}
 
 
+# the plaintiff's own decision to sue, as the committee records it (CPL Art 122-123)
+SUIT_DECISION = {"how": "in_person", "statement": "本人坚持向人民法院起诉"}
+
 EXAMPLES = {
     "apply": lambda case: application(),
     "initiate_proactive": lambda case: {**application(), "committee_id": None, "source": "网格员上报"},
@@ -89,7 +92,7 @@ EXAMPLES = {
     "confirmation_rejected_remediate": {"note": "双方同意修改协议内容后重新调解"},
     "confirmation_rejected_terminate": {"channels_told": ["litigation"], "next_channel": "diversion",
                                         "reason": "协议被驳回确认，双方同意诉讼解决"},
-    "refer_to_court": {"plaintiff": 1, "reason": "张三坚持起诉"},
+    "refer_to_court": {"plaintiff": 1, "reason": "张三坚持起诉", "decision": SUIT_DECISION},
     "enforcement_requested": lambda case: court_case(case, "JC_ENFORCEMENT_REQUESTED", "apply_enforcement"),
     "confirmation_ruling_reviewed": lambda case: court_case(case, "JC_REVOKED", "revoke_ruling"),
     "handoff_refused": {"link_id": 0, "service": "diversion", "code": "GUARD_FAILED"},

@@ -11,7 +11,8 @@ import pytest
 from tests.factories import key
 from tests.harness import child_links, expect_error, wait_for
 from tests.interface.diversion_walk import ACTORS as COURT_ACTORS, diversion
-from tests.interface.mediation_walk import ACTORS, COMMITTEE, COURT, application, make_walker, mediation
+from tests.interface.mediation_walk import (ACTORS, COMMITTEE, COURT, SUIT_DECISION, application, make_walker,
+                                            mediation)
 
 __all__ = ["diversion", "mediation"]
 TO_AGREEMENT = ["apply", "accept", "assign_mediator", "sign_written_agreement"]
@@ -121,7 +122,8 @@ def test_a_rejected_agreement_waits_for_the_parties_who_then_sue(walker, flow):
                                       {"channels_told": ["litigation"], "next_channel": "diversion"},
                                       rejected["version"], key())
     assert ended["status"] == "PM_TERMINATED" and ended["data"]["confirmation"]["remedy"] == "litigation"
-    referred = flow.pm.refer_to_court(ended["case_id"], 1, None, "", ended["version"], key())
+    referred = flow.pm.refer_to_court(ended["case_id"], 1, None, "", ended["version"], key(),
+                                      decision=SUIT_DECISION)
     dv = flow.child(referred)
     assert (dv["case_type"], dv["status"], dv["org_id"]) == ("diversion", "DV_RECEIVED", COURT)
     assert dv["data"]["d7"][0]["case_no"] == referred["case_no"]                 # D7: no second pre-filing mediation
@@ -163,10 +165,12 @@ def test_a_hand_off_the_court_refuses_is_recorded_and_does_not_leave_the_case_wa
     # and the parties may refer again
     risky = walker.drive(["apply", "accept", "assign_mediator", "party_withdraws"],
                          {"apply": lambda c: application("public_security")})
-    referred = flow.pm.refer_to_court(risky["case_id"], 1, None, "", risky["version"], key())
+    referred = flow.pm.refer_to_court(risky["case_id"], 1, None, "", risky["version"], key(),
+                                      decision=SUIT_DECISION)
     settled = wait_for(lambda: (c := flow.pm.get_case(referred["case_id"]))["data"].get("handoffs_refused") and c)
     assert settled["status"] == "PM_TERMINATED"
     assert settled["data"]["handoffs_refused"][0]["code"] == "GUARD_FAILED"
     assert [l["link_type"] for l in settled["links"]] == ["refused"]
-    assert flow.pm.refer_to_court(settled["case_id"], 1, None, "", settled["version"], key())["status"] == \
+    assert flow.pm.refer_to_court(settled["case_id"], 1, None, "", settled["version"], key(),
+                                  decision=SUIT_DECISION)["status"] == \
         "PM_TERMINATED"
