@@ -290,6 +290,9 @@ class JcApplySchema(Schema):
     jurisdiction_basis = fields.String(load_default="mediator_location", validate=validate.OneOf(JURISDICTION_BASES))
     intermediate_court = fields.Boolean(load_default=False,
                                         metadata={"description": "the dispute belongs to an intermediate court"})
+    jurisdiction_county = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
+                                        metadata={"description": "party_domicile / subject_location: the 6-digit "
+                                                                 "code of the county where it is (CPL Art 205(2))"})
     materials = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     note = text("note", required=False, load_default="")
     applied_at = When(load_default=None, allow_none=True,
@@ -298,6 +301,13 @@ class JcApplySchema(Schema):
                                                "itself the application is made on the day it is received"})
     handoff = fields.Dict(load_default=None, allow_none=True,
                           metadata={"description": "set by open_from_handoff only (SPEC §7)"})
+
+
+    @validates_schema
+    def place_known(self, data, **kwargs):
+        if data.get("jurisdiction_basis") in ("party_domicile", "subject_location") and not data.get("jurisdiction_county"):
+            raise ValidationError("必填：当事人住所地或标的物所在地所在县（市、区）的行政区划代码（CPL Art 205(2)）",
+                                  "jurisdiction_county")
 
 
 class JcAcceptSchema(Schema):
@@ -420,6 +430,7 @@ class HandoffDataSchema(Schema):
     form = fields.String(load_default="written", validate=validate.OneOf(("written", "oral")))
     committee_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     jurisdiction_basis = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(JURISDICTION_BASES))
+    jurisdiction_county = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{6}$"))
     prior_mediation = fields.Dict(load_default=None, allow_none=True)
     plaintiff = Seq(load_default=None, allow_none=True,
                     metadata={"description": "litigation: the party who sues (its number in the hand-off's parties)"})

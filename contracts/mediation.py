@@ -222,7 +222,18 @@ class ConfirmationApplicationSchema(Schema):
         load_default="mediator_location", validate=validate.OneOf(JURISDICTION_BASES),
         metadata={"description": "why this court (CPL Art 205(2)): the committee's, a party's domicile or the "
                                  "subject's location"})
+    jurisdiction_county = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
+        metadata={"description": "party_domicile / subject_location: the 6-digit code of the county where it is"})
+    intermediate_court = fields.Boolean(load_default=False,
+                                        metadata={"description": "the dispute belongs to an intermediate court"})
     note = text("note", required=False, load_default="")
+
+    @validates_schema
+    def place_known(self, data, **kwargs):
+        if data.get("jurisdiction_basis") in ("party_domicile", "subject_location") and not data.get("jurisdiction_county"):
+            raise ValidationError("必填：当事人住所地或标的物所在地所在县（市、区）的行政区划代码（CPL Art 205(2)）",
+                                  "jurisdiction_county")
 
 
 class SupervisionSchema(Schema):

@@ -27,7 +27,8 @@ def apply(case: Case, data: dict, ctx) -> None:
                         "applied_on": applied_on(data, ctx).isoformat(),
                         "materials": data["materials"], "jurisdiction_basis": data["jurisdiction_basis"],
                         "jurisdiction": JURISDICTION_BASES[data["jurisdiction_basis"]],
-                        "intermediate_court": data["intermediate_court"], **by(ctx)},
+                        "intermediate_court": data["intermediate_court"],
+                        "jurisdiction_county": data.get("jurisdiction_county"), **by(ctx)},
         "agreement": dict(agreement),
         "brought_by": bringer,
     }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from infra.calendar import DAYS, MONTHS
 from infra.casetype import Guard
-from services.diversion.common import day, ends, is_court, router_only_by_handoff, seqs, today
+from services.diversion.common import day, ends, router_only_by_handoff, seqs, today
+from services.diversion.jurisdiction import has_jurisdiction
 
 
 def _joint(case, d, ctx) -> bool:
@@ -28,22 +29,14 @@ def _within_30_days(case, d, ctx) -> bool:
 
 
 def _jurisdiction(case, d, ctx) -> bool:
-    """CPL Art 205: (1) the court that invited the mediation; (2) a basic court of a party's domicile,
-    the subject's location or the mediation organisation's location (CPLI Art 352), or the
-    intermediate court where the dispute belongs to it."""
-    directory = ctx.env.directory
-    court = directory.get(d["court_id"])
-    if not is_court(ctx, d["court_id"]):
-        return False
-    delegated = d["agreement"].get("delegated_by_court")
-    if delegated or d["jurisdiction_basis"] == "delegating_court":
-        return delegated == court.code
-    if court.level != ("city" if d["intermediate_court"] else "county"):
-        return False
-    if d["jurisdiction_basis"] == "mediator_location":
-        org = directory.get(d["agreement"].get("mediation_org_id") or "")
-        return org is None or org.county is None or court.level != "county" or org.county == court.county
-    return True
+    """CPL Art 205: (1) the court that invited the mediation; (2) the basic court of a party's domicile,
+    the subject's location or the mediation organisation's location, or the intermediate court where the
+    dispute belongs to it; the place must be known (services/diversion/jurisdiction.py)."""
+    agreement = d["agreement"]
+    return has_jurisdiction(ctx.env.directory, d["court_id"], d["jurisdiction_basis"],
+                            delegated_by=agreement.get("delegated_by_court"),
+                            mediation_org_id=agreement.get("mediation_org_id"), county=d.get("jurisdiction_county"),
+                            intermediate=d["intermediate_court"])
 
 
 def _supplement_clock(case, d, ctx) -> bool:
@@ -68,8 +61,9 @@ GUARDS = {
     "within_30_days": Guard(_within_30_days, "司法确认须自调解协议生效之日起三十日内申请（CPL Art 205；PML Art 33）",
                             "CPL Art 205; PML Art 33"),
     "jurisdiction": Guard(_jurisdiction,
-                          "须向有管辖权的人民法院申请：委派调解的，向委派法院；调解组织自行调解的，向当事人住所地、"
-                          "标的物所在地或调解组织所在地基层人民法院（CPL Art 205；CPLI Art 352；JC11 Art 2）",
+                          "须向有管辖权的人民法院申请：人民法院邀请调解的，向作出邀请的人民法院；调解组织自行调解的，"
+                          "向当事人住所地、标的物所在地或调解组织所在地的基层人民法院（须为该地的法院；纠纷属中级人民法院"
+                          "管辖的，向相应的中级人民法院）（CPL Art 205；CPLI Art 352；JC11 Art 2）",
                           "CPL Art 205; CPLI Art 351-354; JC11 Art 2"),
     "supplement_clock": Guard(_supplement_clock,
                               "仅补充材料期限届满可按撤回申请处理（CPLI Art 357 ¶2）", "CPLI Art 357 ¶2"),

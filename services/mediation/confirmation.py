@@ -45,6 +45,7 @@ def apply(case: Case, data: dict, ctx) -> None:
     record = {
         "status": "applied", "court_id": data["court_id"], "applicants": sorted(data["applicants"]),
         "form": data["form"], "jurisdiction_basis": data["jurisdiction_basis"], "note": data["note"],
+        "jurisdiction_county": data.get("jurisdiction_county"), "intermediate_court": data.get("intermediate_court", False),
         "applied_at": ctx.now.isoformat(), "recorded_by": ctx.actor.user_id,
         "applied_from": ctx.from_state,
         "agreement_effective_at": case.data["agreement"]["effective_at"],
@@ -76,7 +77,8 @@ def hand_off(case: Case, record: dict, ctx) -> None:
         "purpose": PURPOSE, "agreement": agreement_for_court(case.data["agreement"]),
         "joint_application": True, "applicants": record["applicants"], "form": record["form"],
         "committee_id": case.org_id, "jurisdiction_basis": record["jurisdiction_basis"],
-        "applied_at": record["applied_at"],   # CPL Art 205: the court judges the 30 days on the application
+        "applied_at": record["applied_at"],
+        "jurisdiction_county": record.get("jurisdiction_county"), "intermediate_court": record.get("intermediate_court"),   # CPL Art 205: the court judges the 30 days on the application
         "materials": ["调解协议书" if record["agreement_kind"] == "written" else "口头调解协议记录", "当事人身份证明"],
     }
     case.links.append(CaseLink(link_type="child", target_service="diversion", target_case_id=None,

@@ -11,6 +11,7 @@ from contracts.errors import JiefenError
 from contracts.mediation import ARCHIVE_MATERIALS
 from infra import clocks
 from infra.casetype import Guard
+from services.diversion.jurisdiction import has_jurisdiction   # one rule for CPL Art 205 (both sides of the hand-off)
 
 # 民间纠纷 are disputes between citizens, legal persons and other organisations over civil rights and
 # duties (PML Art 2; NB Art 17); these categories are not.
@@ -221,9 +222,15 @@ GUARDS = {
     "joint_application": Guard(
         lambda case, d, ctx: party_numbers(case) <= set(d["applicants"]),
         "司法确认须由双方当事人共同申请（PML Art 33；CPL Art 205）", "PML Art 33; CPL Art 205"),
+    # CPL Art 205(2): the court of the place, not any court (issue 13 item 11); the committee is the
+    # mediation organisation, so mediator_location is this committee's county
     "court": Guard(
-        lambda case, d, ctx: _kind(ctx, d["court_id"], "court"),
-        "司法确认应向调解组织所在地、当事人住所地或标的物所在地的基层人民法院申请（CPL Art 205；JC11 Art 2）",
+        lambda case, d, ctx: has_jurisdiction(
+            ctx.env.directory, d["court_id"], d["jurisdiction_basis"],
+            delegated_by=((case.data or {}).get("agreement") or {}).get("delegated_by_court"),
+            mediation_org_id=case.org_id, county=d.get("jurisdiction_county"), intermediate=d["intermediate_court"]),
+        "司法确认应向调解组织所在地、当事人住所地或标的物所在地的基层人民法院申请，须为该地的法院；纠纷属中级人民法院"
+        "管辖的，向相应的中级人民法院申请（CPL Art 205；JC11 Art 2）",
         "CPL Art 205; JC11 Art 2"),
     "not_yet_confirmed": Guard(
         lambda case, d, ctx: ((case.data or {}).get("confirmation") or {}).get("status") != "granted",

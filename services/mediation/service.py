@@ -74,12 +74,15 @@ class MediationService(CaseService):
     @api
     def apply_judicial_confirmation(self, case_id, applicants=None, court_id=None, expected_version=None,
                                     idempotency_key=None, form="written", note="",
-                                    jurisdiction_basis="mediator_location"):
+                                    jurisdiction_basis="mediator_location", jurisdiction_county=None,
+                                    intermediate_court=False):
         """PML Art 33: both parties apply within 30 days; the application is handed to the court's JC case
-        (services/mediation/confirmation.py), whose ruling comes back by itself."""
+        (services/mediation/confirmation.py), whose ruling comes back by itself. The court must be the one
+        of the place (CPL Art 205(2)): ``jurisdiction_county`` names a domicile's or subject's county."""
         return self._command("apply_judicial_confirmation", case_id, expected_version, idempotency_key,
                              {"applicants": applicants or [], "court_id": court_id, "form": form, "note": note,
-                              "jurisdiction_basis": jurisdiction_basis})
+                              "jurisdiction_basis": jurisdiction_basis, "jurisdiction_county": jurisdiction_county,
+                              "intermediate_court": intermediate_court})
 
     @api
     def refer_to_court(self, case_id, plaintiff=None, court_id=None, reason="", expected_version=None,
