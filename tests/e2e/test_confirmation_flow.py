@@ -180,3 +180,29 @@ def test_a_terminated_mediation_goes_to_court_where_it_is_filed_without_a_second
         assert pm["status"] == "PM_CLOSED" and child_links(pm)[0]["status"] == "DV_FILED"
         closed = wait_for(lambda: (c := window.intake.get_case(intake_id))["status"] == "IN_CLOSED" and c)
         assert [(l["service"], l["status"]) for l in closed["links"]] == [("mediation", "PM_CLOSED")]
+
+
+def test_an_application_made_while_the_court_service_was_down_is_judged_on_its_date(cluster):
+    """Issue 13 item 10 (CPL Art 205; PML Art 33): the parties apply on day 29 while diversion is down; the
+    court's service starts on day 34 and opens the JC case, judging the thirty days on the application."""
+    from tests.interface.mediation_walk import application
+    cluster.start("mediation")
+    with cluster.rpc(WINDOW) as window, cluster.rpc(PARTY) as party, cluster.rpc(PMC) as pmc, \
+            cluster.rpc(MEDIATOR) as mediator:
+        pm = window.mediation.apply(application(), key())
+        pm = pmc.mediation.fire(pm["case_id"], "accept", {"respondent_consented": True}, pm["version"], key())
+        pm = pmc.mediation.assign_mediator(pm["case_id"], ["med-jy-01"], "designated", pm["version"], key())
+        pm = mediator.mediation.fire(pm["case_id"], "sign_written_agreement", AGREEMENT, pm["version"], key())
+        cluster.advance_days(29)
+        pm = party.mediation.apply_judicial_confirmation(pm["case_id"], [1, 2], "zj-court", pm["version"], key())
+        applied_at = pm["data"]["confirmation"]["applied_at"]
+        assert pm["status"] == "PM_CONFIRMATION_PENDING" and child_links(pm)[0]["case_id"] is None
+        cluster.advance_days(5)                                         # day 34: the window closed on day 30
+        cluster.start("diversion")
+        link = wait_for(lambda: (l := child_links(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
+        assert link["status"] == "JC_APPLIED"
+        with cluster.rpc(FILING) as filing:
+            jc = filing.diversion.get_case(link["case_id"])
+        # applied_at is the committee's UTC timestamp; applied_on its Shanghai date (the same day or the next)
+        assert jc["data"]["application"]["applied_on"] >= applied_at[:10]
+        assert pmc.mediation.get_case(pm["case_id"])["status"] == "PM_CONFIRMATION_PENDING"
