@@ -18,7 +18,7 @@ from infra.config import load_config
 from services.intake.casetype import GUARDS
 from tests.conftest import ACTORS
 from tests.factories import claim, key, org_code, person_id
-from tests.harness import expect_error
+from tests.harness import expect_error, wait_for
 
 
 def person_id_not_uscc():
@@ -355,8 +355,9 @@ def test_the_window_cannot_close_a_case_whose_routed_child_does_not_exist_yet(in
         conn.execute(text("update case_links set target_case_id = 'pt1', target_status = 'PT_CLOSED', "
                           "target_terminal = :t where case_id = :c"), {"t": True, "c": case["case_id"]})
     engine.dispose()
-    closed = rpc_as("window").intake.close(case["case_id"], "信访事项已办结", case["version"], key())
-    assert closed["status"] == "IN_CLOSED"
+    # now the child exists and has ended: the tracking round closes the case (child_case_closed, sys)
+    closed = wait_for(lambda: (c := rpc_as("window").intake.get_case(case["case_id"]))["status"] == "IN_CLOSED" and c)
+    assert [h["event"] for h in rpc_as("window").intake.case_history(case["case_id"])][-1] == "child_case_closed"
 
 
 def test_a_labour_dispute_may_go_to_peoples_mediation_or_to_arbitration(intake, rpc_as):
