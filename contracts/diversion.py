@@ -203,7 +203,12 @@ class ClockEventSchema(Schema):
 
 
 class TransferToFilingSchema(Schema):
-    party_insists_on_suing = fields.Boolean(required=True, metadata={"description": "SIM Art 21"})
+    """SIM Art 21 ¶1; OMR Art 21(2): the file goes back to the court, which registers the suit of the
+    plaintiff who insists on suing (CPL Art 122-123: the party's own decision, and who recorded it)."""
+    party_insists_on_suing = fields.Boolean(required=True, metadata={"description": "SIM Art 21 ¶1"})
+    party = Seq(required=True, metadata={"description": "the plaintiff who decided to sue (its number in the case)"})
+    how = fields.String(load_default="in_person", validate=validate.OneOf(HOW),
+                        metadata={"description": "how the plaintiff's decision was expressed"})
     note = text("note", required=False, load_default="")
 
 
@@ -243,6 +248,12 @@ class EntrustSchema(Schema):
     note = text("note", required=False, load_default="")
 
 
+class FileReceivedSchema(Schema):
+    received_by = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                                metadata={"description": "the mediator who signed for the file (SIM Art 27 ¶3)"})
+    note = text("note", required=False, load_default="")
+
+
 class AgreementReachedSchema(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(CONSENT_OUTCOMES))
     content = text("request")
@@ -279,10 +290,24 @@ class JcApplySchema(Schema):
     jurisdiction_basis = fields.String(load_default="mediator_location", validate=validate.OneOf(JURISDICTION_BASES))
     intermediate_court = fields.Boolean(load_default=False,
                                         metadata={"description": "the dispute belongs to an intermediate court"})
+    jurisdiction_county = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
+                                        metadata={"description": "party_domicile / subject_location: the 6-digit "
+                                                                 "code of the county where it is (CPL Art 205(2))"})
     materials = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     note = text("note", required=False, load_default="")
+    applied_at = When(load_default=None, allow_none=True,
+                      metadata={"description": "when the parties applied, recorded by the case they applied on and "
+                                               "carried by its hand-off (CPL Art 205; PML Art 33); at the court "
+                                               "itself the application is made on the day it is received"})
     handoff = fields.Dict(load_default=None, allow_none=True,
                           metadata={"description": "set by open_from_handoff only (SPEC §7)"})
+
+
+    @validates_schema
+    def place_known(self, data, **kwargs):
+        if data.get("jurisdiction_basis") in ("party_domicile", "subject_location") and not data.get("jurisdiction_county"):
+            raise ValidationError("必填：当事人住所地或标的物所在地所在县（市、区）的行政区划代码（CPL Art 205(2)）",
+                                  "jurisdiction_county")
 
 
 class JcAcceptSchema(Schema):
@@ -355,17 +380,47 @@ class ObjectionSchema(Schema):
             raise ValidationError("name and known_on are required for an interested person", "known_on")
 
 
+class ObjectionDecisionSchema(Schema):
+    """CPLI Art 372 ¶1: the court's decision on an objection: a new ruling revoking or changing the
+    original one (异议成立或者部分成立), or a ruling dismissing the objection (异议不成立)."""
+    ruling_no = fields.String(required=True, validate=validate.Length(min=3, max=64))
+    reason = text("note")
+    served_on = When(load_default=None, allow_none=True)
+
+
+class AmendRulingSchema(ObjectionDecisionSchema):
+    content = text("request", metadata={"description": "the agreement as the new ruling confirms it (改变原裁定)"})
+
+
 # -- hand-off data (HandoffSchema.data) --------------------------------------------------------------
+class SuitDecisionSchema(Schema):
+    """The plaintiff's own decision to sue carried by a suit's hand-off (CPL Art 122-123): the party's
+    number (in the hand-off's parties), how it was expressed, and who recorded it."""
+    party = Seq(load_default=None, allow_none=True)
+    how = fields.String(required=True, validate=validate.OneOf(("in_person", "written", "phone", "online")),
+                        error_messages={"required": "必填：当事人以何种方式表示起诉"})
+    statement = text("note", error_messages={"required": "必填：当事人表示起诉的陈述"})
+    decided_on = When(load_default=None, allow_none=True)
+    recorded_by = fields.Dict(load_default=None, allow_none=True)
+
+    class Meta:
+        unknown = "include"
+
+
 class HandoffDataSchema(Schema):
     """What a parent service may put in ``handoff["data"]`` for diversion (unknown keys are kept).
 
     - From mediation, for judicial confirmation: ``agreement`` (AgreementSchema fields; ``obligations``
       is accepted for ``content``), ``joint_application`` (both parties apply), ``applicants``,
-      ``form``, ``committee_id`` (the mediation committee), ``jurisdiction_basis``. ``purpose`` may say
+      ``form``, ``committee_id`` (the mediation committee), ``jurisdiction_basis``, ``applied_at`` (when
+      the parties applied: the 30-day window of CPL Art 205 is judged on it). ``purpose`` may say
       ``judicial_confirmation`` explicitly; otherwise the presence of ``agreement`` decides.
     - From mediation, for a suit (``refer_to_court``): ``purpose: litigation``, ``prior_mediation``
       ``{outcome: terminated | agreement_not_performed, ...}`` (after a termination SPEC D7 bars a second
-      pre-filing diversion), ``plaintiff`` (the party who sues) and ``claim``.
+      pre-filing diversion), ``plaintiff`` (the party who sues), ``claim`` and ``suit_decision`` (the
+      plaintiff's own decision: how, statement, who recorded it; CPL Art 122-123).
+    - From petition, for a 涉法涉诉 civil suit: ``purpose: litigation``; ``suit_decision`` likewise when the
+      sender records it (optional, so older senders keep working: the case then shows it as not recorded).
     """
     purpose = fields.String(load_default=None, allow_none=True,
                             validate=validate.OneOf(("litigation", "judicial_confirmation")))
@@ -375,6 +430,7 @@ class HandoffDataSchema(Schema):
     form = fields.String(load_default="written", validate=validate.OneOf(("written", "oral")))
     committee_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     jurisdiction_basis = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(JURISDICTION_BASES))
+    jurisdiction_county = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{6}$"))
     prior_mediation = fields.Dict(load_default=None, allow_none=True)
     plaintiff = Seq(load_default=None, allow_none=True,
                     metadata={"description": "litigation: the party who sues (its number in the hand-off's parties)"})
@@ -382,6 +438,12 @@ class HandoffDataSchema(Schema):
                  metadata={"description": "litigation: the claim (诉讼请求); default the hand-off's request"})
     materials = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     subject_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LIMITS["address"]))
+    suit_decision = fields.Nested(SuitDecisionSchema, load_default=None, allow_none=True,
+                                  metadata={"description": "litigation: the plaintiff's decision to sue (CPL Art "
+                                                           "122-123); sent by mediation's refer_to_court"})
+    applied_at = When(load_default=None, allow_none=True,
+                      metadata={"description": "judicial confirmation: when the parties applied (CPL Art 205); "
+                                               "absent from older senders: the day of arrival counts"})
 
     class Meta:
         unknown = "include"

@@ -222,7 +222,18 @@ class ConfirmationApplicationSchema(Schema):
         load_default="mediator_location", validate=validate.OneOf(JURISDICTION_BASES),
         metadata={"description": "why this court (CPL Art 205(2)): the committee's, a party's domicile or the "
                                  "subject's location"})
+    jurisdiction_county = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
+        metadata={"description": "party_domicile / subject_location: the 6-digit code of the county where it is"})
+    intermediate_court = fields.Boolean(load_default=False,
+                                        metadata={"description": "the dispute belongs to an intermediate court"})
     note = text("note", required=False, load_default="")
+
+    @validates_schema
+    def place_known(self, data, **kwargs):
+        if data.get("jurisdiction_basis") in ("party_domicile", "subject_location") and not data.get("jurisdiction_county"):
+            raise ValidationError("必填：当事人住所地或标的物所在地所在县（市、区）的行政区划代码（CPL Art 205(2)）",
+                                  "jurisdiction_county")
 
 
 class SupervisionSchema(Schema):
@@ -243,6 +254,15 @@ class CourtCaseSchema(Schema):
                        metadata={"description": "when the court acted (the JC event's time)"})
 
 
+OBJECTION_STATES = ("JC_OBJECTION", "JC_REVOKED", "JC_AMENDED", "JC_OBJECTION_DISMISSED")   # CPLI Art 372
+
+
+class RulingReviewedSchema(CourtCaseSchema):
+    """An objection to the court's ruling on the agreement, and the court's decision on it (CPLI Art 372),
+    reported by the JC case (SPEC §7)."""
+    jc_status = fields.String(required=True, validate=validate.OneOf(OBJECTION_STATES))
+
+
 class LapsedSchema(CourtCaseSchema):
     """confirmation_lapsed: the application ended without a ruling on the agreement."""
     outcome = fields.String(required=True, validate=validate.OneOf(LAPSE_OUTCOMES))
@@ -260,6 +280,22 @@ class RejectedTerminateSchema(TerminateSchema):
     """confirmation_rejected_terminate: the parties will sue instead (CPL Art 206; PML Art 26)."""
 
 
+DECISION_HOW = ("in_person", "written", "phone", "online")   # how the plaintiff expressed the decision to sue
+DECISION_REQUIRED = "必填：须记录当事人本人作出的起诉决定（以何种方式、其陈述），起诉是当事人自己的诉讼行为（CPL Art 122-123）"
+
+
+class SuitDecisionSchema(Schema):
+    """The plaintiff's own decision to sue (CPL Art 122-123: a suit is brought by the party), as the
+    committee or the window recorded it; the plaintiff is ``refer_to_court``'s ``plaintiff``."""
+    how = fields.String(required=True, validate=validate.OneOf(DECISION_HOW),
+                        error_messages={"required": "必填：当事人以何种方式表示起诉（当面、书面、电话、网上）"},
+                        metadata={"description": "in_person | written | phone | online"})
+    statement = text("note", error_messages={"required": "必填：当事人表示起诉的陈述（如“本人坚持起诉”）"},
+                     metadata={"description": "the party's own words or signed statement"})
+    decided_on = fields.Date(load_default=None, allow_none=True,
+                             metadata={"description": "when the party decided; default: when it is recorded"})
+
+
 class ReferToCourtSchema(Schema):
     """refer_to_court: a party sues (PML Art 26 after termination; Art 32 over an unconfirmed agreement);
     the matter is handed to the court's pre-filing registration (SPEC §7)."""
@@ -270,6 +306,8 @@ class ReferToCourtSchema(Schema):
     claim = text("request", required=False, load_default="",
                  metadata={"description": "the claim (诉讼请求); default: this case's request"})
     reason = text("note", required=False, load_default="")
+    decision = fields.Nested(SuitDecisionSchema, required=True, error_messages={"required": DECISION_REQUIRED},
+                             metadata={"description": "the plaintiff's decision to sue (CPL Art 122-123)"})
 
 
 class HandoffRefusedSchema(Schema):

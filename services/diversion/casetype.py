@@ -27,7 +27,11 @@ stated in each event's description:
 - Terminal states: DV_FILED is terminal for the centre (the matter has left for litigation, so
   intake's tracking closes: SIM Art 21; OMR Art 21(2)); the post-filing entrusted mediation of 4B is
   the court's own continuation, so DV_ENTRUSTED and its outcomes are terminal too (the platform
-  allows a terminal state to lead only to terminal states). DV_SETTLED is terminal (诉外结案, OMR
+  allows a terminal state to lead only to terminal states); so is DV_ENTRUST_PENDING, the entrustment
+  waiting for the mediator's signed receipt, from which the period counts (SIM Art 27 ¶3; OMR Art 24
+  ¶2). DV_FAILED runs a [A] clock for returning the file (OMR Art 15 ¶2 即时; SIM Art 21 ¶1) with 督办,
+  the court may take the file back itself, and ``plaintiff_withdraws`` ends it (DV_WITHDRAWN) when
+  the plaintiff does not insist on suing. DV_SETTLED is terminal (诉外结案, OMR
   Art 20 ¶1); ``apply_judicial_confirmation`` is its self-loop while the 30-day window runs, and
   ``confirmation_window_closed`` ends it in DV_ARCHIVED (added: python-statemachine requires every
   state to reach a final one, and DV_SETTLED otherwise has only self-loops).
@@ -55,6 +59,10 @@ STATES = (
     StateDef("DV_FILED", "登记立案", terminal=True,
              basis="CPL Art 126; SIM Art 21; OMR Art 21(2): the matter has left the centre for litigation"),
     StateDef("DV_NOT_FILED", "不予受理/告知其他途径", terminal=True, basis="OMR Art 9; CPL Art 126, 127"),
+    StateDef("DV_WITHDRAWN", "调解不成，原告不再起诉", terminal=True,
+             basis="SIM Art 21 ¶1: only a plaintiff who insists on suing is filed; CPL Art 122"),
+    StateDef("DV_ENTRUST_PENDING", "委托待签收", terminal=True,
+             basis="SIM Art 27 ¶3; OMR Art 24 ¶2: the period counts from the mediator's signed receipt"),
     StateDef("DV_ENTRUSTED", "委托调解中", terminal=True, basis="SIM Art 11, 20-21, 27; OMR Art 24 (post-filing)"),
     StateDef("DV_CONCLUDED_BY_CONSENT", "调解结案(调解书/撤诉)", terminal=True, basis="SIM Art 20; OMR Art 20 ¶2"),
     StateDef("DV_TRIAL_RESUMED", "恢复审理", terminal=True, basis="SIM Art 21 ¶2; OMR Art 21(3)"),
@@ -92,9 +100,13 @@ CLOCKS = (
              extension=Extension("extend_period", None, "OMR Art 24; SIM Art 27: 各方当事人同意延长的，不受此限",
                                  needs=("agreed_by",)),
              pausable=True),
+    ClockDef("file_return", "移送法院期限", _configured("file_return"), ("DV_FAILED",), ("DV_FAILED",),
+             "deadline_overdue", "OMR Art 15 ¶2 (即时将相关材料退回人民法院), 21(2); SIM Art 21 ¶1: the file goes "
+             "back to the court [A: 3 WD for 即时]; late → 督办"),
     ClockDef("entrusted_mediation", "委托调解期限", _entrusted_period, ("DV_ENTRUSTED",), ("DV_ENTRUSTED",),
              "deadline_expired_resume_trial",
-             "SIM Art 27 ¶2; OMR Art 24: 15 d ordinary / 7 d summary procedure; extension not counted in the trial period",
+             "SIM Art 27 ¶2, ¶3; OMR Art 24: 15 d ordinary / 7 d summary procedure, from the mediator's signed receipt "
+             "of the file (DV_ENTRUSTED); extension not counted in the trial period",
              extension=Extension("extend_period", None, "OMR Art 24; SIM Art 27: 各方当事人同意延长的，不受此限",
                                  needs=("agreed_by",))),
     ClockDef("filing_decision", "立案审查期限", _statutory(7, DAYS), ("DV_FILING_REVIEW",), ("DV_FILING_REVIEW",),
@@ -180,10 +192,17 @@ EVENTS = (
              effect=fx.mediation_expired,
              description="also from DV_AWAITING_RESPONDENT: the 30 d count from the mediator's acceptance (OMR Art 24 ¶2)"),
     # -- filing (SIM Art 21; OMR Art 21; CPL Art 122-127) --------------------------------------------
-    EventDef("transfer_to_filing", "移送立案", ("DV_FAILED",), "DV_FILING_REVIEW", ("mediator",),
-             "SIM Art 21; OMR Art 21: the reason was recorded on entering DV_FAILED; the party insists on suing",
-             guards=(G["designated_body"], G["insists_on_suing"]), schema=c.TransferToFilingSchema,
-             effect=fx.transfer_to_filing),
+    EventDef("transfer_to_filing", "移送立案", ("DV_FAILED",), "DV_FILING_REVIEW", ("mediator", "filing"),
+             "SIM Art 21 ¶1; OMR Art 15 ¶2, 21(2): the reason was recorded on entering DV_FAILED; the file goes back "
+             "to the court, which registers the suit of the plaintiff who insists on suing (CPL Art 122-123)",
+             guards=(G["designated_body"], G["insists_on_suing"], G["suit_by_plaintiff"]), schema=c.TransferToFilingSchema,
+             effect=fx.transfer_to_filing,
+             description="filing too: the court takes the file back itself when the mediator does not return it "
+                         "(issue 13 item 12); the plaintiff's decision to sue and who recorded it are kept"),
+    EventDef("plaintiff_withdraws", "原告不再起诉", ("DV_FAILED",), "DV_WITHDRAWN", ("party",),
+             "SIM Art 21 ¶1 (a contrario): only a plaintiff who insists on suing is filed; CPL Art 122",
+             guards=(G["suit_by_plaintiff"],), schema=c.PartyActSchema, effect=fx.plaintiff_withdraws,
+             description="added (issue 13 item 12): DV_FAILED had no lawful end when the plaintiff gives up"),
     EventDef("request_correction", "通知补正起诉状", ("DV_FILING_REVIEW",), "DV_CORRECTING", ("filing",),
              "CPLI Art 126: 起诉状内容欠缺通知原告补正", schema=c.RequestCorrectionSchema, effect=fx.request_correction,
              description="added: the filing clock counts again from the corrected complaint"),
@@ -206,13 +225,19 @@ EVENTS = (
              effect=fx.confirmation_window_closed,
              description="added state DV_ARCHIVED: the state machine needs a final state after DV_SETTLED"),
     # -- 4B: post-filing entrusted mediation ---------------------------------------------------------
-    EventDef("entrust_mediation", "委托调解", ("DV_FILED",), "DV_ENTRUSTED", ("judge",),
+    EventDef("entrust_mediation", "委托调解", ("DV_FILED",), "DV_ENTRUST_PENDING", ("judge",),
              "SIM Art 11 ¶1 (立案后委托); OMR Art 24: 15 d ordinary / 7 d summary", guards=(G["mediation_org"],),
-             schema=c.EntrustSchema, effect=fx.entrust_mediation),
+             schema=c.EntrustSchema, effect=fx.entrust_mediation,
+             description="the period does not start yet: it counts from the mediator's signed receipt (SIM Art 27 ¶3)"),
+    EventDef("entrusted_file_received", "签收委托材料", ("DV_ENTRUST_PENDING",), "DV_ENTRUSTED", ("mediator",),
+             "SIM Art 27 ¶3: 自特邀调解组织或者特邀调解员签字接收法院移交材料之日起计算; OMR Art 24 ¶2",
+             guards=(G["designated_body"],), schema=c.FileReceivedSchema, effect=fx.entrusted_file_received,
+             description="added (issue 13 item 13): the entrusted mediation period starts here"),
     EventDef("agreement_reached", "达成调解协议（调解书/撤诉）", ("DV_ENTRUSTED",), "DV_CONCLUDED_BY_CONSENT",
              ("mediator", "judge"), "SIM Art 20; OMR Art 20 ¶2", guards=(G["designated_body"],),
              schema=c.AgreementReachedSchema, effect=fx.agreement_reached),
-    EventDef("mediation_failed", "委托调解不成", ("DV_ENTRUSTED",), "DV_TRIAL_RESUMED", ("mediator", "judge"),
+    EventDef("mediation_failed", "委托调解不成", ("DV_ENTRUST_PENDING", "DV_ENTRUSTED"), "DV_TRIAL_RESUMED",
+             ("mediator", "judge"),
              "SIM Art 21 ¶2; OMR Art 21(3): 恢复审理", guards=(G["designated_body"],),
              schema=c.MediationFailedSchema, effect=fx.mediation_failed),
     EventDef("deadline_expired_resume_trial", "委托调解期限届满，恢复审理", ("DV_ENTRUSTED",), "DV_TRIAL_RESUMED",

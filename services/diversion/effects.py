@@ -45,6 +45,12 @@ def receive_complaint(case: Case, data: dict, ctx) -> None:
     set_participants(case, bringer)
     link_parent(case, handoff, ctx, "SPEC §7; PSR Art 45; CPL Art 125")
     put(case, d7=d7.matches(ctx.session, case, ctx.env.config))
+    hdata = (handoff or {}).get("data") or {}
+    if hdata.get("purpose") == "litigation":
+        # CPL Art 122-123: a suit handed over in a party's name carries the party's own decision to sue and
+        # who recorded it (mediation's refer_to_court; a petition's 诉访分离 hand-off when its sender records it)
+        put(case, suit_decision=hdata.get("suit_decision") or {"recorded": False, "basis": "CPL Art 122-123",
+                                                               "note": "移送方未记录当事人的起诉决定"})
 
 
 def explain_mediation(case: Case, data: dict, ctx) -> None:
@@ -162,8 +168,15 @@ def mediation_expired(case: Case, data: dict, ctx) -> None:
 
 # -- filing (SIM Art 21; OMR Art 21; CPL Art 122-127) ----------------------------------------------
 def transfer_to_filing(case: Case, data: dict, ctx) -> None:
-    put(case, transfer={"party_insists_on_suing": True, "note": data["note"], "basis": "SIM Art 21; OMR Art 21",
-                        **by(ctx)})
+    """CPL Art 122-123: the suit is the plaintiff's own decision; who expressed it, how, and who recorded it."""
+    put(case, transfer={"party_insists_on_suing": True, "note": data["note"], "basis": "SIM Art 21 ¶1; OMR Art 21(2)",
+                        **by(ctx)},
+        suit_decision={"party": data["party"], "how": data["how"], "recorded": by(ctx), "basis": "CPL Art 122-123"})
+
+
+def plaintiff_withdraws(case: Case, data: dict, ctx) -> None:
+    put(case, withdrawn={"party": data["party"], "how": data["how"], "statement": data["statement"],
+                         "basis": "SIM Art 21 ¶1; CPL Art 122", **by(ctx)})
 
 
 def request_correction(case: Case, data: dict, ctx) -> None:
@@ -203,6 +216,7 @@ def apply_judicial_confirmation(case: Case, data: dict, ctx) -> None:
                       "mediation_org_id": agreement.get("mediation_org_id"), "mediation_case_no": case.case_no,
                       "delegated_by_court": case.org_id},
         "jurisdiction_basis": "delegating_court", "materials": ["调解协议", "委派调解证明"],
+        "applied_at": ctx.now.isoformat(),   # CPL Art 205: the window is judged on the application, not on arrival
         "handoff": {"parent_service": "diversion", "parent_case_id": case.id, "parent_case_no": case.case_no,
                     "link_type": "child", "reason": "委派调解达成协议，双方共同申请司法确认",
                     "basis": "CPL Art 205(1); SIM Art 19 ¶2", "data": {}},
@@ -225,6 +239,12 @@ def entrust_mediation(case: Case, data: dict, ctx) -> None:
     put(case, entrusted={"procedure": data["procedure"], "mediator_org_id": data["mediator_org_id"],
                          "note": data["note"], "basis": "SIM Art 11, 27; OMR Art 24", **by(ctx)})
     set_participants(case, *participants(case), data["mediator_org_id"])
+
+
+def entrusted_file_received(case: Case, data: dict, ctx) -> None:
+    """SIM Art 27 ¶3; OMR Art 24 ¶2: the entrusted period counts from this signed receipt."""
+    put(case, entrusted={**case.data["entrusted"], "received": {"received_by": data["received_by"], "note": data["note"],
+                                                               "basis": "SIM Art 27 ¶3; OMR Art 24 ¶2", **by(ctx)}})
 
 
 def agreement_reached(case: Case, data: dict, ctx) -> None:

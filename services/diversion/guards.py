@@ -63,7 +63,8 @@ def _acting_for_designated_body(case, d, ctx) -> bool:
     """The mediator acts for the body the court delegated (4A) or entrusted (4B) the matter to."""
     if ctx.actor.role in ("judge", "filing"):
         return True                     # the court's own officers act on its case
-    record = (case.data or {}).get("entrusted") if case.status == "DV_ENTRUSTED" else _designation(case)
+    entrusted = case.status in ("DV_ENTRUST_PENDING", "DV_ENTRUSTED")
+    record = (case.data or {}).get("entrusted") if entrusted else _designation(case)
     org = (record or {}).get("mediator_org_id")
     return org is not None and ctx.env.directory.governs(ctx.actor.org_id, org)
 
@@ -144,7 +145,11 @@ GUARDS = {
                       "由调解组织主持达成的调解协议须加盖调解组织印章（OMR Art 19 ¶1；SIM Art 24 ¶2）", "OMR Art 19 ¶1; SIM Art 24 ¶2"),
     # filing (SIM Art 21; OMR Art 21; CPL Art 122, 126)
     "insists_on_suing": Guard(lambda case, d, ctx: d["party_insists_on_suing"],
-                              "委派调解未达成协议、当事人坚持诉讼的，移送人民法院登记立案（SIM Art 21 ¶1）", "SIM Art 21 ¶1"),
+                              "委派调解未达成协议、当事人坚持诉讼的，移送人民法院登记立案（SIM Art 21 ¶1）；原告不再起诉的，"
+                              "记录其决定结案", "SIM Art 21 ¶1"),
+    "suit_by_plaintiff": Guard(lambda case, d, ctx: d["party"] in seqs(case, "applicant"),
+                               "是否起诉由原告本人决定：须记录原告（起诉的当事人）坚持起诉或不再起诉的决定"
+                               "（CPL Art 122(1), 123；SIM Art 21 ¶1）", "CPL Art 122(1), 123; SIM Art 21 ¶1"),
     "filing_conditions": Guard(lambda case, d, ctx: set(FILING_CONDITIONS) <= set(d["conditions"]),
                                "立案须符合起诉条件：原告有直接利害关系、有明确的被告、有具体诉讼请求和事实理由、属于受案范围和本院管辖（CPL Art 122）",
                                "CPL Art 122"),

@@ -97,8 +97,10 @@ def application_from(h: dict) -> dict:
             "form": data.get("form") or "written",
             "agreement": {k: v for k, v in agreement.items() if k in keep and v is not None},
             "jurisdiction_basis": data.get("jurisdiction_basis") or "mediator_location",
+            "jurisdiction_county": data.get("jurisdiction_county"),
+            "intermediate_court": bool(data.get("intermediate_court")),
             "materials": [str(m) for m in data.get("materials") or []],
-            "note": h["reason"], "handoff": _parent(h)}
+            "applied_at": data.get("applied_at"), "note": h["reason"], "handoff": _parent(h)}
 
 
 # -- DV_SETTLED → JC_APPLIED inside this service -----------------------------------------------------

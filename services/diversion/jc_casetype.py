@@ -10,7 +10,14 @@ Deviations from SPEC §4C, stated in the events' descriptions:
 - The 30-day application window is a guard of ``apply`` here (the case does not exist before the
   application); its clock runs on the agreement's own case (DV_SETTLED here, PM in mediation).
 - Every state after a ruling is terminal (the case is decided); enforcement and objection are recorded
-  as terminal states after it, as SPEC draws them.
+  as terminal states after it, as SPEC draws them. An objection (CPLI Art 372) may follow any ruling
+  on the agreement, also after enforcement was applied for; the court's decision on it is modelled
+  (issue 13 item 9): ``revoke_ruling`` → JC_REVOKED, ``amend_ruling`` → JC_AMENDED (撤销或者改变原裁定),
+  ``dismiss_objection`` → JC_OBJECTION_DISMISSED (裁定驳回). SPEC draws the dismissal back to
+  JC_CONFIRMED; one event has one target and the objection may be to a rejection, so the dismissal is a
+  state of its own (the original ruling stands; a confirmed agreement stays enforceable).
+  JC_OBJECTION keeps the platform's terminal flag (a terminal ruling leads only to terminal states):
+  the decision still follows it.
 """
 from __future__ import annotations
 
@@ -29,8 +36,13 @@ STATES = (
     StateDef("JC_CONFIRMED", "裁定有效", terminal=True, basis="CPL Art 206"),
     StateDef("JC_REJECTED", "裁定驳回", terminal=True, basis="CPL Art 206; CPLI Art 358"),
     StateDef("JC_ENFORCEMENT_REQUESTED", "申请执行", terminal=True, basis="CPL Art 206; PML Art 33 ¶2"),
-    StateDef("JC_OBJECTION", "异议", terminal=True, basis="CPLI Art 372"),
+    StateDef("JC_OBJECTION", "异议审查中", terminal=True, basis="CPLI Art 372"),
+    StateDef("JC_REVOKED", "异议成立，撤销原裁定", terminal=True, basis="CPLI Art 372 ¶1"),
+    StateDef("JC_AMENDED", "异议部分成立，改变原裁定", terminal=True, basis="CPLI Art 372 ¶1"),
+    StateDef("JC_OBJECTION_DISMISSED", "异议不成立，裁定驳回", terminal=True, basis="CPLI Art 372 ¶1"),
 )
+RULED = ("JC_CONFIRMED", "JC_REJECTED", "JC_ENFORCEMENT_REQUESTED")
+ENFORCEABLE = ("JC_CONFIRMED", "JC_AMENDED", "JC_OBJECTION_DISMISSED")
 
 BEFORE_RULING = ("JC_APPLIED", "JC_UNDER_REVIEW", "JC_SUPPLEMENTING")
 REVIEWING = ("JC_UNDER_REVIEW", "JC_SUPPLEMENTING")
@@ -85,13 +97,27 @@ EVENTS = (
     EventDef("extend_review", "延长审查期限（院长批准）", REVIEWING, None, ("judge",),
              "JC11 Art 5 [V?]: +10 d with the president's approval", schema=c.ExtendReviewSchema,
              effect=fx.extend_review),
-    EventDef("apply_enforcement", "申请执行", ("JC_CONFIRMED",), "JC_ENFORCEMENT_REQUESTED", ("party",),
-             "CPL Art 206; PML Art 33 ¶2; JC11 Art 9: non-performance", guards=(G["enforcement_applicant"],),
-             schema=c.EnforcementSchema, effect=fx.apply_enforcement),
-    EventDef("file_objection", "提出异议", ("JC_CONFIRMED", "JC_REJECTED"), "JC_OBJECTION", ("party",),
+    EventDef("apply_enforcement", "申请执行", ENFORCEABLE, "JC_ENFORCEMENT_REQUESTED", ("party",),
+             "CPL Art 206; PML Art 33 ¶2; JC11 Art 9: non-performance of a confirmed agreement",
+             guards=(G["enforcement_applicant"], G["confirmed_agreement"]),
+             schema=c.EnforcementSchema, effect=fx.apply_enforcement,
+             description="also after an objection was dismissed or the ruling changed, while the agreement "
+                         "stands confirmed (CPLI Art 372 ¶1)"),
+    EventDef("file_objection", "提出异议", RULED, "JC_OBJECTION", ("party",),
              "CPLI Art 372: party ≤ 15 d of receipt; interested person ≤ 6 months of knowing",
              guards=(G["objector_party"], G["objection_in_time"]), schema=c.ObjectionSchema, effect=fx.file_objection,
-             description="an interested person (third party) files as role party with objector=interested_person"),
+             description="an interested person (third party) files as role party with objector=interested_person; "
+                         "also after enforcement was applied for (CPLI Art 372 ¶2 sets only the time limits)"),
+    EventDef("revoke_ruling", "异议成立，撤销原裁定", ("JC_OBJECTION",), "JC_REVOKED", ("judge",),
+             "CPLI Art 372 ¶1: 异议成立的，作出新的裁定撤销原裁定", schema=c.ObjectionDecisionSchema,
+             effect=fx.revoke_ruling, description="added: the court's decision on the objection (issue 13 item 9)"),
+    EventDef("amend_ruling", "异议部分成立，改变原裁定", ("JC_OBJECTION",), "JC_AMENDED", ("judge",),
+             "CPLI Art 372 ¶1: 异议部分成立的，作出新的裁定改变原裁定", schema=c.AmendRulingSchema,
+             effect=fx.amend_ruling,
+             description="added: the agreement stands confirmed as the new ruling changes it"),
+    EventDef("dismiss_objection", "异议不成立，裁定驳回", ("JC_OBJECTION",), "JC_OBJECTION_DISMISSED", ("judge",),
+             "CPLI Art 372 ¶1: 异议不成立的，裁定驳回", schema=c.ObjectionDecisionSchema, effect=fx.dismiss_objection,
+             description="added: the original ruling stands"),
     EventDef("deadline_overdue", "期限届满（督办）", BEFORE_RULING, None, ("sys",),
              "SPEC §1 timers; JC11 Art 4-5 [V?]: lateness is flagged (督办)", schema=c.ClockEventSchema,
              effect=fx.overdue),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from contracts.diversion import JURISDICTION_BASES, NOT_ACCEPTED_GROUNDS, REJECTION_GROUNDS
 from infra.models import Case
 from services.diversion.common import append, brought_by, by, link_parent, put, register, set_participants
+from services.diversion.jc_guards import applied_on
 
 RULED = "judicial_confirmation_ruled"
 
@@ -23,9 +24,11 @@ def apply(case: Case, data: dict, ctx) -> None:
     bringer = brought_by(ctx, data["court_id"])
     case.data = {
         "application": {"applicants": sorted(data["applicants"]), "form": data["form"], "note": data["note"],
+                        "applied_on": applied_on(data, ctx).isoformat(),
                         "materials": data["materials"], "jurisdiction_basis": data["jurisdiction_basis"],
                         "jurisdiction": JURISDICTION_BASES[data["jurisdiction_basis"]],
-                        "intermediate_court": data["intermediate_court"], **by(ctx)},
+                        "intermediate_court": data["intermediate_court"],
+                        "jurisdiction_county": data.get("jurisdiction_county"), **by(ctx)},
         "agreement": dict(agreement),
         "brought_by": bringer,
     }
@@ -105,8 +108,37 @@ def apply_enforcement(case: Case, data: dict, ctx) -> None:
 
 
 def file_objection(case: Case, data: dict, ctx) -> None:
-    put(case, objection={k: data.get(k) for k in ("objector", "party", "name", "received_on", "known_on", "grounds")}
-        | {"basis": "CPLI Art 372", **by(ctx)})
+    record = {k: data.get(k) for k in ("objector", "party", "name", "received_on", "known_on", "grounds")} \
+        | {"against": ctx.from_state, "basis": "CPLI Art 372", **by(ctx)}
+    put(case, objection=record)
+    _announce(case, "objection_filed", ctx, objection={k: v for k, v in record.items() if k != "name"})
+
+
+def _decide_objection(case: Case, decision: str, data: dict, ctx, **extra) -> dict:
+    """CPLI Art 372 ¶1: the objection's outcome, recorded on the objection; announced so the mediation
+    case the agreement came from follows it (SPEC §7)."""
+    record = {"decision": decision, "ruling_no": data["ruling_no"], "reason": data["reason"],
+              "served_on": data.get("served_on"), "basis": "CPLI Art 372 ¶1", **extra, **by(ctx)}
+    put(case, objection={**case.data.get("objection", {}), "decided": record})
+    _announce(case, decision, ctx, ruling=record)
+    return record
+
+
+def revoke_ruling(case: Case, data: dict, ctx) -> None:
+    """撤销原裁定: the agreement is no longer confirmed (nor enforceable through this ruling)."""
+    _decide_objection(case, "revoked", data, ctx)
+    put(case, agreement={**case.data["agreement"], "confirmed": False, "revoked": True})
+
+
+def amend_ruling(case: Case, data: dict, ctx) -> None:
+    """改变原裁定: the agreement stands confirmed as the new ruling changes it."""
+    _decide_objection(case, "amended", data, ctx, content=data["content"])
+    put(case, agreement={**case.data["agreement"], "confirmed": True, "confirmed_content": data["content"]})
+
+
+def dismiss_objection(case: Case, data: dict, ctx) -> None:
+    """裁定驳回: the original ruling stands."""
+    _decide_objection(case, "objection_dismissed", data, ctx)
 
 
 def overdue(case: Case, data: dict, ctx) -> None:

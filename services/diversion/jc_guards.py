@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from infra.calendar import DAYS, MONTHS
 from infra.casetype import Guard
-from services.diversion.common import day, ends, is_court, router_only_by_handoff, seqs, today
+from services.diversion.common import day, ends, router_only_by_handoff, seqs, today
+from services.diversion.jurisdiction import has_jurisdiction
 
 
 def _joint(case, d, ctx) -> bool:
@@ -13,28 +14,29 @@ def _joint(case, d, ctx) -> bool:
     return flag is not False and parties <= set(d["applicants"])
 
 
+def applied_on(d, ctx):
+    """CPL Art 205; PML Art 33: the window is judged on the day the parties applied. A hand-off carries
+    that day from the case they applied on (it may arrive later, or after diversion was down); at the
+    court the application is made the day it is received. Never a day after today."""
+    claimed = d.get("applied_at") if d.get("handoff") else None
+    return min(day(claimed), today(ctx)) if claimed else today(ctx)
+
+
 def _within_30_days(case, d, ctx) -> bool:
     effective = day(d["agreement"]["effective_at"])
-    return effective <= today(ctx) <= ends(ctx, effective, 30, DAYS)
+    applied = applied_on(d, ctx)
+    return effective <= applied <= ends(ctx, effective, 30, DAYS) and effective <= today(ctx)
 
 
 def _jurisdiction(case, d, ctx) -> bool:
-    """CPL Art 205: (1) the court that invited the mediation; (2) a basic court of a party's domicile,
-    the subject's location or the mediation organisation's location (CPLI Art 352), or the
-    intermediate court where the dispute belongs to it."""
-    directory = ctx.env.directory
-    court = directory.get(d["court_id"])
-    if not is_court(ctx, d["court_id"]):
-        return False
-    delegated = d["agreement"].get("delegated_by_court")
-    if delegated or d["jurisdiction_basis"] == "delegating_court":
-        return delegated == court.code
-    if court.level != ("city" if d["intermediate_court"] else "county"):
-        return False
-    if d["jurisdiction_basis"] == "mediator_location":
-        org = directory.get(d["agreement"].get("mediation_org_id") or "")
-        return org is None or org.county is None or court.level != "county" or org.county == court.county
-    return True
+    """CPL Art 205: (1) the court that invited the mediation; (2) the basic court of a party's domicile,
+    the subject's location or the mediation organisation's location, or the intermediate court where the
+    dispute belongs to it; the place must be known (services/diversion/jurisdiction.py)."""
+    agreement = d["agreement"]
+    return has_jurisdiction(ctx.env.directory, d["court_id"], d["jurisdiction_basis"],
+                            delegated_by=agreement.get("delegated_by_court"),
+                            mediation_org_id=agreement.get("mediation_org_id"), county=d.get("jurisdiction_county"),
+                            intermediate=d["intermediate_court"])
 
 
 def _supplement_clock(case, d, ctx) -> bool:
@@ -59,8 +61,9 @@ GUARDS = {
     "within_30_days": Guard(_within_30_days, "司法确认须自调解协议生效之日起三十日内申请（CPL Art 205；PML Art 33）",
                             "CPL Art 205; PML Art 33"),
     "jurisdiction": Guard(_jurisdiction,
-                          "须向有管辖权的人民法院申请：委派调解的，向委派法院；调解组织自行调解的，向当事人住所地、"
-                          "标的物所在地或调解组织所在地基层人民法院（CPL Art 205；CPLI Art 352；JC11 Art 2）",
+                          "须向有管辖权的人民法院申请：人民法院邀请调解的，向作出邀请的人民法院；调解组织自行调解的，"
+                          "向当事人住所地、标的物所在地或调解组织所在地的基层人民法院（须为该地的法院；纠纷属中级人民法院"
+                          "管辖的，向相应的中级人民法院）（CPL Art 205；CPLI Art 352；JC11 Art 2）",
                           "CPL Art 205; CPLI Art 351-354; JC11 Art 2"),
     "supplement_clock": Guard(_supplement_clock,
                               "仅补充材料期限届满可按撤回申请处理（CPLI Art 357 ¶2）", "CPLI Art 357 ¶2"),
@@ -71,6 +74,11 @@ GUARDS = {
     "enforcement_applicant": Guard(lambda case, d, ctx: d["applicant"] in seqs(case),
                                    "一方拒绝履行或未全部履行的，由对方当事人申请执行（CPL Art 206；PML Art 33 ¶2）",
                                    "CPL Art 206; PML Art 33 ¶2"),
+    "confirmed_agreement": Guard(
+        lambda case, d, ctx: bool(((case.data or {}).get("agreement") or {}).get("confirmed"))
+        and not (case.data or {}).get("enforcement"),
+        "仅经人民法院裁定确认有效（异议后仍维持或改变后有效）且尚未申请执行的调解协议可以申请执行"
+        "（CPL Art 206；CPLI Art 372 ¶1）", "CPL Art 206; CPLI Art 372 ¶1"),
     "objector_party": Guard(lambda case, d, ctx: d["objector"] != "party" or d["party"] in seqs(case),
                             "当事人异议须由本案当事人提出（CPLI Art 372）", "CPLI Art 372"),
     "objection_in_time": Guard(_objection_in_time,

@@ -130,20 +130,28 @@ def _shares_party(case, data, ctx):
     return bool(mine & {p.id_number for p in other.parties if p.id_number})
 
 
+def _routed_children(case) -> list:
+    """The child cases routing asked for; a hand-off the receiving service refused (``refused:CODE`` on
+    the link, infra.handoff) opened no case and is not waited for."""
+    return [l for l in case.links if l.link_type == "child" and not (l.target_status or "").startswith("refused:")]
+
+
 def _children_closed(case, data, ctx):
-    children = [l for l in case.links if l.link_type == "child" and l.target_case_id]
-    return all(l.target_terminal for l in children)
+    """SPEC §2; PSR Art 39: closed only when every routed child case exists and is terminal: a link still
+    waiting for its service (no child case yet) keeps the intake case open."""
+    return all(l.target_case_id and l.target_terminal for l in _routed_children(case))
 
 
 def _children_exist_and_closed(case, data, ctx):
-    children = [l for l in case.links if l.link_type == "child" and l.target_case_id]
-    return bool(children) and all(l.target_terminal for l in children)
+    children = _routed_children(case)
+    return bool(children) and _children_closed(case, data, ctx)
 
 
 GUARDS = {
     "mediable": Guard(lambda case, d, ctx: case.category in routing.MEDIATION_CATEGORIES,
-                      "人民调解受理民间纠纷；本案类别不属于民间纠纷，请改走其他途径（PML Art 2；PSR Art 44）",
-                      "PML Art 2; PSR Art 44"),
+                      "人民调解受理民间纠纷（劳动争议当事人也可以向基层人民调解组织申请调解：LDL Art 5, 10(2)）；"
+                      "本案类别不属于民间纠纷，请改走其他途径（PML Art 2；PSR Art 44）",
+                      "PML Art 2; PSR Art 44; LDL Art 5, 10(2)"),
     "not_barred": Guard(lambda case, d, ctx: not d.get("already_accepted_by"),
                         "已由人民法院、公安机关或其他行政机关受理或解决的纠纷，人民调解委员会不予受理（PMR Art 22(2)）",
                         "PMR Art 22(2)"),
@@ -156,9 +164,13 @@ GUARDS = {
     "divertible": Guard(lambda case, d, ctx: case.category in routing.DIVERSION_CATEGORIES,
                         "本案类别不属于可诉前委派调解的民事纠纷（OMR Art 3；DEL item 2）", "OMR Art 3"),
     "court": Guard(_org_kind(("court",)), "接收机构须为人民法院（PSR Art 45）", "PSR Art 45"),
+    # LVR Art 22 ¶2: 涉法涉诉 → 政法部门, 检举控告 → 纪检监察; LVR Art 31(1)-(4): statutory channels first.
+    # A 民间纠纷 is resolved by mediation (PSR Art 44; PML Art 2); LVR names no 民间纠纷 bar, so it is not cited for one.
     "petitionable": Guard(lambda case, d, ctx: case.category in routing.PETITION_CATEGORIES,
-                          "涉法涉诉、检举控告及民间纠纷不作为信访事项受理，应导入相应途径（LVR Art 22 ¶2, 31）",
-                          "LVR Art 22 ¶2, 31"),
+                          "涉法涉诉事项转送政法部门、检举控告转送纪检监察机关（LVR Art 22 ¶2），应当通过诉讼、仲裁、"
+                          "行政复议等法定途径解决的导入相应程序（LVR Art 31(1)-(4)）；民间纠纷通过人民调解等途径化解"
+                          "（PSR Art 44；PML Art 2）：本案类别不作为信访事项分流",
+                          "LVR Art 22 ¶2, 31(1)-(4); PSR Art 44; PML Art 2"),
     "no_statutory_procedure": Guard(lambda case, d, ctx: not d.get("statutory_procedure"),
                                     "应当通过诉讼、复议、仲裁等法定途径解决的，导入相应程序，不作为信访事项（LVR Art 31(1)-(4)）",
                                     "LVR Art 31(1)-(4)"),
@@ -170,8 +182,11 @@ GUARDS = {
                            "LDL Art 5; PML Art 25; LVR Art 22 ¶2, 31"),
     "duplicate": Guard(_shares_party, "关联重复件须为本中心已登记、且当事人相同的案件（SPEC §2.2；CPLI Art 247）",
                        "SPEC §2.2; CPLI Art 247; LVR Art 44(1)"),
-    "children_closed": Guard(_children_closed, "尚有分流案件未办结，不能销号（PSR Art 39：一码管到底）", "PSR Art 39"),
-    "all_children_closed": Guard(_children_exist_and_closed, "全部分流案件办结后方可销号（PSR Art 39）", "PSR Art 39"),
+    "children_closed": Guard(_children_closed,
+                             "尚有分流案件未在接收机构立案或未办结，不能销号：全部分流案件办结后方可销号"
+                             "（PSR Art 39；SPEC §2）", "PSR Art 39; SPEC §2"),
+    "all_children_closed": Guard(_children_exist_and_closed, "全部分流案件办结后方可销号（PSR Art 39；SPEC §2）",
+                                 "PSR Art 39; SPEC §2"),
 }
 
 EVENTS = (
@@ -186,7 +201,8 @@ EVENTS = (
              "SPEC §2.2; LVR Art 44(1): duplicates are linked, never dropped", guards=(GUARDS["duplicate"],),
              schema=c.LinkDuplicateSchema, effect=link_duplicate),
     EventDef("route_to_mediation", "分流至人民调解", ("IN_CLASSIFIED",), "IN_ROUTED", ("router",),
-             "PSR Art 44; PML Art 17; PMR Art 22",
+             "PSR Art 44; PML Art 17; PMR Art 22; LDL Art 5, 10(2): labour disputes may be mediated by a people's "
+             "mediation committee",
              guards=(GUARDS["mediable"], GUARDS["not_barred"], GUARDS["no_refusal"], GUARDS["committee"]),
              schema=c.RouteToMediationSchema, effect=route("mediation")),
     EventDef("route_to_diversion", "分流至诉非分流", ("IN_CLASSIFIED",), "IN_ROUTED", ("router",),
@@ -198,7 +214,7 @@ EVENTS = (
              guards=(GUARDS["petitionable"], GUARDS["no_statutory_procedure"], GUARDS["petition_office"]),
              schema=c.RouteToPetitionSchema, effect=route("petition")),
     EventDef("refer_external", "导入其他法定途径", ("IN_CLASSIFIED",), "IN_REFERRED_EXTERNAL", ("router",),
-             "LDL Art 5; PML Art 25; LVR Art 22 ¶2, 31", guards=(GUARDS["external_fits"],),
+             "LDL Art 5; PML Art 25; LVR Art 22 ¶2, 31(1)-(4)", guards=(GUARDS["external_fits"],),
              schema=c.ReferExternalSchema, effect=refer_external),
     EventDef("start_tracking", "跟踪督办", ("IN_ROUTED", "IN_REFERRED_EXTERNAL", "IN_DUPLICATE_LINKED"),
              "IN_TRACKING", ("sys", "window"), "PSR Art 39: party told the channel and status",
@@ -207,10 +223,12 @@ EVENTS = (
              "IN_TRACKING", ("sys", "window"), "PSR Art 39; SPEC §2.2: party told the channel already handling it",
              schema=c.NotifySchema, effect=notify),
     EventDef("child_case_closed", "分流案件办结", ("IN_TRACKING",), "IN_CLOSED", ("sys",),
-             "PSR Art 39: all child cases terminal", guards=(GUARDS["all_children_closed"],),
+             "PSR Art 39; SPEC §2: every routed child case exists and is terminal",
+             guards=(GUARDS["all_children_closed"],),
              schema=c.ChildClosedSchema, effect=close),
     EventDef("close", "办结销号", ("IN_ANSWERED_ON_SPOT", "IN_TRACKING"), "IN_CLOSED", ("window", "router"),
-             "PSR Art 39 [A]: the window closes an answered case, or a tracked one whose channel has concluded",
+             "PSR Art 39 [A]: the window closes an answered case, or a tracked one whose channel has concluded; "
+             "SPEC §2: never while a routed child case is still to be opened or open",
              guards=(GUARDS["children_closed"],), schema=c.CloseSchema, effect=close),
     EventDef("deadline_warning", "期限预警", OPEN_BEFORE_ROUTING, None, ("sys",), "SPEC §1: T-3 WD [A]",
              schema=c.ClockEventSchema),

@@ -49,6 +49,11 @@ STATES = (
 )
 
 REMIT = G["acts_within_remit"]
+# where the case may stand when the court's ruling on the agreement is objected to (CPLI Art 372):
+# after a confirmation (performing, performed, disputed) or a rejection (the remedy chosen). Not PM_CLOSED:
+# the platform's final states take no event, not even a self-loop (python-statemachine needs a final state)
+AFTER_RULING = ("PM_CONFIRMATION_REJECTED", "PM_PERFORMING", "PM_PERFORMED", "PM_PERFORMANCE_DISPUTE",
+                "PM_IN_MEDIATION", "PM_TERMINATED")
 CLOCK_STATES = ("PM_APPLIED", "PM_CONSENT_PENDING", *MEDIATING, *AGREED)
 
 EVENTS = (
@@ -98,8 +103,9 @@ EVENTS = (
              guards=(REMIT, G["agreement_complete"]), schema=c.WrittenAgreementSchema,
              effect=fx.sign_written_agreement),
     EventDef("record_oral_agreement", "记录口头协议", ("PM_IN_MEDIATION",), "PM_AGREEMENT_EFFECTIVE", ("mediator",),
-             "PML Art 28, 30; NB Art 24: written form needed if requested, not performed at once, or major",
-             guards=(REMIT, G["oral_allowed"]), schema=c.OralAgreementSchema, effect=fx.record_oral_agreement),
+             "PML Art 28, 30; NB Art 24: written form needed if requested, not performed at once, or major; "
+             "LDL Art 14 ¶1, MDR Art 39 ¶1: labour and medical (医调委) disputes end with a written agreement only",
+             guards=(REMIT, G["written_by_statute"], G["oral_allowed"]), schema=c.OralAgreementSchema, effect=fx.record_oral_agreement),
     EventDef("party_withdraws", "当事人要求终止调解", ("PM_IN_MEDIATION",), "PM_TERMINATED", ("party",),
              "PML Art 23(2), 26; NB Art 23(1)", guards=(REMIT, G["channels_told"]), schema=c.WithdrawSchema,
              effect=fx.party_withdraws),
@@ -151,6 +157,13 @@ EVENTS = (
              guards=(REMIT, G["channels_told"]), schema=c.RejectedTerminateSchema,
              effect=fx.confirmation_rejected_terminate,
              description="SPEC confirmation_rejected, remedy: suit or another channel (then refer_to_court)"),
+    EventDef("confirmation_ruling_reviewed", "确认裁定异议及处理", AFTER_RULING, None, ("sys",),
+             "CPLI Art 372: an objection to the ruling, and the court's new ruling revoking or changing it or "
+             "dismissing the objection (SPEC §7: JC_OBJECTION → JC_REVOKED / JC_AMENDED / dismissed)",
+             schema=c.RulingReviewedSchema, effect=confirmation.ruling_reviewed,
+             description="added (issue 13 item 9): fired by sys when the JC case reaches JC_OBJECTION, JC_REVOKED, "
+                         "JC_AMENDED or JC_OBJECTION_DISMISSED, so this case no longer shows a revoked "
+                         "confirmation as valid"),
     EventDef("record_performed", "履行完毕", ("PM_PERFORMING",), "PM_PERFORMED", ("mediator",), "PML Art 31",
              guards=(REMIT,), schema=c.PerformedSchema, effect=fx.record_performed),
     EventDef("report_non_performance", "报告不履行", ("PM_PERFORMING",), "PM_PERFORMANCE_DISPUTE", ("party",),

@@ -4,7 +4,8 @@ tracking: ``apply_child_event`` keeps the link current, then the parent fires a 
 - The judicial-confirmation case (diversion, type ``jc``): its ``case_transitioned`` events answer the
   pending application: JC_CONFIRMED → ``confirmation_granted``, JC_REJECTED → ``confirmation_rejected``,
   JC_NOT_ACCEPTED / JC_WITHDRAWN → ``confirmation_lapsed``; later, JC_ENFORCEMENT_REQUESTED →
-  ``enforcement_requested``. One idempotency key per child event (``jc:<event_id>``).
+  ``enforcement_requested``; an objection and the court's decision on it (JC_OBJECTION, JC_REVOKED,
+  JC_AMENDED, JC_OBJECTION_DISMISSED) → ``confirmation_ruling_reviewed``. One idempotency key per child event (``jc:<event_id>``).
 - A suit (diversion, type ``diversion``): the link shows where it stands (DV_FILING_REVIEW, DV_FILED …);
   the mediation case itself does not change.
 - A hand-off the court service refused (the relay marks the link ``refused:<code>``): settled by
@@ -35,6 +36,7 @@ ANSWERS = {"JC_CONFIRMED": "confirmation_granted", "JC_REJECTED": "confirmation_
            "JC_NOT_ACCEPTED": "confirmation_lapsed", "JC_WITHDRAWN": "confirmation_lapsed"}
 LAPSES = {"JC_NOT_ACCEPTED": "not_accepted", "JC_WITHDRAWN": "withdrawn"}
 ENFORCEMENT = "JC_ENFORCEMENT_REQUESTED"
+OBJECTION_STATES = ("JC_OBJECTION", "JC_REVOKED", "JC_AMENDED", "JC_OBJECTION_DISMISSED")   # CPLI Art 372
 TRANSIENT = {"INTERNAL", "SERVICE_UNAVAILABLE", "VERSION_CONFLICT", "RATE_LIMITED"}
 
 
@@ -54,6 +56,9 @@ def on_child_event(env, payload: dict, source: str) -> None:
             data["outcome"] = LAPSES[to]
         react(env, case_id, ANSWERS[to], data, f"jc:{payload['event_id']}",
               concerns=lambda case: pending_jc_case(case) == jc_id)
+    elif to in OBJECTION_STATES:
+        react(env, case_id, "confirmation_ruling_reviewed", data, f"jc:{payload['event_id']}",
+              concerns=lambda case: any(l.target_case_id == jc_id for l in jc_links(case)))
     elif to == ENFORCEMENT:
         react(env, case_id, "enforcement_requested", data, f"jc:{payload['event_id']}",
               concerns=lambda case: any(l.target_case_id == jc_id for l in jc_links(case)))

@@ -18,6 +18,9 @@ service (services/mediation/children.py), which keeps the link current and fires
   choose the remedy the law gives them (CPL Art 206; PML Art 33 ¶3):
   ``confirmation_rejected_remediate`` → PM_IN_MEDIATION (amend or make a new agreement), or
   ``confirmation_rejected_terminate`` → PM_TERMINATED (sue; then ``refer_to_court``)
+- JC_OBJECTION, then JC_REVOKED / JC_AMENDED / JC_OBJECTION_DISMISSED (CPLI Art 372)
+                            → ``confirmation_ruling_reviewed`` (self-loop): the confirmation record
+  follows the objection; a revoked confirmation is no longer shown as valid, nor enforceable
 - JC_NOT_ACCEPTED, JC_WITHDRAWN, or the hand-off refused by the court service
                             → ``confirmation_lapsed``   → PM_PERFORMING: no ruling was made, the agreement
   stays binding and its performance is supervised (PML Art 31); the parties may apply again while
@@ -42,6 +45,7 @@ def apply(case: Case, data: dict, ctx) -> None:
     record = {
         "status": "applied", "court_id": data["court_id"], "applicants": sorted(data["applicants"]),
         "form": data["form"], "jurisdiction_basis": data["jurisdiction_basis"], "note": data["note"],
+        "jurisdiction_county": data.get("jurisdiction_county"), "intermediate_court": data.get("intermediate_court", False),
         "applied_at": ctx.now.isoformat(), "recorded_by": ctx.actor.user_id,
         "applied_from": ctx.from_state,
         "agreement_effective_at": case.data["agreement"]["effective_at"],
@@ -73,6 +77,8 @@ def hand_off(case: Case, record: dict, ctx) -> None:
         "purpose": PURPOSE, "agreement": agreement_for_court(case.data["agreement"]),
         "joint_application": True, "applicants": record["applicants"], "form": record["form"],
         "committee_id": case.org_id, "jurisdiction_basis": record["jurisdiction_basis"],
+        "applied_at": record["applied_at"],
+        "jurisdiction_county": record.get("jurisdiction_county"), "intermediate_court": record.get("intermediate_court"),   # CPL Art 205: the court judges the 30 days on the application
         "materials": ["调解协议书" if record["agreement_kind"] == "written" else "口头调解协议记录", "当事人身份证明"],
     }
     case.links.append(CaseLink(link_type="child", target_service="diversion", target_case_id=None,
@@ -125,6 +131,31 @@ def lapsed(case: Case, data: dict, ctx) -> None:
     case.data = {**case.data, "confirmations": [*case.data.get("confirmations", []), record]}
     if data.get("link_id") is not None:
         retire_refused_link(case, data["link_id"], ctx)
+
+
+def ruling_reviewed(case: Case, data: dict, ctx) -> None:
+    """CPLI Art 372: an objection to the court's ruling, and its outcome. A revoked confirmation no
+    longer makes the agreement enforceable (the parties keep PML Art 32's suit); a changed one stands
+    confirmed as changed; a dismissed objection leaves the ruling as it was."""
+    status = data["jc_status"]
+    record = dict(case.data.get("confirmation") or {})
+    objection = {"jc_status": status, **_court_case(data), "recorded_at": ctx.now.isoformat(), "basis": "CPLI Art 372"}
+    agreement = dict(case.data.get("agreement") or {})
+    if status == "JC_OBJECTION":
+        objection["outcome"] = "pending"
+    elif status == "JC_REVOKED":
+        objection["outcome"] = "revoked"
+        if record.get("status") == "granted":
+            record["status"] = "revoked"
+        agreement["confirmed"] = False
+    elif status == "JC_AMENDED":
+        objection["outcome"] = "amended"
+        record["status"] = "granted"
+        agreement["confirmed"] = True
+    else:
+        objection["outcome"] = "dismissed"
+    record["objection"] = objection
+    case.data = {**case.data, "confirmation": record, "agreement": agreement}
 
 
 def remediate(case: Case, data: dict, ctx) -> None:

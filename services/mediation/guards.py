@@ -11,12 +11,14 @@ from contracts.errors import JiefenError
 from contracts.mediation import ARCHIVE_MATERIALS
 from infra import clocks
 from infra.casetype import Guard
+from services.diversion.jurisdiction import has_jurisdiction   # one rule for CPL Art 205 (both sides of the hand-off)
 
 # 民间纠纷 are disputes between citizens, legal persons and other organisations over civil rights and
 # duties (PML Art 2; NB Art 17); these categories are not.
 NOT_CIVIL = {"land_expropriation", "administrative", "law_related", "accusation", "suggestion"}
 COMMITTEE = "mediation_committee"
 COMMITTEE_ROLES = ("pmc", "mediator")
+WRITTEN_ONLY = {"labour", "medical_dispute"}   # a written 调解协议书 only (LDL Art 14 ¶1; MDR Art 39 ¶1)
 SUING_ROLES = ("applicant", "respondent")   # the parties to the dispute (CPL Art 122(1))
 
 
@@ -204,6 +206,12 @@ GUARDS = {
     "agreement_complete": naming(
         _agreement_missing, "调解协议书须载明当事人、纠纷事实、协议内容及履行方式和期限，并经各方当事人签名、"
         "盖章或按指印，人民调解员签名并加盖人民调解委员会印章后生效", "缺少", "PML Art 29", "PML Art 29"),
+    # LDL Art 14 ¶1: 经调解达成协议的，应当制作调解协议书; MDR Art 39 ¶1: 医疗纠纷人民调解委员会应当制作调解协议书
+    "written_by_statute": Guard(
+        lambda case, d, ctx: case.category not in WRITTEN_ONLY,
+        "劳动争议、医疗纠纷经调解达成协议的，应当制作调解协议书，不能以口头协议结案"
+        "（依据《劳动争议调解仲裁法》第十四条第一款：LDL Art 14 ¶1；《医疗纠纷预防和处理条例》第三十九条第一款：MDR Art 39 ¶1）",
+        "LDL Art 14 ¶1; MDR Art 39 ¶1"),
     "oral_allowed": naming(
         _oral_not_allowed, "有下列情形之一的，应当制作调解协议书，不能以口头协议结案", "本案情形", "NB Art 24；PML Art 28",
         "NB Art 24; PML Art 28"),
@@ -214,9 +222,15 @@ GUARDS = {
     "joint_application": Guard(
         lambda case, d, ctx: party_numbers(case) <= set(d["applicants"]),
         "司法确认须由双方当事人共同申请（PML Art 33；CPL Art 205）", "PML Art 33; CPL Art 205"),
+    # CPL Art 205(2): the court of the place, not any court (issue 13 item 11); the committee is the
+    # mediation organisation, so mediator_location is this committee's county
     "court": Guard(
-        lambda case, d, ctx: _kind(ctx, d["court_id"], "court"),
-        "司法确认应向调解组织所在地、当事人住所地或标的物所在地的基层人民法院申请（CPL Art 205；JC11 Art 2）",
+        lambda case, d, ctx: has_jurisdiction(
+            ctx.env.directory, d["court_id"], d["jurisdiction_basis"],
+            delegated_by=((case.data or {}).get("agreement") or {}).get("delegated_by_court"),
+            mediation_org_id=case.org_id, county=d.get("jurisdiction_county"), intermediate=d["intermediate_court"]),
+        "司法确认应向调解组织所在地、当事人住所地或标的物所在地的基层人民法院申请，须为该地的法院；纠纷属中级人民法院"
+        "管辖的，向相应的中级人民法院申请（CPL Art 205；JC11 Art 2）",
         "CPL Art 205; JC11 Art 2"),
     "not_yet_confirmed": Guard(
         lambda case, d, ctx: ((case.data or {}).get("confirmation") or {}).get("status") != "granted",

@@ -49,16 +49,22 @@ def refer_to_court(case: Case, data: dict, ctx) -> None:
     state = ctx.from_state
     names = {p.seq: p.name for p in case.parties}
     reason = data["reason"] or f"{names[data['plaintiff']]}向人民法院提起诉讼"
+    # CPL Art 122-123: the suit is the plaintiff's own act; who decided, how, and who recorded it
+    suit_decision = {"party": data["plaintiff"], "how": data["decision"]["how"],
+                     "statement": data["decision"]["statement"],
+                     "decided_on": (data["decision"]["decided_on"] or ctx.now.date()).isoformat(),
+                     "recorded_by": {"user_id": ctx.actor.user_id, "role": ctx.actor.role, "org_id": ctx.actor.org_id},
+                     "recorded_at": ctx.now.isoformat(), "basis": "CPL Art 122-123"}
     decision = {
         "target_org_id": data["court_id"], "actor": ctx.actor.to_dict(), "reason": reason,
         "purpose": PURPOSE, "prior_mediation": _prior_mediation(case, state), "plaintiff": data["plaintiff"],
-        "claim": data["claim"] or case.request, "committee_id": case.org_id,
+        "claim": data["claim"] or case.request, "committee_id": case.org_id, "suit_decision": suit_decision,
     }
     case.links.append(CaseLink(link_type="child", target_service="diversion", target_case_id=None,
                                target_status="awaiting_service", target_terminal=False, basis=BASIS[state],
                                handoff=decision, created_at=ctx.now, updated_at=ctx.now))
     suit = {"plaintiff": data["plaintiff"], "court_id": data["court_id"], "claim": decision["claim"],
-            "reason": reason, "from_state": state, "basis": BASIS[state],
+            "reason": reason, "from_state": state, "basis": BASIS[state], "decision": suit_decision,
             "by": ctx.actor.user_id, "role": ctx.actor.role, "at": ctx.now.isoformat()}
     case.data = {**case.data, "suits": [*case.data.get("suits", []), suit]}
 

@@ -74,20 +74,27 @@ class MediationService(CaseService):
     @api
     def apply_judicial_confirmation(self, case_id, applicants=None, court_id=None, expected_version=None,
                                     idempotency_key=None, form="written", note="",
-                                    jurisdiction_basis="mediator_location"):
+                                    jurisdiction_basis="mediator_location", jurisdiction_county=None,
+                                    intermediate_court=False):
         """PML Art 33: both parties apply within 30 days; the application is handed to the court's JC case
-        (services/mediation/confirmation.py), whose ruling comes back by itself."""
+        (services/mediation/confirmation.py), whose ruling comes back by itself. The court must be the one
+        of the place (CPL Art 205(2)): ``jurisdiction_county`` names a domicile's or subject's county."""
         return self._command("apply_judicial_confirmation", case_id, expected_version, idempotency_key,
                              {"applicants": applicants or [], "court_id": court_id, "form": form, "note": note,
-                              "jurisdiction_basis": jurisdiction_basis})
+                              "jurisdiction_basis": jurisdiction_basis, "jurisdiction_county": jurisdiction_county,
+                              "intermediate_court": intermediate_court})
 
     @api
     def refer_to_court(self, case_id, plaintiff=None, court_id=None, reason="", expected_version=None,
-                       idempotency_key=None, claim=""):
+                       idempotency_key=None, claim="", decision=None):
         """SPEC §7: a party sues after termination (PML Art 26) or over an unconfirmed agreement (Art 32);
-        the suit is handed to the court's pre-filing registration (see services/mediation/litigation.py)."""
-        return self._command("refer_to_court", case_id, expected_version, idempotency_key,
-                             {"plaintiff": plaintiff, "court_id": court_id, "reason": reason, "claim": claim})
+        the suit is handed to the court's pre-filing registration (see services/mediation/litigation.py).
+        ``decision`` records the plaintiff's own decision to sue ({how, statement, decided_on}; CPL Art
+        122-123): required."""
+        data = {"plaintiff": plaintiff, "court_id": court_id, "reason": reason, "claim": claim}
+        if decision is not None:
+            data["decision"] = decision
+        return self._command("refer_to_court", case_id, expected_version, idempotency_key, data)
 
     @api
     def apply_enforcement(self, case_id, applicant=None, non_performance=None, note="", idempotency_key=None):

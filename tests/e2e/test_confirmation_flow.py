@@ -3,7 +3,8 @@
 (a) the window registers a neighbours' dispute and routes it to the street's committee; the mediation
     ends in a written agreement; both parties apply for judicial confirmation; the JC case appears at
     the court by itself (a child of the mediation case); the court accepts and a judge confirms; the
-    mediation case moves to performance by itself; the mediator records performance, the committee
+    mediation case moves to performance by itself; an interested person objects and the court revokes
+    the ruling (CPLI Art 372), which the mediation case follows; the mediator records performance, the committee
     archives, and intake closes — never confused by the mediation case's own child.
 (b) the mediation fails and is terminated; the party sues through the mediation case; the suit appears
     at the court (DV_RECEIVED, a child of the mediation case), where D7 bars a second pre-filing
@@ -16,6 +17,7 @@ from contracts.diversion import EXPLAIN_ITEMS, FILING_CONDITIONS
 from tests.e2e.conftest import wait_for
 from tests.factories import claim, key
 from tests.harness import child_links, expect_error, wait_for, party_actor
+from tests.interface.mediation_walk import SUIT_DECISION
 
 WINDOW = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}
 ROUTER = {"user_id": "router-01", "role": "router", "org_id": "zj-centre"}
@@ -89,6 +91,25 @@ def test_a_confirmed_agreement_is_performed_and_intake_closes(cluster):
         assert tracking["status"] == "IN_TRACKING"
         assert [(l["service"], l["case_id"]) for l in tracking["links"]] == [("mediation", pm["case_id"])]
 
+        # an interested person objects to the ruling (CPLI Art 372 ¶2: within six months of knowing); the
+        # mediation case shows the objection, then the court's decision revoking the confirmation
+        jc = party.diversion.fire(jc["case_id"], "file_objection", {
+            "objector": "interested_person", "name": "王五", "known_on": jc["created_at"][:10],
+            "grounds": "协议处分了其共有的通道"}, jc["version"], key())
+        assert jc["status"] == "JC_OBJECTION"
+        pm = wait_for(lambda: (c := pmc.mediation.get_case(pm["case_id"]))["data"]["confirmation"]
+                      .get("objection", {}).get("outcome") == "pending" and c)
+        assert pm["status"] == "PM_PERFORMING" and pm["data"]["agreement"]["confirmed"] is True
+        jc = judge.diversion.fire(jc["case_id"], "revoke_ruling", {"ruling_no": "（2026）浙0681民特32号",
+                                                                   "reason": "异议成立：协议侵害案外人权益"},
+                                  jc["version"], key())
+        assert jc["status"] == "JC_REVOKED"
+        pm = wait_for(lambda: (c := pmc.mediation.get_case(pm["case_id"]))["data"]["confirmation"]["status"]
+                      == "revoked" and c)
+        assert pm["data"]["agreement"]["confirmed"] is False
+        assert [h["event"] for h in pmc.mediation.case_history(pm["case_id"])][-2:] == \
+            ["confirmation_ruling_reviewed", "confirmation_ruling_reviewed"]
+
         pm = mediator.mediation.fire(pm["case_id"], "record_performed", {"note": "围墙已拆除，费用已付清"},
                                      pm["version"], key())
         pm = pmc.mediation.fire(pm["case_id"], "archive", ARCHIVED, pm["version"], key())
@@ -116,13 +137,17 @@ def test_a_terminated_mediation_goes_to_court_where_it_is_filed_without_a_second
         assert pm["status"] == "PM_TERMINATED"
 
         # the applicant sues (PML Art 26): the suit is handed to the court's pre-filing registration
-        pm = party.mediation.refer_to_court(pm["case_id"], 1, "zj-court", "张三坚持起诉", pm["version"], key())
+        pm = party.mediation.refer_to_court(pm["case_id"], 1, "zj-court", "张三坚持起诉", pm["version"], key(),
+                                            decision=SUIT_DECISION)
         assert pm["status"] == "PM_TERMINATED" and pm["data"]["suits"][0]["plaintiff"] == 1
         link = wait_for(lambda: (l := child_links(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
         dv = filing.diversion.get_case(link["case_id"])
         assert (dv["case_type"], dv["status"], dv["org_id"]) == ("diversion", "DV_RECEIVED", "zj-court")
         assert dv["parent"] == {"service": "mediation", "case_id": pm["case_id"]}
         assert [(m["source"], m["case_no"]) for m in dv["data"]["d7"]] == [("mediation", pm["case_no"])]
+        # the plaintiff's own decision to sue travels with the suit, with who recorded it (CPL Art 122-123)
+        assert dv["data"]["suit_decision"]["party"] == 1 and dv["data"]["suit_decision"]["how"] == "in_person"
+        assert dv["data"]["suit_decision"]["recorded_by"]["role"] == "party"
 
         def step(proxy, event, data):
             nonlocal dv
@@ -155,3 +180,29 @@ def test_a_terminated_mediation_goes_to_court_where_it_is_filed_without_a_second
         assert pm["status"] == "PM_CLOSED" and child_links(pm)[0]["status"] == "DV_FILED"
         closed = wait_for(lambda: (c := window.intake.get_case(intake_id))["status"] == "IN_CLOSED" and c)
         assert [(l["service"], l["status"]) for l in closed["links"]] == [("mediation", "PM_CLOSED")]
+
+
+def test_an_application_made_while_the_court_service_was_down_is_judged_on_its_date(cluster):
+    """Issue 13 item 10 (CPL Art 205; PML Art 33): the parties apply on day 29 while diversion is down; the
+    court's service starts on day 34 and opens the JC case, judging the thirty days on the application."""
+    from tests.interface.mediation_walk import application
+    cluster.start("mediation")
+    with cluster.rpc(WINDOW) as window, cluster.rpc(PARTY) as party, cluster.rpc(PMC) as pmc, \
+            cluster.rpc(MEDIATOR) as mediator:
+        pm = window.mediation.apply(application(), key())
+        pm = pmc.mediation.fire(pm["case_id"], "accept", {"respondent_consented": True}, pm["version"], key())
+        pm = pmc.mediation.assign_mediator(pm["case_id"], ["med-jy-01"], "designated", pm["version"], key())
+        pm = mediator.mediation.fire(pm["case_id"], "sign_written_agreement", AGREEMENT, pm["version"], key())
+        cluster.advance_days(29)
+        pm = party.mediation.apply_judicial_confirmation(pm["case_id"], [1, 2], "zj-court", pm["version"], key())
+        applied_at = pm["data"]["confirmation"]["applied_at"]
+        assert pm["status"] == "PM_CONFIRMATION_PENDING" and child_links(pm)[0]["case_id"] is None
+        cluster.advance_days(5)                                         # day 34: the window closed on day 30
+        cluster.start("diversion")
+        link = wait_for(lambda: (l := child_links(pmc.mediation.get_case(pm["case_id"]))[0])["case_id"] and l)
+        assert link["status"] == "JC_APPLIED"
+        with cluster.rpc(FILING) as filing:
+            jc = filing.diversion.get_case(link["case_id"])
+        # applied_at is the committee's UTC timestamp; applied_on its Shanghai date (the same day or the next)
+        assert jc["data"]["application"]["applied_on"] >= applied_at[:10]
+        assert pmc.mediation.get_case(pm["case_id"])["status"] == "PM_CONFIRMATION_PENDING"

@@ -76,7 +76,7 @@ def test_a_failed_pre_filing_mediation_is_filed_and_intake_closes(cluster):
         step(party, "respondent_consents", {"party": 2, "how": "phone"})
         step(mediator, "terminate", {"ground": "wide_disagreement", "reason": "双方对通道归属分歧较大，难以达成协议"})
         assert dv["status"] == "DV_FAILED" and dv["data"]["failure"]["reason"].startswith("双方对通道归属")
-        step(mediator, "transfer_to_filing", {"party_insists_on_suing": True})
+        step(mediator, "transfer_to_filing", {"party_insists_on_suing": True, "party": 1})
         assert dv["status"] == "DV_FILING_REVIEW" and dv["deadlines"][0]["kind"] == "filing_decision"
         step(filing, "file_case", {"docket_no": "（2026）浙0681民初201号",
                                    "conditions": ["plaintiff_direct_interest", "defendant_identified",

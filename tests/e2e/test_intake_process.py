@@ -6,9 +6,10 @@ from contracts.client import JiefenClient
 from tests.conftest import ACTORS
 from tests.e2e.conftest import wait_for
 from tests.factories import claim, key
+from tests.harness import expect_error
 
 
-def test_window_registers_routes_and_the_decision_waits_for_the_undeployed_service(cluster):
+def test_window_registers_routes_and_the_decision_waits_for_the_undeployed_service_and_closes_only_after_it(cluster):
     cluster.start("intake")
     with cluster.rpc(ACTORS["window"]) as window, cluster.rpc(ACTORS["router"]) as router:
         case = window.intake.register_case(claim(), key())
@@ -22,6 +23,22 @@ def test_window_registers_routes_and_the_decision_waits_for_the_undeployed_servi
         # the relay publishes the routing event; the mediation service is not deployed, so the link waits
         got = window.intake.get_case(case["case_id"])
         assert got["links"][0]["case_id"] is None
+        # issue 13 item 16 (SPEC §2; PSR Art 39): the window tracks it, but cannot close the case before the
+        # routed child case exists and has ended
+        got = window.intake.fire(got["case_id"], "start_tracking", {"notified_how": "phone"}, got["version"], key())
+        err = expect_error("GUARD_FAILED", window.intake.close, got["case_id"], "已告知当事人", got["version"], key())
+        assert "PSR Art 39" in err.message
+        # the committee's service comes up: the child case opens, the committee declines it, intake closes
+        cluster.start("mediation")
+        link = wait_for(lambda: (l := window.intake.get_case(got["case_id"])["links"][0])["case_id"] and l)
+        pmc = {"user_id": "pmc-jy-01", "role": "pmc", "org_id": "zj-pmc-jiyang"}
+        with cluster.rpc(pmc) as committee:
+            pm = committee.mediation.get_case(link["case_id"])
+            committee.mediation.fire(pm["case_id"], "reject", {
+                "ground": "accepted_by_court", "channel_told": "已由人民法院受理，告知当事人向法院了解进展"},
+                pm["version"], key())
+        closed = wait_for(lambda: (c := window.intake.get_case(got["case_id"]))["status"] == "IN_CLOSED" and c)
+        assert [(l["status"], l["terminal"]) for l in closed["links"]] == [("PM_REJECTED", True)]
 
 
 def test_pika_client_registers_and_reads(cluster):

@@ -148,7 +148,9 @@ DV_EXAMPLES = {
                        "mediator_signature": "med-jy-01", "org_seal": True},
     "terminate": {"ground": "wide_disagreement", "reason": "双方对通道归属分歧较大，难以达成协议"},
     "deadline_expired": {"clock": "prefiling_mediation"},
-    "transfer_to_filing": {"party_insists_on_suing": True, "note": "原告坚持起诉"},
+    "transfer_to_filing": {"party_insists_on_suing": True, "party": 1, "how": "in_person", "note": "原告坚持起诉"},
+    "plaintiff_withdraws": {"party": 1, "how": "phone", "statement": "原告表示不再起诉"},
+    "entrusted_file_received": {"received_by": "med-jy-01", "note": "已签收移交材料"},
     "request_correction": {"missing": "被告住所不明确"},
     "complaint_corrected": {"note": "已补正被告住所"},
     "file_case": {"docket_no": "（2026）浙0681民初101号", "conditions": list(FILING_CONDITIONS)},
@@ -172,6 +174,7 @@ DV_ROLE_FOR = {
     "respondent_refuses": "party", "respondent_unreachable": "mediator", "extend_period": "party",
     "clock_pause": "mediator", "clock_resume": "mediator", "sign_agreement": "mediator", "terminate": "mediator",
     "deadline_expired": "sys", "transfer_to_filing": "mediator", "request_correction": "filing",
+    "plaintiff_withdraws": "party", "entrusted_file_received": "mediator",
     "complaint_corrected": "party", "file_case": "filing", "refuse_filing": "filing",
     "apply_judicial_confirmation": "party", "confirmation_window_closed": "sys", "entrust_mediation": "judge",
     "agreement_reached": "mediator", "mediation_failed": "mediator", "deadline_expired_resume_trial": "sys",
@@ -198,6 +201,10 @@ JC_EXAMPLES = {
     "extend_review": {"clock": "jc_decision", "amount": 10, "approved_by": "president-01", "reason": "需调查核实"},
     "apply_enforcement": {"applicant": 1, "non_performance": "refused", "note": "被申请人拒不拆除围墙"},
     "file_objection": {"objector": "party", "party": 2, "grounds": "裁定所依据的协议违反自愿原则"},
+    "revoke_ruling": {"ruling_no": "（2026）浙0681民特5号", "reason": "异议成立：协议违反自愿原则"},
+    "amend_ruling": {"ruling_no": "（2026）浙0681民特6号", "reason": "异议部分成立",
+                     "content": "李四拆除占道围墙；费用条款不予确认"},
+    "dismiss_objection": {"ruling_no": "（2026）浙0681民特7号", "reason": "异议不成立"},
     "deadline_overdue": {"clock": "jc_acceptance"},
     "deadline_warning": {"clock": "jc_acceptance"},
 }
@@ -206,6 +213,7 @@ JC_ROLE_FOR = {
     "apply": "party", "accept": "filing", "refuse": "filing", "request_supplement": "judge",
     "supplement_received": "party", "deadline_expired": "sys", "withdraw": "party", "confirm": "judge",
     "reject": "judge", "extend_review": "judge", "apply_enforcement": "party", "file_objection": "party",
+    "revoke_ruling": "judge", "amend_ruling": "judge", "dismiss_objection": "judge",
     "deadline_overdue": "sys", "deadline_warning": "sys",
 }
 

@@ -21,7 +21,7 @@ EXAMPLES = {
     "route_to_mediation": {"reason": "民间纠纷，调解先行", "target_org_id": "zj-pmc-jiyang"},
     "route_to_diversion": {"reason": "当事人坚持起诉", "party_wants_to_sue": True, "target_org_id": "zj-court"},
     "route_to_petition": {"reason": "对征收补偿决定有异议", "target_org_id": "zj-xfj-county"},
-    "refer_external": {"external_channel": "labour_arbitration", "reason": "劳动争议须先仲裁"},
+    "refer_external": {"external_channel": "labour_arbitration", "reason": "当事人不愿调解，选择申请劳动争议仲裁"},
     "start_tracking": {"notified_how": "in_person"},
     "notify_existing_channel": {"notified_how": "sms"},
     "close": {"outcome": "已答复，申请人满意"},

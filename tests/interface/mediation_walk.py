@@ -61,6 +61,9 @@ def court_case(case: dict, status: str, event: str) -> dict:
             "jc_event": event, "jc_version": 3, "at": "2026-03-20T10:00:00+08:00"}
 
 
+# the plaintiff's own decision to sue, as the committee records it (CPL Art 122-123)
+SUIT_DECISION = {"how": "in_person", "statement": "本人坚持向人民法院起诉"}
+
 EXAMPLES = {
     "apply": lambda case: application(),
     "initiate_proactive": lambda case: {**application(), "committee_id": None, "source": "网格员上报"},
@@ -89,8 +92,9 @@ EXAMPLES = {
     "confirmation_rejected_remediate": {"note": "双方同意修改协议内容后重新调解"},
     "confirmation_rejected_terminate": {"channels_told": ["litigation"], "next_channel": "diversion",
                                         "reason": "协议被驳回确认，双方同意诉讼解决"},
-    "refer_to_court": {"plaintiff": 1, "reason": "张三坚持起诉"},
+    "refer_to_court": {"plaintiff": 1, "reason": "张三坚持起诉", "decision": SUIT_DECISION},
     "enforcement_requested": lambda case: court_case(case, "JC_ENFORCEMENT_REQUESTED", "apply_enforcement"),
+    "confirmation_ruling_reviewed": lambda case: court_case(case, "JC_REVOKED", "revoke_ruling"),
     "handoff_refused": {"link_id": 0, "service": "diversion", "code": "GUARD_FAILED"},
     "record_performed": {"note": "围墙已拆除，费用已付清"},
     "report_non_performance": {"party": 1, "note": "对方逾期未拆除围墙"},
@@ -112,6 +116,7 @@ ROLE_FOR = {
     "confirmation_granted": "sys", "confirmation_rejected": "sys", "confirmation_lapsed": "sys",
     "confirmation_rejected_remediate": "party", "confirmation_rejected_terminate": "party",
     "refer_to_court": "party", "enforcement_requested": "sys", "handoff_refused": "sys",
+    "confirmation_ruling_reviewed": "sys",
     "record_performed": "mediator", "report_non_performance": "party",
     "archive": "pmc", "deadline_expired": "sys", "labour_period_expired": "sys", "confirmation_window_closed": "sys",
     "deadline_warning": "sys", "acceptance_overdue": "sys", "consent_expired": "sys",

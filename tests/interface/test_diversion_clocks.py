@@ -133,9 +133,15 @@ def test_respondent_inquiry_and_the_thirty_day_mediation_with_appraisal_and_exte
 def test_entrusted_mediation_seven_days_summary_fifteen_ordinary(diversion, rpc_as):
     dv = dv_walker(diversion, rpc_as)
     filed = ["receive_complaint", "direct_to_filing", "file_case", "entrust_mediation"]
-    timekeeping.set_now(at(2026, 9, 30, 10, 0))
+    # the judge entrusts on 9/25; the period counts from the mediator's signed receipt on 9/30
+    # (SIM Art 27 ¶3; OMR Art 24 ¶2; issue 13 item 13), not from the entrustment
+    timekeeping.set_now(at(2026, 9, 25, 10, 0))
     summary = dv.drive(filed, {"entrust_mediation": {"procedure": "summary", "mediator_org_id": COMMITTEE}})
     ordinary = dv.drive(filed, {"entrust_mediation": {"procedure": "ordinary", "mediator_org_id": COMMITTEE}})
+    assert summary["status"] == "DV_ENTRUST_PENDING" and not [c for c in summary["clocks"] if c["kind"] == "entrusted_mediation"]
+    timekeeping.set_now(at(2026, 9, 30, 10, 0))
+    summary, ordinary = (fire(dv, c, "entrusted_file_received") for c in (summary, ordinary))
+    assert summary["status"] == "DV_ENTRUSTED" and summary["data"]["entrusted"]["received"]["received_by"] == "med-jy-01"
     assert clock(summary, "entrusted_mediation")["due_date"] == "2026-10-08"     # 10/7 is a holiday
     assert clock(ordinary, "entrusted_mediation")["due_date"] == "2026-10-15"
     assert clock(ordinary, "filing_decision")["status"] == "stopped"              # filed: that clock ended
@@ -260,3 +266,33 @@ def test_a_clock_that_is_not_pausable_cannot_be_paused(diversion, rpc_as):
                  {"clock": "entrusted_mediation", "reason": "appraisal"}, case["version"], key())
     paused = fire(dv, case, "clock_pause")
     expect_error("GUARD_FAILED", fire, dv, paused, "clock_pause")            # already paused
+
+
+# -- DV_FAILED is no dead end (issue 13 item 12; SIM Art 21 ¶1; OMR Art 15 ¶2, 21(2)) ---------------------
+def test_a_failed_mediation_file_goes_back_to_the_court_on_a_clock_with_supervision(diversion, rpc_as):
+    dv = dv_walker(diversion, rpc_as)
+    timekeeping.set_now(at(2026, 11, 2, 10, 0))                    # Monday
+    failed = dv.drive(["receive_complaint", "explain_mediation", "plaintiff_consents", "designate_mediator",
+                       "mediator_accepts", "respondent_refuses"])
+    assert failed["status"] == "DV_FAILED"
+    assert clock(failed, "file_return")["due_date"] == "2026-11-05"  # [A] 3 working days for 即时
+    got = expires_once(rpc_as, failed["case_id"], "deadline_overdue", at(2026, 11, 5, 23, 0), at(2026, 11, 6, 0, 30))
+    assert got["status"] == "DV_FAILED" and got["supervised"] is True           # 督办
+    assert got["data"]["overdue"][-1]["clock"] == "file_return"
+    # the court takes the file back itself, recording the plaintiff's decision to sue
+    review = fire(dv, got, "transfer_to_filing", role="filing")
+    assert review["status"] == "DV_FILING_REVIEW" and clock(review, "file_return")["status"] == "stopped"
+    assert review["data"]["suit_decision"]["recorded"]["role"] == "filing"
+
+
+def test_a_plaintiff_who_does_not_sue_ends_the_case(diversion, rpc_as):
+    dv = dv_walker(diversion, rpc_as)
+    failed = dv.drive(["receive_complaint", "explain_mediation", "plaintiff_consents", "designate_mediator",
+                       "mediator_accepts", "respondent_refuses"])
+    before = dv.snapshot(failed["case_id"])
+    err = expect_error("GUARD_FAILED", dv.fire, "plaintiff_withdraws", failed,
+                       {"plaintiff_withdraws": {"party": 2, "statement": "被告要求结案"}})
+    assert "CPL Art 122(1)" in err.message and dv.snapshot(failed["case_id"]) == before
+    ended = fire(dv, failed, "plaintiff_withdraws")
+    assert (ended["status"], ended["terminal"]) == ("DV_WITHDRAWN", True)
+    assert clock(ended, "file_return")["status"] == "stopped" and ended["data"]["withdrawn"]["party"] == 1

@@ -234,8 +234,11 @@ def test_respondent_mediating_and_agreement_guards(dv):
 def test_filing_guards(dv):
     failed = dv.drive(TO_FAILED)
     assert failed["data"]["failure"]["reason"]          # the reason is recorded on failing (OMR Art 21)
-    refused(dv, failed, "transfer_to_filing", {"party_insists_on_suing": False}, "SIM Art 21 ¶1")
+    refused(dv, failed, "transfer_to_filing", {"party_insists_on_suing": False, "party": 1}, "SIM Art 21 ¶1")
+    refused(dv, failed, "transfer_to_filing", {"party_insists_on_suing": True, "party": 2}, "CPL Art 122(1), 123")
     review = fire(dv, failed, "transfer_to_filing")
+    assert review["data"]["suit_decision"]["party"] == 1 and review["data"]["suit_decision"]["recorded"]["role"] == \
+        "mediator"
     refused(dv, review, "file_case", {"docket_no": "（2026）浙0681民初1号", "conditions": list(FILING_CONDITIONS)[:3]},
             "CPL Art 122")
     refused(dv, review, "refuse_filing", {"ground": "other_court", "ruling_no": "（2026）浙0681民初9号", "channel_told": "y",
@@ -246,7 +249,7 @@ def test_filing_guards(dv):
 def test_entrustment_needs_a_mediation_organisation(dv):
     filed = dv.drive(["receive_complaint", "direct_to_filing", "file_case"])
     refused(dv, filed, "entrust_mediation", {"procedure": "ordinary", "mediator_org_id": "zj-police"}, "SIM Art 1")
-    entrusted = fire(dv, filed, "entrust_mediation")
+    entrusted = fire(dv, fire(dv, filed, "entrust_mediation"), "entrusted_file_received")
     court_mediator = {"user_id": "med-court", "role": "mediator", "org_id": "zj-court"}
     refused(dv, entrusted, "agreement_reached", {"outcome": "withdrawal", "content": "撤诉"}, "SIM Art 26",
             role=court_mediator)

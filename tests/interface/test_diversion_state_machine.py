@@ -50,7 +50,10 @@ def test_the_definitions_carry_spec_codes_and_a_basis_everywhere():
                    "DV_MEDIATING", "DV_SETTLED", "DV_FAILED", "DV_FILING_REVIEW", "DV_FILED", "DV_NOT_FILED",
                    "DV_ENTRUSTED", "DV_CONCLUDED_BY_CONSENT", "DV_TRIAL_RESUMED"}
     assert spec_states <= {s["code"] for s in dv["states"]}
-    assert {s["code"] for s in dv["states"]} - spec_states == {"DV_CORRECTING", "DV_ARCHIVED"}
+    # added: CPLI Art 126 correction, the archive after the JC window; issue 13 items 12-13: the plaintiff who
+    # does not sue (SIM Art 21 ¶1), the entrustment awaiting the mediator's signed receipt (SIM Art 27 ¶3)
+    assert {s["code"] for s in dv["states"]} - spec_states == {"DV_CORRECTING", "DV_ARCHIVED", "DV_WITHDRAWN",
+                                                               "DV_ENTRUST_PENDING"}
     spec_events = {"receive_complaint", "explain_mediation", "plaintiff_consents", "plaintiff_declines",
                    "return_application", "designate_mediator", "mediator_accepts", "mediator_declines",
                    "respondent_consents", "respondent_refuses", "respondent_unreachable", "extend_period",
@@ -61,16 +64,18 @@ def test_the_definitions_carry_spec_codes_and_a_basis_everywhere():
     jc = JUDICIAL_CONFIRMATION.to_dict()
     assert [s["code"] for s in jc["states"]] == [
         "JC_APPLIED", "JC_NOT_ACCEPTED", "JC_UNDER_REVIEW", "JC_SUPPLEMENTING", "JC_WITHDRAWN", "JC_CONFIRMED",
-        "JC_REJECTED", "JC_ENFORCEMENT_REQUESTED", "JC_OBJECTION"]
+        "JC_REJECTED", "JC_ENFORCEMENT_REQUESTED", "JC_OBJECTION", "JC_REVOKED", "JC_AMENDED",
+        "JC_OBJECTION_DISMISSED"]
     assert {"apply", "accept", "refuse", "request_supplement", "supplement_received", "deadline_expired",
-            "withdraw", "confirm", "reject", "apply_enforcement", "file_objection"} <= {e["id"] for e in jc["events"]}
+            "withdraw", "confirm", "reject", "apply_enforcement", "file_objection", "revoke_ruling", "amend_ruling",
+            "dismiss_objection"} <= {e["id"] for e in jc["events"]}
     for d in (dv, jc):
         assert all(e["basis"] and e["roles"] for e in d["events"])
         assert all(s["basis"] for s in d["states"])
     # the matter leaves the centre when filed: DV_FILED is terminal, so intake's tracking closes
     assert {s["code"] for s in dv["states"] if s["terminal"]} == {
         "DV_SETTLED", "DV_FILED", "DV_NOT_FILED", "DV_ENTRUSTED", "DV_CONCLUDED_BY_CONSENT", "DV_TRIAL_RESUMED",
-        "DV_ARCHIVED"}
+        "DV_ARCHIVED", "DV_WITHDRAWN", "DV_ENTRUST_PENDING"}
 
 
 def test_every_allowed_transition_works(walk):

@@ -18,7 +18,7 @@ from infra.config import load_config
 from services.intake.casetype import GUARDS
 from tests.conftest import ACTORS
 from tests.factories import claim, key, org_code, person_id
-from tests.harness import expect_error
+from tests.harness import expect_error, wait_for
 
 
 def person_id_not_uscc():
@@ -305,14 +305,14 @@ def test_duplicates_are_found_and_linked_never_dropped(intake, rpc_as):
 
 # -- guards cite their article ------------------------------------------------------------------------
 GUARD_CASES = [
-    ("mediable", "labour", "mediation", {}, "PML Art 2"),
+    ("mediable", "administrative", "mediation", {}, "PML Art 2"),
     ("not_barred", "neighbourhood", "mediation", {"already_accepted_by": "court"}, "PMR Art 22(2)"),
     ("no_refusal", "neighbourhood", "mediation", {"party_refused_mediation": True}, "PML Art 17"),
     ("committee", "neighbourhood", "mediation", {"target_org_id": "zj-court"}, "PML Art 7"),
     ("divertible", "labour", "diversion", {"party_wants_to_sue": True}, "OMR Art 3"),
     ("wants_to_sue", "neighbourhood", "diversion", {}, "CPL Art 125"),
     ("court", "neighbourhood", "diversion", {"party_wants_to_sue": True, "target_org_id": "zj-pmc-jiyang"}, "PSR Art 45"),
-    ("petitionable", "neighbourhood", "petition", {}, "LVR Art 22 ¶2, 31"),
+    ("petitionable", "neighbourhood", "petition", {}, "LVR Art 22 ¶2"),
     ("no_statutory_procedure", "administrative", "petition", {"statutory_procedure": "litigation"}, "LVR Art 31(1)-(4)"),
     ("petition_office", "administrative", "petition", {"target_org_id": "zj-pmc-jiyang"}, "LVR Art 22, 23"),
     ("external_fits", "neighbourhood", "external", {"external_channel": "police"}, "PML Art 25"),
@@ -339,6 +339,57 @@ def test_close_is_refused_while_a_child_case_is_open(intake, rpc_as, jiefen):
     case = rpc_as("window").intake.fire(case["case_id"], "start_tracking", {"notified_how": "phone"}, case["version"], key())
     err = expect_error("GUARD_FAILED", rpc_as("window").intake.close, case["case_id"], "结案", case["version"], key())
     assert "PSR Art 39" in err.message
+
+
+def test_the_window_cannot_close_a_case_whose_routed_child_does_not_exist_yet(intake, rpc_as, jiefen):
+    """Issue 13 item 16 (SPEC §2; PSR Art 39): route_to_petition → start_tracking → close was IN_CLOSED
+    before the petition office had opened anything. Closed only once the child exists and is terminal."""
+    case = classified(rpc_as, "administrative")
+    case = rpc_as("router").intake.route(case["case_id"], "petition", "对行政行为有异议", case["version"], key())
+    case = rpc_as("window").intake.fire(case["case_id"], "start_tracking", {"notified_how": "phone"}, case["version"], key())
+    assert case["links"][0]["case_id"] is None           # no petition service here: the child is not opened
+    err = expect_error("GUARD_FAILED", rpc_as("window").intake.close, case["case_id"], "结案", case["version"], key())
+    assert "PSR Art 39" in err.message and "未在接收机构立案" in err.message
+    assert rpc_as("window").intake.get_case(case["case_id"])["status"] == "IN_TRACKING"
+    engine = engine_of(jiefen)
+    with engine.begin() as conn:   # the petition office opened the child case and concluded it
+        conn.execute(text("update case_links set target_case_id = 'pt1', target_status = 'PT_CLOSED', "
+                          "target_terminal = :t where case_id = :c"), {"t": True, "c": case["case_id"]})
+    engine.dispose()
+    # now the child exists and has ended: the tracking round closes the case (child_case_closed, sys)
+    closed = wait_for(lambda: (c := rpc_as("window").intake.get_case(case["case_id"]))["status"] == "IN_CLOSED" and c)
+    assert [h["event"] for h in rpc_as("window").intake.case_history(case["case_id"])][-1] == "child_case_closed"
+
+
+def test_a_labour_dispute_may_go_to_peoples_mediation_or_to_arbitration(intake, rpc_as):
+    """Issue 13 item 17: LDL Art 5 makes mediation optional and Art 10(2) names the 基层人民调解组织;
+    arbitration stays open when the party chooses it, and the basis no longer says it must come first."""
+    case = classified(rpc_as, "labour")
+    assert case["data"]["routes"]["mediation"] and case["data"]["routes"]["external"] == ["labour_arbitration"]
+    routed = rpc_as("router").intake.route(case["case_id"], "mediation", "当事人选择人民调解", case["version"], key(),
+                                           {"target_org_id": "zj-pmc-jiyang"})
+    assert routed["status"] == "IN_ROUTED" and routed["links"][0]["service"] == "mediation"
+    other = classified(rpc_as, "labour")
+    referred = rpc_as("router").intake.route(other["case_id"], "external", "当事人选择仲裁", other["version"], key(),
+                                             {"external_channel": "labour_arbitration"})
+    basis = referred["data"]["referral"]["basis"]
+    assert referred["status"] == "IN_REFERRED_EXTERNAL" and "LDL Art 5" in basis and "须先" not in basis
+    refused = classified(rpc_as, "land_expropriation")
+    err = expect_error("GUARD_FAILED", rpc_as("router").intake.route, refused["case_id"], "mediation", "调解",
+                       refused["version"], key())
+    assert "PML Art 2" in err.message
+
+
+def test_external_channels_cite_the_lvr_item_that_names_them(intake, rpc_as):
+    """Issue 13 item 20: 行政复议 is LVR Art 31(4), 仲裁 is 31(2)."""
+    case = classified(rpc_as, "administrative")
+    got = rpc_as("router").intake.route(case["case_id"], "external", "申请行政复议", case["version"], key(),
+                                        {"external_channel": "administrative_review"})
+    assert got["data"]["referral"]["basis"].startswith("LVR Art 31(4)")
+    case = classified(rpc_as, "debt_contract")
+    got = rpc_as("router").intake.route(case["case_id"], "external", "约定仲裁", case["version"], key(),
+                                        {"external_channel": "arbitration"})
+    assert got["data"]["referral"]["basis"].startswith("LVR Art 31(2)")
 
 
 def test_reconcile_moves_a_case_whose_child_events_were_lost(intake, rpc_as, jiefen):

@@ -9,7 +9,7 @@ from nameko.events import event_handler
 
 from tests.factories import key
 from tests.harness import expect_error, party_actor
-from tests.interface.mediation_walk import (ACTORS, COURT, application, handoff_from, make_walker, mediation,
+from tests.interface.mediation_walk import (ACTORS, COURT, SUIT_DECISION, application, handoff_from, make_walker, mediation,
                                             written_agreement)
 
 __all__ = ["mediation"]
@@ -99,7 +99,7 @@ def test_an_unconfirmed_agreement_not_performed_leads_to_a_suit(walker, rpc_as):
     assert case["data"]["performance"]["remedy"] == "litigation"             # PML Art 32
     # the respondent sues over the agreement, through the committee
     sued = rpc_as(ACTORS["pmc"]).mediation.refer_to_court(case["case_id"], 2, None, "", case["version"], key(),
-                                                          "请求判令对方履行调解协议")
+                                                          "请求判令对方履行调解协议", decision=SUIT_DECISION)
     assert (sued["status"], sued["version"]) == ("PM_PERFORMANCE_DISPUTE", case["version"] + 1)
     suit = sued["data"]["suits"][0]
     assert (suit["plaintiff"], suit["claim"], suit["from_state"]) == (2, "请求判令对方履行调解协议",

@@ -7,8 +7,8 @@ import pytest
 from services.mediation.casetype import MEDIATION
 from tests.factories import key
 from tests.harness import as_party, expect_error, party_actor
-from tests.interface.mediation_walk import (ACTORS, COURT, application, handoff_from, make_walker, mediation,
-                                            written_agreement)
+from tests.interface.mediation_walk import (ACTORS, COURT, SUIT_DECISION, application, handoff_from, make_walker,
+                                            mediation, written_agreement)
 
 __all__ = ["mediation"]
 TO_MEDIATION = ["apply", "accept", "assign_mediator"]
@@ -146,7 +146,7 @@ def test_an_organisation_acts_only_within_its_remit(walker, rpc_as, refused):
     expect_error("FORBIDDEN", rpc_as({**ACTORS["judge"], "org_id": "zj-proc"}).mediation.get_case, pending["case_id"])
     # a committee's officer acting on a case the centre's party reaches: only for the own committee
     referred = walker.drive(TO_MEDIATION + ["party_withdraws"])
-    refused("FORBIDDEN", referred, centre_pmc, "refer_to_court", {"plaintiff": 1}, "PML Art 13, 19")
+    refused("FORBIDDEN", referred, centre_pmc, "refer_to_court", {"decision": SUIT_DECISION, "plaintiff": 1}, "PML Art 13, 19")
 
 
 def test_a_party_at_the_centre_acts_on_the_case_the_centre_brought(walker, rpc_as):
@@ -212,6 +212,17 @@ def test_an_oral_agreement_is_refused_where_a_written_one_is_required(walker, re
     assert err.details["missing"] == [reason]
 
 
+@pytest.mark.parametrize("category,article", [("labour", "LDL Art 14 ¶1"), ("medical_dispute", "MDR Art 39 ¶1")])
+def test_labour_and_medical_mediations_end_only_with_a_written_agreement(walker, refused, category, article):
+    """Issue 13 item 18: LDL Art 14 ¶1 and MDR Art 39 ¶1 require a 调解协议书, even where an oral agreement
+    would do under PML Art 28 (performed at once, not asked for, not major)."""
+    case = walker.drive(TO_MEDIATION, {"apply": lambda c: application(category)})
+    refused("GUARD_FAILED", case, "mediator", "record_oral_agreement",
+            {"content": "当场支付5000元", "performed_immediately": True}, article, "应当制作调解协议书")
+    signed = walker.fire("sign_written_agreement", case)
+    assert signed["status"] == "PM_AGREEMENT_EFFECTIVE" and signed["data"]["agreement"]["kind"] == "written"
+
+
 def test_termination_records_the_channels_the_parties_were_told(walker, refused):
     case = walker.drive(TO_MEDIATION)
     refused("GUARD_FAILED", case, "party", "party_withdraws", {"party": 1}, "PML Art 26")
@@ -245,27 +256,46 @@ def test_a_confirmed_agreement_is_not_confirmed_twice(walker, refused):
 # -- a suit after mediation (PML Art 26, 32; SPEC §7) -----------------------------------------------------
 def test_a_suit_is_brought_by_a_party_to_a_court_once(walker, refused):
     terminated = walker.drive(TO_MEDIATION + ["party_withdraws"])
-    refused("GUARD_FAILED", terminated, "party", "refer_to_court", {"plaintiff": 3}, "CPL Art 122(1)", "PML Art 32")
-    refused("GUARD_FAILED", terminated, "pmc", "refer_to_court", {"plaintiff": 1, "court_id": "zj-pmc-county"},
+    refused("GUARD_FAILED", terminated, "party", "refer_to_court", {"decision": SUIT_DECISION, "plaintiff": 3}, "CPL Art 122(1)", "PML Art 32")
+    refused("GUARD_FAILED", terminated, "pmc", "refer_to_court", {"decision": SUIT_DECISION, "plaintiff": 1, "court_id": "zj-pmc-county"},
             "CPL Art 122(4)")
     referred = walker.fire("refer_to_court", terminated)
     assert referred["status"] == "PM_TERMINATED"
     assert [(l["link_type"], l["service"], l["status"], l["case_id"]) for l in referred["links"]] == \
         [("child", "diversion", "awaiting_service", None)]
     # the matter is already on its way to the court: no second suit (D1)
-    refused("GUARD_FAILED", referred, "pmc", "refer_to_court", {"plaintiff": 2}, "CPLI Art 247", "D1")
+    refused("GUARD_FAILED", referred, "pmc", "refer_to_court", {"decision": SUIT_DECISION, "plaintiff": 2}, "CPLI Art 247", "D1")
+
+
+def test_a_suit_records_the_plaintiffs_own_decision_and_who_recorded_it(walker, rpc_as):
+    """Issue 13 item 14 (CPL Art 122-123): a suit opened in a party's name carries the party's decision."""
+    terminated = walker.drive(TO_MEDIATION + ["party_withdraws"])
+    before = walker.snapshot(terminated["case_id"])
+    pmc = rpc_as(ACTORS["pmc"]).mediation
+    err = expect_error("VALIDATION_ERROR", pmc.refer_to_court, terminated["case_id"], 1, None, "",
+                       terminated["version"], key())
+    assert "CPL Art 122-123" in err.details["fields"]["data"]["decision"][0]
+    err = expect_error("VALIDATION_ERROR", pmc.refer_to_court, terminated["case_id"], 1, None, "",
+                       terminated["version"], key(), decision={"how": "by_pigeon"})
+    assert set(err.details["fields"]["data"]["decision"]) == {"how", "statement"}
+    assert walker.snapshot(terminated["case_id"]) == before
+    sued = pmc.refer_to_court(terminated["case_id"], 1, None, "", terminated["version"], key(),
+                              decision={"how": "written", "statement": "本人坚持起诉（签名）"})
+    decision = sued["data"]["suits"][0]["decision"]
+    assert (decision["party"], decision["how"], decision["recorded_by"]["role"]) == (1, "written", "pmc")
+    assert decision["basis"] == "CPL Art 122-123"
 
 
 def test_a_labour_dispute_goes_to_arbitration_before_any_suit(walker, refused):
     labour = walker.drive(TO_MEDIATION + ["party_withdraws"], {"apply": lambda c: application("labour")})
-    refused("GUARD_FAILED", labour, "party", "refer_to_court", {"plaintiff": 1}, "LDL Art 5, 14")
+    refused("GUARD_FAILED", labour, "party", "refer_to_court", {"decision": SUIT_DECISION, "plaintiff": 1}, "LDL Art 5, 14")
 
 
 def test_a_confirmed_agreement_is_enforced_not_sued_on(walker, refused):
     disputed = walker.drive(TO_AGREEMENT + ["apply_judicial_confirmation", "confirmation_granted",
                                             "report_non_performance"])
     assert disputed["data"]["performance"]["remedy"] == "enforcement"
-    refused("GUARD_FAILED", disputed, "party", "refer_to_court", {"plaintiff": 1}, "PML Art 33 ¶2", "CPL Art 206")
+    refused("GUARD_FAILED", disputed, "party", "refer_to_court", {"decision": SUIT_DECISION, "plaintiff": 1}, "PML Art 33 ¶2", "CPL Art 206")
     unconfirmed = walker.drive(TO_AGREEMENT + ["start_supervision", "report_non_performance"])
     sued = walker.fire("refer_to_court", unconfirmed)           # PML Art 32: a suit over the agreement
     assert sued["data"]["suits"][0]["basis"].startswith("PML Art 32")

@@ -11,7 +11,8 @@ import pytest
 from tests.factories import key
 from tests.harness import child_links, expect_error, party_actor, wait_for
 from tests.interface.diversion_walk import ACTORS as COURT_ACTORS, diversion
-from tests.interface.mediation_walk import ACTORS, COMMITTEE, COURT, application, make_walker, mediation
+from tests.interface.mediation_walk import (ACTORS, COMMITTEE, COURT, SUIT_DECISION, application, make_walker,
+                                            mediation)
 
 __all__ = ["diversion", "mediation"]
 TO_AGREEMENT = ["apply", "accept", "assign_mediator", "sign_written_agreement"]
@@ -121,7 +122,8 @@ def test_a_rejected_agreement_waits_for_the_parties_who_then_sue(walker, flow):
                                       {"channels_told": ["litigation"], "next_channel": "diversion"},
                                       rejected["version"], key())
     assert ended["status"] == "PM_TERMINATED" and ended["data"]["confirmation"]["remedy"] == "litigation"
-    referred = flow.pm.refer_to_court(ended["case_id"], 1, None, "", ended["version"], key())
+    referred = flow.pm.refer_to_court(ended["case_id"], 1, None, "", ended["version"], key(),
+                                      decision=SUIT_DECISION)
     dv = flow.child(referred)
     assert (dv["case_type"], dv["status"], dv["org_id"]) == ("diversion", "DV_RECEIVED", COURT)
     assert dv["data"]["d7"][0]["case_no"] == referred["case_no"]                 # D7: no second pre-filing mediation
@@ -151,22 +153,27 @@ def test_no_ruling_on_the_agreement_returns_the_case_to_performance_and_it_may_a
 
 
 def test_a_hand_off_the_court_refuses_is_recorded_and_does_not_leave_the_case_waiting(walker, flow):
-    # the intermediate court is not the court of the committee's location (CPL Art 205(2)): refused at intake
-    pending = flow.apply(walker.drive(TO_AGREEMENT), court="sx-court")
-    lapsed = flow.until(pending, "PM_PERFORMING")
-    record = lapsed["data"]["confirmation"]
-    assert (record["status"], record["outcome"], record["code"]) == ("lapsed", "handoff_refused", "GUARD_FAILED")
-    assert [(l["link_type"], l["status"]) for l in lapsed["links"] if l["link_type"] != "parent"] == \
-        [("refused", "refused:GUARD_FAILED")]
-    assert flow.filing.find_cases({"case_type": "jc"}, {})["total"] == 0
+    # the intermediate court is not the court of the committee's location (CPL Art 205(2)): since issue 13
+    # item 11 the mediation case refuses it itself, before any hand-off, and nothing changes
+    agreed = walker.drive(TO_AGREEMENT)
+    before = walker.snapshot(agreed["case_id"])
+    err = expect_error("GUARD_FAILED", flow.apply, agreed, "sx-court")
+    assert "CPL Art 205" in err.message and walker.snapshot(agreed["case_id"]) == before
+    # the same court is lawful where the dispute belongs to an intermediate court (CPL Art 205(2))
+    pending = flow.party.mediation.apply_judicial_confirmation(agreed["case_id"], [1, 2], "sx-court", agreed["version"],
+                                                               key(), intermediate_court=True)
+    link = wait_for(lambda: (l := child_links(flow.pm.get_case(pending["case_id"]))[-1])["case_id"] and l)
+    assert link["status"] == "JC_APPLIED"
     # a suit the court's service does not register (not a mediable civil matter: OMR Art 3) is recorded too,
     # and the parties may refer again
     risky = walker.drive(["apply", "accept", "assign_mediator", "party_withdraws"],
                          {"apply": lambda c: application("public_security")})
-    referred = flow.pm.refer_to_court(risky["case_id"], 1, None, "", risky["version"], key())
+    referred = flow.pm.refer_to_court(risky["case_id"], 1, None, "", risky["version"], key(),
+                                      decision=SUIT_DECISION)
     settled = wait_for(lambda: (c := flow.pm.get_case(referred["case_id"]))["data"].get("handoffs_refused") and c)
     assert settled["status"] == "PM_TERMINATED"
     assert settled["data"]["handoffs_refused"][0]["code"] == "GUARD_FAILED"
     assert [l["link_type"] for l in settled["links"]] == ["refused"]
-    assert flow.pm.refer_to_court(settled["case_id"], 1, None, "", settled["version"], key())["status"] == \
+    assert flow.pm.refer_to_court(settled["case_id"], 1, None, "", settled["version"], key(),
+                                  decision=SUIT_DECISION)["status"] == \
         "PM_TERMINATED"

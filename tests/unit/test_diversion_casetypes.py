@@ -11,7 +11,8 @@ def test_the_configured_periods_and_the_statutory_ones():
     d = {c["kind"]: c for c in DIVERSION.to_dict(load_config(profile="national"))["clocks"]}
     assert {k: (v["period"] or {}).get("amount") for k, v in d.items()} == {
         "court_designation": 3, "mediator_acceptance": 3, "respondent_inquiry": 3, "prefiling_mediation": 30,
-        "entrusted_mediation": None, "filing_decision": 7, "confirmation_window": 30}
+        "entrusted_mediation": None, "filing_decision": 7, "confirmation_window": 30, "file_return": 3}
+    assert d["file_return"]["period"]["unit"] == "working_days" and d["file_return"]["on_expiry"] == "deadline_overdue"
     assert d["prefiling_mediation"]["pausable"] and d["prefiling_mediation"]["extension"]["max_total"] is None
     j = {c["kind"]: c for c in JUDICIAL_CONFIRMATION.to_dict(load_config(profile="national"))["clocks"]}
     assert j["jc_acceptance"]["period"] == {"amount": 3, "unit": "days"}
