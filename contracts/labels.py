@@ -16,6 +16,7 @@ import re
 from marshmallow import Schema, fields
 
 from contracts.enums import CATEGORIES, CHANNELS, EXTERNAL_CHANNELS, PARTY_KINDS, PARTY_ROLES, ROLES
+from contracts.idnumbers import ID_ABSENT_REASONS
 
 # -- widgets ------------------------------------------------------------------------------------------
 # text · textarea · number · check · date · choice · multi (several choices) · org (an organisation of
@@ -58,6 +59,28 @@ FIELDS: dict[str, tuple[str, object, str]] = {
     "address": ("住址", T, ""),
     "representatives": ("代表人姓名", "lines", "多人来访推选的代表（每行一人）"),
     "visitor_count": ("来访人数", N, ""),
+    "id_absent_reason": ("未提供身份证号码的原因", CH, "来信未载明、热线来电、匿名上报或本人拒绝提供时选择（《信访工作条例》第十九条、第二十一条不要求身份证号码）"),
+    "applied_at": ("当事人申请日期", D, "当事人共同提出司法确认申请的日期，三十日期间据此计算"),
+    "jurisdiction_county": ("管辖依据所在县（市、区）", T, "当事人住所地或标的物所在地的六位行政区划代码"),
+    "decision": ("当事人起诉的决定", None, "当事人本人决定起诉的记录"),
+    "decided_on": ("决定日期", D, ""),
+    "jc_status": ("司法确认案件状态", CH, ""),
+    "via": ("收集方式", CH, ""),
+    "evaluator": ("评价人姓名", T, "信访人本人或其委托的人"),
+    "receipt_ref": ("送达回证编号", T, "送达回证、邮寄回执或电子送达记录的编号"),
+    "performed": ("和解协议已履行", CK, ""),
+    "target_case_id": ("被督办案件", CASE, "按案件编号查找"),
+    "deadline": ("办理期限", D, ""),
+    "result": ("办理结果", TA, ""),
+    "assessment": ("督办评价", TA, ""),
+    "subject": ("挂牌督办的区域或问题", TA, ""),
+    "subject_kind": ("督办对象类型", CH, ""),
+    "responsible_org_id": ("责任单位", org(), ""),
+    "plan": ("整改方案", TA, ""),
+    "report": ("整改情况报告", TA, ""),
+    "official_post": ("约谈对象职务", T, "被约谈的责任单位负责人的职务"),
+    "scope": ("通报范围", T, ""),
+    "conclusion": ("摘牌结论", TA, ""),
     "group_visit": ("多人集体来访", CK, ""),
     "petition_kind": ("信访事项类型", CH, ""),
     "respondent_org_id": ("被反映的机关", org(*STATE_ORGANS), "信访事项所涉及的机关"),
@@ -313,6 +336,9 @@ CHOICES: dict[str, str] = {
 
 # (field, value) -> label, where a code means something else in that field
 FIELD_CHOICES: dict[str, dict[str, str]] = {
+    "id_absent_reason": ID_ABSENT_REASONS,
+    "jc_status": {"JC_OBJECTION": "已提出异议", "JC_REVOKED": "确认裁定已撤销", "JC_AMENDED": "确认裁定已改变",
+                  "JC_OBJECTION_DISMISSED": "异议已驳回"},
     "procedure": {"ordinary": "普通程序", "summary": "简易程序", "litigation": "诉讼程序",
                   "judicial_review": "复议程序", "procuratorial": "检察机关法律程序",
                   "police": "公安机关法律程序", "arbitration": "仲裁", "party_appeal": "党员申诉、申请复审",
@@ -322,7 +348,8 @@ FIELD_CHOICES: dict[str, dict[str, str]] = {
     "materials": {"other": "其他材料", "agreement": "调解协议书"},
     "ground": {"other": "其他情形"},
     "how": {"letter": "书面", "written": "书面", "oral": "口头"},
-    "kind": {"other": "其他", "written": "书面", "oral": "口头"},
+    "kind": {"other": "其他", "written": "书面", "oral": "口头",
+             "statutory_channel": "应通过法定途径解决，不予受理并书面告知"},
     "service": {"diversion": "诉非分流"},
     "next_channel": {"diversion": "向人民法院起诉"},
     "grounds": {"major": "问题重大"},
