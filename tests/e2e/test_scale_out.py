@@ -22,7 +22,7 @@ JOURNEYS = [
     test_mediation_process.test_a_routed_dispute_is_mediated_and_intake_closes_when_the_committee_archives_it,
     test_confirmation_flow.test_a_confirmed_agreement_is_performed_and_intake_closes,
     test_petition_process.test_window_to_re_review_and_a_repeated_petition_refused,
-    test_recommendation_process.test_an_urged_recipient_is_escalated_to_the_centre_after_fifteen_days,
+    test_recommendation_process.test_an_urged_recipient_is_flagged_after_fifteen_days_and_the_chief_procurator_escalates,
 ]
 
 
