@@ -53,13 +53,18 @@ def test_every_guard_message_cites_an_article():
 
 def test_every_guard_has_a_refusal_test_below():
     tested = set(re.findall(r'refused(?:\(|, )"(\w+)"', Path(__file__).read_text(encoding="utf-8")))
-    assert tested == set(GUARDS)
+    assert tested | BEHIND_ROLE_TABLE == set(GUARDS)
+
+
+# guards no signed actor can reach any more: the role table (config/roles.yaml) refuses the actor first
+BEHIND_ROLE_TABLE = {"issuer_org"}      # an issuer outside a court or procuratorate: test_draft_guards
 
 
 # -- draft -----------------------------------------------------------------------------------------
 def test_draft_guards(flow):
-    dept = {"user_id": "nr-09", "role": "issuer", "org_id": "zj-nr"}
-    refused("issuer_org", flow.draft, dept)
+    dept = {"user_id": "nr-09", "role": "issuer", "org_id": "zj-nr"}     # a department is no issuer:
+    err = expect_error("FORBIDDEN", flow.draft, dept)                      # refused before the issuer_org guard
+    assert err.details["reason"] == "role_not_for_org" and "JSR Art 1; PRR Art 2" in err.message
     refused("kind_matches", flow.draft, "issuer", kind="comprehensive_governance")
     refused("kind_matches", flow.court_draft, kind="public_interest", recipient_org_id="zj-nr")
     refused("recipient_known", flow.draft, "issuer", recipient_org_id="zj-nowhere")

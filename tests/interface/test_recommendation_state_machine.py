@@ -143,7 +143,9 @@ def test_each_side_acts_only_for_itself(walker, rpc_as):
     assert cid not in {c["case_id"] for c in rpc_as(other_recipient).recommendation.find_cases({})["items"]}
     # allowed_events shows each side its own events only
     assert {e["id"] for e in rcpt.allowed_events(cid)} == {"raise_objection", "submit_reply"}
-    assert rpc_as(issuer_at_recipient).recommendation.allowed_events(cid) == []
+    # an "issuer" at a department is no actor at all (config/roles.yaml): refused before any case is read
+    err = expect_error("FORBIDDEN", rpc_as(issuer_at_recipient).recommendation.allowed_events, cid)
+    assert err.details["reason"] == "role_not_for_org"
     assert {e["id"] for e in rpc_as(actor("issuer")).recommendation.allowed_events(cid)} == set()
 
 
