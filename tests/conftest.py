@@ -42,7 +42,8 @@ ACTORS = {
 
 # -- trust: one key per client for the whole session, in a tmp directory (never var/keys) ----------------
 TEST_CLIENT = "test-suite"
-SERVICE_CLIENTS = ("svc-intake", "svc-mediation", "svc-diversion", "svc-petition", "svc-recommendation")
+SERVICE_CLIENTS = ("svc-intake", "svc-mediation", "svc-diversion", "svc-petition", "svc-recommendation",
+                   "svc-supervision")
 TEST_CLIENTS_YAML = """
 clients:
   svc-intake: {kind: service, service: intake, orgs: "*", roles: "*", keys: [svc-intake.pub]}
@@ -50,6 +51,7 @@ clients:
   svc-diversion: {kind: service, service: diversion, orgs: "*", roles: "*", keys: [svc-diversion.pub]}
   svc-petition: {kind: service, service: petition, orgs: "*", roles: "*", keys: [svc-petition.pub]}
   svc-recommendation: {kind: service, service: recommendation, orgs: "*", roles: "*", keys: [svc-recommendation.pub]}
+  svc-supervision: {kind: service, service: supervision, orgs: "*", roles: "*", keys: [svc-supervision.pub]}
   gateway: {kind: gateway, orgs: "*", roles: "*", keys: [gateway.pub]}
   test-suite: {kind: test, orgs: "*", roles: "*", keys: [test-suite.pub], max_ttl: 7200}
   # an integrating system of one mediation committee (trust tests)
