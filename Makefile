@@ -37,7 +37,7 @@ run: venv migrate   ## all services against $$AMQP_URI, SQLite in var/ unless DB
 
 test: venv   ## the whole suite: real RabbitMQ, SQLite and PostgreSQL
 	$(BIN)/python -m infra.manage docs --check
-	$(BIN)/nameko test tests -q -p no:cacheprovider --amqp-uri $(AMQP_URI) --rabbit-ctl-uri $(RABBIT_CTL_URI)
+	$(BIN)/python -m tests.run --amqp-uri $(AMQP_URI) --rabbit-ctl-uri $(RABBIT_CTL_URI)   # shards side by side (tests/run.py)
 
 test-unit: venv
 	$(BIN)/nameko test tests/unit -q

@@ -6,18 +6,23 @@ fresh database at once take turns (advisory lock on PostgreSQL, file lock on SQL
 """
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, text
+from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import text
 
 from infra.config import ROOT, load_config
 from infra.db import (alembic_config, current_revision, head_revision, make_engine, service_db_url,
                       upgrade)
-from infra.models import Base
+from infra import rekey
 from services.intake.service import IntakeService
 from tests.conftest import jiefen_settings
 from tests.factories import claim, key
@@ -32,15 +37,6 @@ def previous_revision() -> str:
     return down or head
 
 
-def rows_of(url, schema) -> dict:
-    engine = make_engine(url, schema)
-    with engine.connect() as conn:
-        out = {t.name: [dict(r) for r in conn.execute(t.select().order_by(*t.primary_key.columns)).mappings()]
-               for t in Base.metadata.sorted_tables}
-    engine.dispose()
-    return out
-
-
 @pytest.fixture
 def old(backend, tmp_path):
     settings, cleanup = jiefen_settings(backend, tmp_path / "old")
@@ -49,48 +45,88 @@ def old(backend, tmp_path):
     cleanup()
 
 
-def test_a_database_at_the_previous_schema_with_cases_in_it_upgrades_to_head_and_is_served(
-        intake, rpc_as, container_factory, rabbit_config, jiefen, old):
-    # cases as a running system writes them: registered, classified, routed, one swept
-    window, router = rpc_as("window").intake, rpc_as("router").intake
-    cases = [window.register_case(claim(), key()) for _ in range(3)]
-    router.classify(cases[0]["case_id"], "neighbourhood", cases[0]["version"], key())
-    intake.stop()
-    written = rows_of(*service_db_url("intake", load_config(**jiefen)))
+def previous_release(tmp_path) -> Path:
+    """A work tree of the release before the newest migration: the parent of the commit that added it."""
+    head_file = next((ROOT / "infra" / "migrations" / "versions").glob(f"{head_revision()}_*.py"))
+    git = ["git", "-C", str(ROOT)]
+    added = subprocess.run([*git, "log", "--diff-filter=A", "--format=%H", "--", str(head_file)],
+                           capture_output=True, text=True).stdout.split()
+    if not added:
+        pytest.skip("no git history of the migrations here (a shallow clone)")
+    tree = tmp_path / "previous-release"
+    subprocess.run([*git, "worktree", "add", "--detach", str(tree), f"{added[-1]}^"], check=True,
+                   capture_output=True)
+    return tree
 
-    # the same rows in a database at the previous release's schema (only the columns it had)
+
+def run_previous_intake(tree: Path, amqp_uri: str, settings: dict, tmp_path) -> subprocess.Popen:
+    config = tmp_path / "previous-nameko.yaml"
+    config.write_text(json.dumps({"AMQP_URI": amqp_uri, "serializer": "json", "JIEFEN": settings}))
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env.pop("DB_URL", None)
+    return subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", str(config),
+                             "services.intake.service:IntakeService"], cwd=tree, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+def test_a_database_written_by_the_previous_release_upgrades_to_head_and_is_served(
+        rabbit_config, container_factory, rpc_as, old, trust_settings, tmp_path):
+    """The previous release's own code writes cases (plain personal data, the unkeyed audit chain); the
+    new code upgrades the schema, `reencrypt` (the README's upgrade step) encrypts and anchors them, and
+    the new service serves them with every history valid."""
+    tree = previous_release(tmp_path)
+    proc = run_previous_intake(tree, rabbit_config["AMQP_URI"], old, tmp_path)
+    try:
+        actor = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}   # that release: unsigned
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with ClusterRpcProxy({**rabbit_config, "serializer": "json"}, context_data=actor, timeout=20) as rpc:
+                    cases = [rpc.intake.register_case(claim(), key()) for _ in range(3)]
+                    router = {**actor, "user_id": "router-01", "role": "router"}
+                with ClusterRpcProxy({**rabbit_config, "serializer": "json"}, context_data=router, timeout=20) as rpc:
+                    rpc.intake.classify(cases[0]["case_id"], "neighbourhood", cases[0]["version"], key())
+                break
+            except (UnknownService, RpcTimeout):
+                assert time.monotonic() < deadline, "the previous release's intake did not start"
+                time.sleep(1)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+
     url, schema = service_db_url("intake", load_config(**old))
-    previous = previous_revision()
-    upgrade(url, schema, previous)
-    assert current_revision(url, schema) == previous
-    engine = make_engine(url, schema)
-    with engine.begin() as conn:
-        then = MetaData()
-        then.reflect(conn)
-        for table in Base.metadata.sorted_tables:
-            if table.name not in then.tables or not written[table.name]:
-                continue
-            columns = set(then.tables[table.name].columns.keys())
-            conn.execute(table.insert(), [{k: v for k, v in r.items() if k in columns} for r in written[table.name]])
-            if conn.dialect.name == "postgresql" and "id" in columns and table.c.id.autoincrement is True:
-                # rows copied with their ids: move the serial on, as the original writes had
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                  f"(SELECT max(id) FROM {table.name}))"))
-    engine.dispose()
-
+    assert current_revision(url, schema) == previous_revision()
+    written = rows_of_tables(url, schema, ("cases", "parties", "audit_entries"))
     upgrade(url, schema)                     # what a starting service (or `make migrate`) does
     assert current_revision(url, schema) == head_revision()
-    upgraded = rows_of(url, schema)
-    for name, rows in written.items():
-        assert len(upgraded[name]) == len(rows), name
+    engine = make_engine(url, schema)
+    try:
+        assert rekey.reanchor(engine)["broken"] == []           # `python -m infra.manage reencrypt`
+        rekey.reencrypt(engine)
+    finally:
+        engine.dispose()
+    upgraded = rows_of_tables(url, schema, ("cases", "parties", "audit_entries"))
+    assert {n: len(r) for n, r in upgraded.items()} == {n: len(r) for n, r in written.items()}
 
-    container_factory(IntakeService, {**rabbit_config, "JIEFEN": old, "serializer": "json"}).start()
+    container_factory(IntakeService, {**rabbit_config, "JIEFEN": {**old, **trust_settings},
+                                      "serializer": "json"}).start()
+    window = rpc_as("window").intake
     for c in cases:
         assert window.verify_history(c["case_id"])["valid"] is True
-        assert window.get_case(c["case_id"])["case_no"] == c["case_no"]
+        got = window.get_case(c["case_id"])
+        assert got["case_no"] == c["case_no"] and got["parties"][0]["id_number"] == c["parties"][0]["id_number"]
     assert window.get_case(cases[0]["case_id"])["category"] == "neighbourhood"
     more = window.register_case(claim(), key())          # and the upgraded database takes new cases
     assert more["case_no"] > max(c["case_no"] for c in cases)
+
+
+def rows_of_tables(url, schema, names) -> dict:
+    engine = make_engine(url, schema)
+    with engine.connect() as conn:
+        out = {n: conn.execute(text(f"SELECT * FROM {n}")).all() for n in names}
+    engine.dispose()
+    return out
 
 
 def test_instances_starting_together_take_turns_at_migrating_one_fresh_database(backend, tmp_path, old):
