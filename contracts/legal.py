@@ -225,7 +225,8 @@ if __name__ == "__main__":          # python -m contracts.legal extract /work/sh
     print(f"{sum(len(v) for v in data.values())} articles of {len(data)} statutes -> {ARTICLES_FILE}")
 
 
-PAREN = re.compile(r"[（(]([^（）()]*\bArt\b[^（）()]*|(?:PRR|PSR|PIL|DEL)[^（）()]*)[）)]")
+_INNER = r"(?:[^（）()]|\([0-9a-z]+\))"          # an item like 31(1) may stand inside the parenthesis
+PAREN = re.compile(rf"[（(]({_INNER}*\bArt\b{_INNER}*|(?:PRR|PSR|PIL|DEL){_INNER}*)[）)]")
 
 
 def cite_in_chinese(message: str | None) -> str:

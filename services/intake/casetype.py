@@ -149,7 +149,7 @@ def _children_exist_and_closed(case, data, ctx):
 
 GUARDS = {
     "mediable": Guard(lambda case, d, ctx: case.category in routing.MEDIATION_CATEGORIES,
-                      "人民调解受理民间纠纷（劳动争议当事人也可以向基层人民调解组织申请调解：LDL Art 5, 10(2)）；"
+                      "人民调解受理民间纠纷，劳动争议当事人也可以向基层人民调解组织申请调解（LDL Art 5, 10(2)）；"
                       "本案类别不属于民间纠纷，请改走其他途径（PML Art 2；PSR Art 44）",
                       "PML Art 2; PSR Art 44; LDL Art 5, 10(2)"),
     "not_barred": Guard(lambda case, d, ctx: not d.get("already_accepted_by"),

@@ -197,7 +197,7 @@ GUARDS = {
         "可能引起治安案件、刑事案件的纠纷，应当及时向当地公安机关或者其他有关部门报告（PML Art 25）", "PML Art 25"),
     "all_parties_request": Guard(
         lambda case, d, ctx: party_numbers(case) <= set(d["requested_by"]),
-        "延长调解期限须双方当事人要求（NB Art 27；SZ Art 25；医疗纠纷须医患双方约定：MDR Art 38）",
+        "延长调解期限须双方当事人要求，医疗纠纷须医患双方约定（NB Art 27；SZ Art 25；MDR Art 38）",
         "NB Art 27; SZ Art 25; MDR Art 38"),
     "extendable": Guard(
         _extendable,
@@ -210,7 +210,7 @@ GUARDS = {
     "written_by_statute": Guard(
         lambda case, d, ctx: case.category not in WRITTEN_ONLY,
         "劳动争议、医疗纠纷经调解达成协议的，应当制作调解协议书，不能以口头协议结案"
-        "（依据《劳动争议调解仲裁法》第十四条第一款：LDL Art 14 ¶1；《医疗纠纷预防和处理条例》第三十九条第一款：MDR Art 39 ¶1）",
+        "（LDL Art 14 ¶1；MDR Art 39 ¶1）",
         "LDL Art 14 ¶1; MDR Art 39 ¶1"),
     "oral_allowed": naming(
         _oral_not_allowed, "有下列情形之一的，应当制作调解协议书，不能以口头协议结案", "本案情形", "NB Art 24；PML Art 28",
