@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import key
-from tests.harness import expect_error
+from tests.harness import expect_error, party_actor
 from tests.interface.diversion_walk import ACTORS, application, diversion
 
 __all__ = ["diversion"]
-PARTY = {"user_id": "party-01", "role": "party", "org_id": "zj-court"}
-SX_PARTY = {"user_id": "party-02", "role": "party", "org_id": "sx-court"}
+# the court's filing officer records the parties' joint application (nobody may claim to be a party)
+PARTY = party_actor("zj-court")
+SX_PARTY = party_actor("sx-court")
 ZHUJI, YUECHENG = "330681", "330602"
 
 

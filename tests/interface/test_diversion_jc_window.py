@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from infra import timekeeping
 from tests.factories import key
-from tests.harness import expect_error
+from tests.harness import party_actor, expect_error
 from tests.interface.diversion_walk import ACTORS, application, diversion, handoff_for_confirmation
 
 __all__ = ["diversion"]
@@ -46,7 +46,7 @@ def test_a_sender_without_the_date_is_judged_on_arrival(diversion, rpc_as):
 
 def test_a_party_at_the_court_cannot_back_date_an_application(diversion, rpc_as):
     late(rpc_as)
-    party = {"user_id": "party-01", "role": "party", "org_id": "zj-court"}
+    party = party_actor("zj-court")             # the filing officer records the joint application
     back_dated = application(EFFECTIVE, applied_at="2026-03-20")
     err = expect_error("GUARD_FAILED", rpc_as(party).diversion.apply_for_confirmation, back_dated, key())
     assert "CPL Art 205" in err.message
