@@ -93,9 +93,8 @@ def test_a_service_user_reads_only_its_own_queues(broker_user, topology):
 
 
 def test_the_definitions_file_has_a_user_per_service_and_the_gateway():
-    d = definitions("jiefen", {u: "pw" for u in ("intake", "mediation", "diversion", "petition", "recommendation",
-                                                  "gateway")})
-    assert sorted(u["name"] for u in d["users"]) == sorted(["intake", "mediation", "diversion", "petition",
-                                                           "recommendation", "gateway"])
+    users = ("intake", "mediation", "diversion", "petition", "recommendation", "supervision", "gateway")
+    d = definitions("jiefen", {u: "pw" for u in users})
+    assert sorted(u["name"] for u in d["users"]) == sorted(users)
     assert all(u["password_hash"] != "pw" for u in d["users"])
     assert {p["vhost"] for p in d["permissions"]} == {"jiefen"}
