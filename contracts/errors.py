@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from nameko.exceptions import deserialize_to_instance
 
+from contracts.messages import in_chinese
+
 
 @dataclass(frozen=True)
 class ErrorKind:
@@ -76,6 +78,7 @@ class JiefenError(Exception):
 
 
 def validation_error(field_errors: dict, message: str = "") -> JiefenError:
+    field_errors = in_chinese(field_errors)
     fields = ", ".join(sorted(_flatten(field_errors))) or "payload"
     first = _first_message(field_errors)
     return JiefenError("VALIDATION_ERROR", message or f"输入有误（字段 {fields}）" + (f"：{first}" if first else ""),

@@ -17,6 +17,7 @@ from marshmallow import Schema, fields
 
 from contracts.enums import CATEGORIES, CHANNELS, EXTERNAL_CHANNELS, PARTY_KINDS, PARTY_ROLES, ROLES
 from contracts.idnumbers import ID_ABSENT_REASONS
+from contracts.messages import HAN
 
 # -- widgets ------------------------------------------------------------------------------------------
 # text · textarea · number · check · date · choice · multi (several choices) · org (an organisation of
@@ -356,7 +357,6 @@ FIELD_CHOICES: dict[str, dict[str, str]] = {
 }
 
 CITATION = re.compile(r"^(?P<basis>[^:：]*?\b(?:Art|SPEC)\b[^:：]*)[:：]\s*(?P<label>.+)$")
-HAN = re.compile(r"[\u4e00-\u9fff]")
 PAREN_CITATION = re.compile(r"[（(][^（）()]*[A-Za-z][^（）()]*[）)]")
 
 
@@ -479,48 +479,6 @@ def role_label(code: str) -> str:
 
 
 # -- refusals in Chinese -------------------------------------------------------------------------------
-_MESSAGES = [
-    (re.compile(r"^Missing data for required field\.?$|^Field may not be null\.?$|^Shorter than minimum length 1\.?$"),
-     lambda m: "此项必填"),
-    (re.compile(r"^Not a valid (integer|number)\.?$"), lambda m: "请填写数字"),
-    (re.compile(r"^Not a valid boolean\.?$"), lambda m: "请选择是或否"),
-    (re.compile(r"^Not a valid (date|datetime|aware datetime)\.?$"), lambda m: "日期格式不正确（年-月-日）"),
-    (re.compile(r"^Must be one of: .*$"), lambda m: "请从选项中选择"),
-    (re.compile(r"^Length must be between (\d+) and (\d+)\.?$"), lambda m: f"长度须在{m[1]}至{m[2]}个字之间"),
-    (re.compile(r"^Longer than maximum length (\d+)\.?$"), lambda m: f"不能超过{m[1]}个字"),
-    (re.compile(r"^Shorter than minimum length (\d+)\.?$"), lambda m: f"至少{m[1]}项"),
-    (re.compile(r"^Must be greater than or equal to (\d+) and less than or equal to (\d+)\.?$"),
-     lambda m: f"须在{m[1]}至{m[2]}之间"),
-    (re.compile(r"^Must be greater than or equal to (\d+)\.?$"), lambda m: f"不能小于{m[1]}"),
-    (re.compile(r"^Unknown field\.?$"), lambda m: "不接受此项"),
-    (re.compile(r"^not a valid phone number$"), lambda m: "电话号码格式不正确"),
-    (re.compile(r"^required for a person who applies$"), lambda m: "申请人为自然人的，须填写身份证号码"),
-    (re.compile(r"^not a valid 居民身份证号.*$"), lambda m: "身份证号码无效（应为18位，校验位须正确）"),
-    (re.compile(r"^not a valid 统一社会信用代码.*$"), lambda m: "统一社会信用代码无效（应为18位，校验位须正确）"),
-    (re.compile(r"^at least one applicant is required$"), lambda m: "至少须有一名申请人"),
-    (re.compile(r"^a mediation needs at least one applicant and one respondent$"), lambda m: "调解须有申请人和被申请人"),
-]
-
-
-def message_in_chinese(text: str) -> str:
-    text = str(text)
-    if HAN.search(text) and not re.search(r"\b(?:not|invalid|must|required)\b", text):
-        return text
-    for pattern, make in _MESSAGES:
-        m = pattern.match(text.strip())
-        if m:
-            return make(m)
-    return text if HAN.search(text) else "填写有误"
-
-
-def _translate(errors):
-    if isinstance(errors, dict):
-        return {k: _translate(v) for k, v in errors.items()}
-    if isinstance(errors, (list, tuple)):
-        return [_translate(v) for v in errors]
-    return message_in_chinese(errors)
-
-
 def _labelled_paths(errors, prefix=()) -> list[str]:
     out = []
     for k, v in (errors or {}).items():
@@ -541,7 +499,6 @@ def refusal_in_chinese(code: str, message: str, details: dict | None) -> tuple[s
     from contracts.legal import cite_in_chinese
     details = dict(details or {})
     if isinstance(details.get("fields"), dict):
-        details["fields"] = _translate(details["fields"])
         if not HAN.search(message or "") or (message or "").startswith("invalid fields"):
             named = _labelled_paths(details["fields"])
             message = "请更正：" + "、".join(named) if named else "填写的内容有误，请更正标出的项目"
