@@ -138,7 +138,7 @@
     fillSelect(kindSel, state.enums.party_kinds, "person");
     // a hotline caller, a letter without a number, an anonymous grid report: registered with the reason
     const absentSel = h("select", { name: "id_absent_reason" });
-    fillSelect(absentSel, { "": "（已填写身份证号）", ...(state.enums.id_absent_reasons || {}) }, "");
+    fillSelect(absentSel, { "": "（填写身份证号时不必选择）", ...(state.enums.id_absent_reasons || {}) }, "");
     const field = (name, text, attrs) => h("label", {}, text, h("input", { name, ...attrs }), h("small", { class: "err", "data-for": name }));
     block.append(
       h("legend", { text: fixed ? "申请人" : "当事人" }),
