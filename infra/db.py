@@ -72,6 +72,8 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     if schema and not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
         raise ValueError(f"bad schema name {schema!r}")
     args = {"options": f"-csearch_path={schema}"} if schema else {}
+    # pg_stat_activity shows which service holds a connection (operators; tests end their own)
+    args["application_name"] = f"jiefen:{schema or 'public'}"[:63]
     return create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True,
                          hide_parameters=True)
 

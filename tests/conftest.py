@@ -13,6 +13,7 @@ warnings.filterwarnings("ignore", message=".*Eventlet is deprecated.*")
 import pytest  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from contracts.signing import Signer, generate_key  # noqa: E402
 from infra import timekeeping  # noqa: E402
@@ -106,11 +107,25 @@ def jiefen_settings(backend: str, tmp_path) -> tuple[dict, callable]:
     prefix = f"t{uuid.uuid4().hex[:10]}_"
 
     def drop():
+        # A service thread that outlived its container may still hold a lock on these tables:
+        # end its connections first (they carry the schema in application_name, infra/db.py),
+        # then drop each schema in its own transaction, again if PostgreSQL saw a deadlock.
         engine = create_engine(normalise_url(PG_URL))
         with engine.begin() as conn:
-            for (name,) in conn.execute(text("select nspname from pg_namespace where nspname like :p"),
-                                        {"p": prefix + "%"}):
-                conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+            names = [n for (n,) in conn.execute(
+                text("select nspname from pg_namespace where nspname like :p"), {"p": prefix + "%"})]
+        for name in names:
+            for attempt in range(5):
+                try:
+                    with engine.begin() as conn:
+                        conn.execute(text("select pg_terminate_backend(pid) from pg_stat_activity "
+                                          "where application_name = :a and pid <> pg_backend_pid()"),
+                                     {"a": f"jiefen:{name}"[:63]})
+                        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+                    break
+                except OperationalError:
+                    if attempt == 4:
+                        raise
         engine.dispose()
     return {"db_url": PG_URL, "db_schema_prefix": prefix, "data_dir": str(tmp_path)}, drop
 
