@@ -254,11 +254,15 @@ class SupervisionService(CaseService):
                                      args["group_by"])
 
     @api
-    def raise_warning_tasks(self) -> dict:
-        """Run the warning rules now over the last ``supervision.warning_tasks.window_days`` and open a
-        预警处置 task for each warning without an open task (roles supv and router at the county centre)."""
+    def raise_warning_tasks(self, period: dict | None = None) -> dict:
+        """Run the warning rules now (over ``period``, by default the last ``supervision.warning_tasks
+        .window_days``) and open a 预警处置 task for each warning without an open task (roles supv and
+        router at the county centre)."""
         self.store.centre_actor()
-        return {"opened": self._raise_warning_tasks()}
+        if period is None:
+            return {"opened": self._raise_warning_tasks()}
+        args = load(query.WarningsArgs, {"period": period})
+        return {"opened": self._raise_warning_tasks((args["period"]["first"], args["period"]["last"]))}
 
     @timer(interval=WARNING_INTERVAL)
     def _warning_sweep(self):
@@ -267,10 +271,10 @@ class SupervisionService(CaseService):
         except Exception:
             log.exception("warning sweep failed")
 
-    def _raise_warning_tasks(self) -> list[dict]:
+    def _raise_warning_tasks(self, period: tuple | None = None) -> list[dict]:
         settings = self.store.config["supervision"]
         now = self.store.now()
-        first, last = warning_tasks.window(to_shanghai_date(now), int(settings["warning_tasks"]["window_days"]))
+        first, last = period or warning_tasks.window(to_shanghai_date(now), int(settings["warning_tasks"]["window_days"]))
         with read_session(self.store.engine) as s:
             d = query.load_data(s, figures.Period.of(first, last), now, self.store.calendar)
         found = early_warning.run(d, settings["warnings"], lambda code: query.name_of(code, self.store.directory))
