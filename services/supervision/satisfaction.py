@@ -80,7 +80,7 @@ def rate(session, period: Period, group_by: str | None = None, filters: dict | N
     stmt = select(SvEvaluation).where(SvEvaluation.given_at >= period.start, SvEvaluation.given_at < period.end)
     for name, value in (filters or {}).items():
         column = {"org_id": SvEvaluation.org_id, "town_id": SvEvaluation.town_id, "category": SvEvaluation.category}.get(name)
-        if column is not None:
+        if column is not None and value is not None:
             stmt = stmt.where(column == value)
     rows = list(session.scalars(stmt))
 
