@@ -196,7 +196,37 @@ def dashboard(page, base: str, shots: Path, args: dict) -> dict:
     return seen
 
 
-SCENARIOS = {"window": window, "worklist": worklist, "lookup": lookup, "dashboard": dashboard}
+def evaluation(page, base: str, shots: Path, args: dict) -> dict:
+    """The resident evaluates a closed case from the lookup page: 不满意 needs a reason; a second
+    evaluation (after looking the case up again) is refused in plain words."""
+    seen: dict = {}
+    page.set_viewport_size({"width": 390, "height": 844})           # a phone
+    page.goto(f"{base}/lookup?case_no={args['case_no']}")
+    page.fill("#l-code", args["query_code"])
+    page.click("#lookup-submit")
+    page.wait_for_selector("#evaluation:not([hidden])", timeout=WAIT)
+    page.check("#evaluation-form input[value=dissatisfied]")
+    page.click("#evaluation-submit")
+    page.locator("#evaluation-error:not(:empty)").wait_for(timeout=WAIT)
+    seen["no_reason_error"] = page.inner_text("#evaluation-error")
+    page.fill("#ev-reason", args["reason"])
+    page.screenshot(path=str(shots / "evaluation-form.png"), full_page=True)
+    page.click("#evaluation-submit")
+    page.wait_for_selector("#evaluation-done:not([hidden])", timeout=WAIT)
+    seen["done"] = page.inner_text("#evaluation-done")
+    seen["form_visible_after"] = page.is_visible("#evaluation-form")
+    page.screenshot(path=str(shots / "evaluation-done.png"), full_page=True)
+    page.click("#lookup-submit")                                    # looked up again: the form is back
+    page.wait_for_selector("#evaluation-form:not([hidden])", timeout=WAIT)
+    page.check("#evaluation-form input[value=satisfied]")
+    page.click("#evaluation-submit")
+    page.locator("#evaluation-error:not(:empty)").wait_for(timeout=WAIT)
+    seen["second_error"] = page.inner_text("#evaluation-error")
+    seen["page_text"] = page.inner_text("body")
+    return seen
+
+
+SCENARIOS = {"window": window, "worklist": worklist, "lookup": lookup, "dashboard": dashboard, "evaluation": evaluation}
 
 
 def _journeys() -> dict:
