@@ -26,7 +26,7 @@ from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
 from infra.views import iso
 from services.supervision import caselist, early_warning, feed, figures, query, replay, report
-from services.supervision import satisfaction, warning_tasks
+from services.supervision import row_labels, satisfaction, warning_tasks
 from services.supervision.casetype import SUPERVISION
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
@@ -148,7 +148,8 @@ class SupervisionService(CaseService):
                                  {"number": 1, "size": p["size"]}, now)
         order = {c: i for i, c in enumerate(ids)}
         return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],
-                "size": p["size"], "items": sorted(found["items"], key=lambda r: order[r["case_id"]])}
+                "size": p["size"], "items": [row_labels.labelled(r, self.store.directory)     # words beside the codes
+                                             for r in sorted(found["items"], key=lambda r: order[r["case_id"]])]}
 
     @api
     def warnings(self, period: dict | None = None) -> dict:

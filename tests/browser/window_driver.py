@@ -193,6 +193,20 @@ def dashboard(page, base: str, shots: Path, args: dict) -> dict:
     seen["group_drill_title"] = page.inner_text("#drill-title")
     seen["group_drill_cases"] = [row.locator("td").first.inner_text() for row in page.locator("#drill-table tr").all()[1:]]
     page.screenshot(path=str(shots / "dashboard-drill-down.png"), full_page=True)
+    seen["period"] = [page.input_value("#p-from"), page.input_value("#p-to")]
+    seen["drill_rows"] = [[c.inner_text() for c in row.locator("td").all()] for row in page.locator("#drill-table tr").all()[1:]]
+    seen["warning_tasks"] = page.locator("#warning-tasks li").all_inner_texts()
+    seen["page_text"] = page.inner_text("body")
+    page.fill("#p-from", "2026年10月1日")                            # typed as people write it
+    page.fill("#p-to", "2026年2月30日")                              # no such day
+    page.click("#p-submit")
+    page.locator("#board-error:not(:empty)").wait_for(timeout=WAIT)
+    seen["bad_date_error"] = page.inner_text("#board-error")
+    page.fill("#p-to", "2026年10月31日")
+    page.click("#p-submit")
+    page.wait_for_selector("#board-error:empty", state="attached", timeout=WAIT)
+    page.wait_for_selector("#card-received .v", timeout=WAIT)
+    seen["period_after"] = [page.input_value("#p-from"), page.input_value("#p-to")]
     return seen
 
 
