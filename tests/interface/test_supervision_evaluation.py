@@ -11,6 +11,8 @@ from infra.config import default_config
 from tests.factories import claim, key
 from tests.harness import expect_error
 from tests.interface.supervision_walk import CENTRE, loaded, supervision
+from tests.interface.test_gateway_support import (  # noqa: F401  (fixtures)
+    assert_error, gateway, gateway_config, gateway_settings, users_file)
 
 __all__ = ["loaded", "supervision"]
 RESIDENT = {}          # no sign-in: the case number and the query code are the resident's proof
@@ -106,3 +108,22 @@ def test_each_warning_becomes_one_task_of_the_centre(loaded, rpc_as):
     again = router.raise_warning_tasks(period)["opened"]                # handled, the warning still holds: a new task
     assert [t["data"]["fingerprint"] for t in again] == [task["data"]["fingerprint"]]
     expect_error("FORBIDDEN", rpc_as("handler").supervision.raise_warning_tasks, period)
+
+
+def test_over_http_without_sign_in_and_guessing_is_rate_limited_like_the_lookup(intake, supervision, gateway,
+                                                                                 web_session, rpc_as):
+    case = _closed(rpc_as)
+    body = {"case_no": case["case_no"], "query_code": case["query_code"], "rating": "satisfied"}
+    assert_error(web_session.post("/api/public/evaluation", json=body), 400, "VALIDATION_ERROR")   # no Idempotency-Key
+    res = web_session.post("/api/public/evaluation", json=body, headers={"Idempotency-Key": key()})
+    assert res.status_code == 201, res.text
+    assert res.json()["rating_label"] == "满意" and case["case_id"] not in res.text
+    err = assert_error(web_session.post("/api/public/evaluation", json=body, headers={"Idempotency-Key": key()}),
+                       422, "GUARD_FAILED")
+    assert "只能评价一次" in err["message"]
+    for _ in range(5):                    # lookup_case_tries: wrong codes for one case number, then 429
+        assert_error(web_session.post("/api/public/evaluation", json={**body, "query_code": "WRONG123"},
+                                      headers={"Idempotency-Key": key()}), 404, "NOT_FOUND")
+    res = web_session.post("/api/public/evaluation", json=body, headers={"Idempotency-Key": key()})
+    assert_error(res, 429, "RATE_LIMITED")
+    assert int(res.headers["Retry-After"]) > 0
