@@ -12,7 +12,7 @@ from tests.factories import claim, key
 from tests.harness import expect_error
 from tests.interface.supervision_walk import CENTRE, loaded, supervision
 from tests.interface.test_gateway_support import (  # noqa: F401  (fixtures)
-    assert_error, gateway, gateway_config, gateway_settings, users_file)
+    assert_error, gateway, gateway_config, gateway_settings, sign_in, users_file)
 
 __all__ = ["loaded", "supervision"]
 RESIDENT = {}          # no sign-in: the case number and the query code are the resident's proof
@@ -127,3 +127,13 @@ def test_over_http_without_sign_in_and_guessing_is_rate_limited_like_the_lookup(
     res = web_session.post("/api/public/evaluation", json=body, headers={"Idempotency-Key": key()})
     assert_error(res, 429, "RATE_LIMITED")
     assert int(res.headers["Retry-After"]) > 0
+    # an 不满意 evaluation: the 回访 is in the web task list of the centre's window staff, with its action
+    other = _closed(rpc_as)
+    res = web_session.post("/api/public/evaluation", headers={"Idempotency-Key": key()},
+                           json={"case_no": other["case_no"], "query_code": other["query_code"],
+                                 "rating": "dissatisfied", "reason": "问题没有解决"})
+    assert res.status_code == 201, res.text
+    visit = res.json()["return_visit"]
+    tasks = web_session.get("/api/tasks?service=supervision", headers=sign_in(web_session, "clerk")).json()["items"]
+    row = next(t for t in tasks if t["case_no"] == visit["case_no"])
+    assert (row["status_label"], row["actions"], row["next_due"]["due_date"]) == ("待回访", ["记录回访情况"], visit["due_date"])
