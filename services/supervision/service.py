@@ -24,7 +24,8 @@ from infra.db import read_session
 from infra.manage import all_case_types
 from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
-from infra.views import iso
+from infra.models import Case
+from infra.views import case_view, iso
 from services.supervision import caselist, early_warning, feed, figures, query, replay, report
 from services.supervision import row_labels, satisfaction, warning_tasks
 from services.supervision.casetype import SUPERVISION
@@ -239,6 +240,10 @@ class SupervisionService(CaseService):
             raise JiefenError("SERVICE_UNAVAILABLE", "暂时无法核对案件编号和查询码，请稍后再试", {}) from None
 
         def open_visit(ev) -> dict:
+            if ev.return_visit_case_id:          # a retry after the idempotency record was pruned: read it
+                env = self.platform.env_for("return_visit")
+                with read_session(env.engine) as s:
+                    return case_view(s.get(Case, ev.return_visit_case_id), env, None, env.now())
             return self.platform.fire(system_actor(ev.org_id), "open_return_visit", case_type="return_visit",
                                       data={"evaluation_id": ev.id, "evaluated_case_no": ev.case_no,
                                             "owner_org_id": ev.org_id, "rating": ev.rating, "reason": ev.reason},
