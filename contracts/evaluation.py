@@ -55,6 +55,7 @@ class RaiseWarningSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     explanation = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     case_ids = fields.List(fields.String(validate=validate.Length(max=32)), required=True)
+    case_nos = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list)   # as people read them
     basis = fields.String(required=True, validate=validate.Length(max=200))
     fingerprint = fields.String(required=True, validate=validate.Length(min=1, max=64))
 

@@ -510,14 +510,15 @@ def _evaluation_words() -> None:
     from contracts.evaluation import LEVELS, VISIT_RESULTS, WARNING_RULES
     FIELDS.update({
         "evaluation_id": ("评价记录", HID, ""),
-        "evaluated_case_no": ("被评价案件编号", HID, ""),
-        "owner_org_id": ("承办单位", HID, ""),
-        "rating": ("评价", CH, "满意、基本满意或不满意"),
+        "evaluated_case_no": ("被评价案件编号", T, ""),
+        "owner_org_id": ("回访单位", org(), "办理该案的单位"),
+        "rating": ("群众评价", CH, "满意、基本满意或不满意"),
         "visit_result": ("回访结果", CH, ""),
-        "warning_rule": ("预警规则", HID, ""),
-        "level": ("预警等级", HID, ""),
-        "explanation": ("预警说明", HID, ""),
+        "warning_rule": ("预警规则", CH, ""),
+        "level": ("预警等级", CH, ""),
+        "explanation": ("预警说明", TA, ""),
         "case_ids": ("涉及案件", HID, ""),
+        "case_nos": ("涉及案件", "lines", ""),
         "fingerprint": ("预警标识", HID, ""),
     })
     FIELD_CHOICES.update({"visit_result": VISIT_RESULTS, "warning_rule": WARNING_RULES, "level": LEVELS})

@@ -80,8 +80,12 @@ class WorkspaceRoutes:
             extra.append(_type_definitions[(service, code)])
         if not extra:
             return definition
+        events: dict = {}
+        for d in (definition, *extra):      # an id shared by several types (期限预警) keeps the default's
+            for e in d["events"]:
+                events.setdefault(e["id"], e)
         return {**definition, "states": [s for d in (definition, *extra) for s in d["states"]],
-                "events": [e for d in (definition, *extra) for e in d["events"]]}
+                "events": list(events.values())}
 
     @route("GET", "/api/<service>/cases/<case_id>/timeline")
     def timeline(self, request, service, case_id):

@@ -45,7 +45,7 @@ EVENTS = (
     EventDef("record_return_visit", "记录回访情况", ("RV_OPEN", "RV_ESCALATED"), "RV_DONE", VISITOR_ROLES,
              "PSR Art 39 ¶2, 62", guards=(RESPONSIBLE,), schema=c.RecordReturnVisitSchema, effect=record_return_visit),
     EventDef("deadline_warning", "期限预警", WAITING, None, ("sys",), "SPEC §1: T-3 WD [A]", schema=ClockEventSchema),
-    EventDef("deadline_expired", "逾期未回访，报上级督办", WAITING, "RV_ESCALATED", ("sys",),
+    EventDef("return_visit_overdue", "逾期未回访，报上级督办", WAITING, "RV_ESCALATED", ("sys",),
              "PSR Art 60, 65: a missed period escalates to the owner's superior", schema=ClockEventSchema,
              effect=escalate),
 )
@@ -56,7 +56,7 @@ def _visit_period(config, case) -> Period:
 
 
 CLOCKS = (
-    ClockDef("return_visit", "回访期限", _visit_period, WAITING, WAITING, "deadline_expired",
+    ClockDef("return_visit", "回访期限", _visit_period, WAITING, WAITING, "return_visit_overdue",
              "PSR Art 62 [A]: config supervision.return_visit"),
 )
 

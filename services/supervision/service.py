@@ -285,7 +285,10 @@ class SupervisionService(CaseService):
             d = query.load_data(s, figures.Period.of(first, last), now, self.store.calendar)
         found = early_warning.run(d, settings["warnings"], lambda code: query.name_of(code, self.store.directory))
         centre = self.store._reader_actor["org_id"]
+        wanted = sorted({c for w in found for c in w["case_ids"]})
+        with read_session(self.store.engine) as s:
+            numbers = dict(s.execute(select(SvCase.case_id, SvCase.case_no).where(SvCase.case_id.in_(wanted))).all())
         return warning_tasks.raise_tasks(
             self.platform.env_for("warning_task").engine, found,
             lambda data, key: self.platform.fire(system_actor(centre), "raise_warning", case_type="warning_task",
-                                                 data=data, idempotency_key=key))
+                                                 data=data, idempotency_key=key), numbers)

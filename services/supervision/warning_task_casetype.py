@@ -28,7 +28,7 @@ def raise_warning(case, data, ctx) -> None:
     case.data = {"owner_org_id": ctx.actor.org_id, "rule": data["warning_rule"],
                  "rule_label": c.WARNING_RULES[data["warning_rule"]], "level": data["level"],
                  "level_label": c.LEVELS[data["level"]], "title": data["title"], "explanation": data["explanation"],
-                 "case_ids": list(data["case_ids"]), "basis": data["basis"], "fingerprint": data["fingerprint"]}
+                 "case_ids": list(data["case_ids"]), "case_nos": list(data["case_nos"]), "basis": data["basis"], "fingerprint": data["fingerprint"]}
 
 
 def _note(key: str, field: str):
@@ -48,7 +48,7 @@ EVENTS = (
              CENTRE_ROLES, "PSR Art 54: 及时采取措施化解", guards=(RESPONSIBLE,), schema=c.HandleWarningSchema,
              effect=_note("handled", "measures")),
     EventDef("deadline_warning", "期限预警", RUNNING, None, ("sys",), "SPEC §1: T-3 WD [A]", schema=ClockEventSchema),
-    EventDef("deadline_expired", "逾期未处置，报上级", RUNNING, "WT_ESCALATED", ("sys",),
+    EventDef("warning_overdue", "逾期未处置，报上级", RUNNING, "WT_ESCALATED", ("sys",),
              "PSR Art 60: a missed period escalates to the centre's superior", schema=ClockEventSchema,
              effect=escalate),
 )
@@ -62,7 +62,7 @@ def _response_period(config, case) -> Period:
 
 
 CLOCKS = (
-    ClockDef("warning_response", "预警处置期限", _response_period, RUNNING, RUNNING, "deadline_expired",
+    ClockDef("warning_response", "预警处置期限", _response_period, RUNNING, RUNNING, "warning_overdue",
              "PSR Art 54 [A]: config supervision.warning_tasks.periods per level"),
 )
 

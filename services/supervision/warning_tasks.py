@@ -25,9 +25,11 @@ def fingerprint(w: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def task_data(w: dict) -> dict:
+def task_data(w: dict, case_nos: dict | None = None) -> dict:
+    """The task's data: the warning, and its cases by number as well as by id."""
     return {"warning_rule": w["rule"], "level": w["level"], "title": w["title"][:200],
-            "explanation": w["explanation"][:1000], "case_ids": list(w["case_ids"]), "basis": w["basis"][:200],
+            "explanation": w["explanation"][:1000], "case_ids": list(w["case_ids"]),
+            "case_nos": [(case_nos or {}).get(c, "") for c in w["case_ids"]], "basis": w["basis"][:200],
             "fingerprint": fingerprint(w)}
 
 
@@ -44,14 +46,14 @@ def tasks_so_far(engine) -> tuple[set[str], Counter]:
     return {fp for fp, status in fps if status in OPEN}, Counter(fp for fp, _ in fps)
 
 
-def raise_tasks(engine, warnings: list[dict], fire) -> list[dict]:
+def raise_tasks(engine, warnings: list[dict], fire, case_nos: dict | None = None) -> list[dict]:
     """``fire(data, idempotency_key)`` opens one task; returns the tasks opened now. The key is the
     fingerprint and its task count: two sweeps at once open one task, a warning back after its task
     was handled opens a new one."""
     have, count = tasks_so_far(engine)
     opened = []
     for w in warnings:
-        data = task_data(w)
+        data = task_data(w, case_nos)
         if data["fingerprint"] in have:
             continue
         opened.append(fire(data, f"warning-task:{data['fingerprint']}:{count[data['fingerprint']]}"))

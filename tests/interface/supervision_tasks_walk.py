@@ -15,10 +15,10 @@ RETURN_VISIT_EXAMPLES = {
                           "owner_org_id": OWNER, "rating": "dissatisfied", "reason": "补偿款至今未到位"},
     "record_return_visit": {"visit_result": "explained_understood", "note": "上门回访，说明补偿款拨付进度，当事人表示理解"},
     "deadline_warning": {"clock": "return_visit"},
-    "deadline_expired": {"clock": "return_visit"},
+    "return_visit_overdue": {"clock": "return_visit"},
 }
 RETURN_VISIT_ROLES = {"open_return_visit": "sys", "record_return_visit": "handler", "deadline_warning": "sys",
-                      "deadline_expired": "sys"}
+                      "return_visit_overdue": "sys"}
 
 WARNING = {"warning_rule": "category_surge", "level": "yellow", "title": "县本级邻里纠纷集中发生 5 件",
            "explanation": "期间内县本级受理同类（邻里纠纷）纠纷 5 件，达到黄色预警阈值 5 件，可能为群体性纠纷，建议研判",
@@ -28,11 +28,11 @@ WARNING_EXAMPLES = {
     "acknowledge_warning": {"note": "已签收，安排分流员研判"},
     "handle_warning": {"measures": "约请相关村社召开联席会议，逐户排查，已分别导入调解"},
     "deadline_warning": {"clock": "warning_response"},
-    "deadline_expired": {"clock": "warning_response"},
+    "warning_overdue": {"clock": "warning_response"},
 }
 WARNING_ROLES = {"raise_warning": "sys", "acknowledge_warning": "router", "handle_warning": "supv",
-                 "deadline_warning": "sys", "deadline_expired": "sys"}
-SYS_EVENTS = {"deadline_warning", "deadline_expired"}
+                 "deadline_warning": "sys", "warning_overdue": "sys"}
+SYS_EVENTS = {"deadline_warning", "return_visit_overdue", "warning_overdue"}
 
 
 def platform_env(container, case_type: str):

@@ -99,6 +99,7 @@ def test_each_warning_becomes_one_task_of_the_centre(loaded, rpc_as):
     assert (task["data"]["level_label"], task["data"]["explanation"], task["data"]["case_ids"]) == \
         (w["level_label"], w["explanation"], w["case_ids"])
     assert task["deadlines"][0]["kind"] == "warning_response"
+    assert task["data"]["case_nos"] and all(n.startswith("NO-") for n in task["data"]["case_nos"])
     assert router.raise_warning_tasks(period)["opened"] == []          # still open: not raised again
     listed = router.find_cases({"case_type": "warning_task"})
     assert listed["total"] == len(warned)
@@ -137,3 +138,8 @@ def test_over_http_without_sign_in_and_guessing_is_rate_limited_like_the_lookup(
     tasks = web_session.get("/api/tasks?service=supervision", headers=sign_in(web_session, "clerk")).json()["items"]
     row = next(t for t in tasks if t["case_no"] == visit["case_no"])
     assert (row["status_label"], row["actions"], row["next_due"]["due_date"]) == ("待回访", ["记录回访情况"], visit["due_date"])
+    timeline = web_session.get(f"/api/supervision/cases/{row['case_id']}/timeline", headers=sign_in(web_session, "clerk"))
+    assert timeline.status_code == 200, timeline.text
+    opened = timeline.json()[0]
+    assert (opened["event_label"], opened["to_label"]) == ("不满意评价转回访", "待回访")
+    assert {"群众评价：不满意", "理由：问题没有解决", "回访单位：诸暨市社会治理中心（矛调中心）"} <= set(opened["data"]), opened["data"]
