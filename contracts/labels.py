@@ -503,3 +503,25 @@ def refusal_in_chinese(code: str, message: str, details: dict | None) -> tuple[s
             named = _labelled_paths(details["fields"])
             message = "请更正：" + "、".join(named) if named else "填写的内容有误，请更正标出的项目"
     return cite_in_chinese(message), details
+
+
+# -- residents' evaluations, 回访 and 预警处置 (issue 15: PSR Art 50, 54, 62) ------------------------------
+def _evaluation_words() -> None:
+    from contracts.evaluation import LEVELS, VISIT_RESULTS, WARNING_RULES
+    FIELDS.update({
+        "evaluation_id": ("评价记录", HID, ""),
+        "evaluated_case_no": ("被评价案件编号", T, ""),
+        "owner_org_id": ("回访单位", org(), "办理该案的单位"),
+        "rating": ("群众评价", CH, "满意、基本满意或不满意"),
+        "visit_result": ("回访结果", CH, ""),
+        "warning_rule": ("预警规则", CH, ""),
+        "level": ("预警等级", CH, ""),
+        "explanation": ("预警说明", TA, ""),
+        "case_ids": ("涉及案件", HID, ""),
+        "case_nos": ("涉及案件", "lines", ""),
+        "fingerprint": ("预警标识", HID, ""),
+    })
+    FIELD_CHOICES.update({"visit_result": VISIT_RESULTS, "warning_rule": WARNING_RULES, "level": LEVELS})
+
+
+_evaluation_words()

@@ -17,7 +17,9 @@ CASE_SERVICES: dict[str, tuple[str, ...]] = {
     "petition": ("services.petition.casetype:PETITION",),
     "recommendation": ("services.recommendation.casetype:RECOMMENDATION",),
     "supervision": ("services.supervision.casetype:SUPERVISION",
-                    "services.supervision.listed_casetype:LISTED_SUPERVISION"),
+                    "services.supervision.listed_casetype:LISTED_SUPERVISION",
+                    "services.supervision.return_visit_casetype:RETURN_VISIT",
+                    "services.supervision.warning_task_casetype:WARNING_TASK"),
 }
 # services that keep only their own tables (own alembic chain): name -> module:function(config)
 READ_MODELS: dict[str, str] = {"supervision": "services.supervision.store:migrate"}

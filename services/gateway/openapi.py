@@ -33,8 +33,8 @@ DESCRIPTION = """\
 解纷 (jiefen) 窗口网关：一站式受理窗口终端和县级系统通过 HTTP 访问各案件服务。
 
 * Sign in with `POST /api/session`, then send `Authorization: Bearer <token>` with every call.
-  Only `GET /api/public/lookup` (the resident's lookup) works without signing in; it is rate-limited
-  per client address.
+  Only `GET /api/public/lookup` (the resident's lookup) and `POST /api/public/evaluation` (the resident's
+  evaluation of a closed case) work without signing in; they are rate-limited per client address.
 * Every error is `{"error": CODE, "message": "...", "details": {...}}`; the codes and statuses are
   the platform's (`contracts/errors.py`): %(codes)s.
 * Every case service (%(services)s) answers the same `/api/{service}/...` routes. A service that is
@@ -103,6 +103,14 @@ def operations(services: tuple[str, ...]) -> dict:
             "tags": ["resident"], "summary": "群众凭案件编号和查询码查询办理进度（无需登录，限频）", "security": [],
             "parameters": [{"in": "query", "schema": LookupArgs}],
             "responses": _responses(200, "LookupResult", 400, 404, 429, 503)}},
+        "/api/public/evaluation": {"post": {     # issue 15: the resident evaluates a closed case (PSR Art 62)
+            "tags": ["resident"], "summary": "群众凭案件编号和查询码评价已办结案件：满意、基本满意或不满意（无需登录，限频，每案一次）",
+            "security": [], "parameters": [KEY_HEADER],
+            "requestBody": {"required": True, "content": _json({"type": "object", "required": ["case_no", "query_code", "rating"],
+                "properties": {"case_no": {"type": "string"}, "query_code": {"type": "string"},
+                               "rating": {"type": "string", "enum": ["satisfied", "basically_satisfied", "dissatisfied"]},
+                               "reason": {"type": "string", "maxLength": 500, "description": "不满意时必填"}}})},
+            "responses": _responses(201, {"type": "object"}, 400, 404, 409, 422, 429, 503, description="evaluated")}},
         "/api/intake/cases": {"post": {
             "tags": ["intake"], "summary": "接待登记（窗口受理员）：返回案件编号和查询码",
             "parameters": [KEY_HEADER], "requestBody": {"required": True, "content": _json("RegisterCase")},

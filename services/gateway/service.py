@@ -159,6 +159,22 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes):   # workspace.py: task li
             raise
         return self._public_view(found)
 
+    @route("POST", "/api/public/evaluation")
+    def evaluate(self, request):
+        """The resident evaluates a closed case (PSR Art 62: 满意率); supervision checks the number and code
+        through intake's lookup. Wrong tries count against the address and the case number, as for the lookup."""
+        key = idempotency_key(request)
+        body = json_body(request, self.gate.settings.max_body)
+        case_no = body.get("case_no") if isinstance(body.get("case_no"), str) else None
+        self.gate.check_lookup(request, case_no)
+        try:
+            return 201, self.rpc("supervision", "evaluate", None, case_no, body.get("query_code"),
+                                 body.get("rating"), body.get("reason"), key)
+        except JiefenError as err:
+            if err.code == "NOT_FOUND":          # only a wrong number or code counts as a failed try
+                self.gate.lookup_failed(request, case_no)
+            raise
+
     # -- intake's own commands ---------------------------------------------------------------------------
     @route("POST", "/api/intake/cases")
     def register(self, request):

@@ -17,6 +17,9 @@ from services.gateway.settings import SERVICE_LABELS
 TASK_FILTERS = {"text", "category", "channel", "status", "service", "created_from", "created_to", "scope",
                 "org_id", "party_id_number"}
 PER_SERVICE = 100            # the most open cases one service contributes to the merged list
+# case types besides a service's default whose cases are staff work too (issue 15: 回访, 预警处置)
+TASK_TYPES = {"supervision": ("return_visit", "warning_task")}
+_type_definitions: dict = {}     # (service, case type) -> definition (they change only with a deployment)
 
 
 class WorkspaceRoutes:
@@ -39,7 +42,7 @@ class WorkspaceRoutes:
             if wanted_service and service != wanted_service:
                 continue
             try:
-                definition = self._definition(service)
+                definition = self._with_task_types(service, self._definition(service))
             except JiefenError as err:
                 problems.append({"service": service, "service_label": SERVICE_LABELS.get(service, service),
                                  "message": "暂时无法查询，请稍后刷新"})
@@ -67,6 +70,23 @@ class WorkspaceRoutes:
         items = sorted(rows.values(), key=_urgency)
         return {"items": items, "total": len(items), "problems": problems, "scope": scope}
 
+    def _with_task_types(self, service: str, definition: dict) -> dict:
+        """The service's default case type with the states and events of its other task types merged in,
+        so their open cases are listed and their timelines read in words (state codes differ by type)."""
+        extra = []
+        for code in TASK_TYPES.get(service, ()):
+            if (service, code) not in _type_definitions:
+                _type_definitions[(service, code)] = self.rpc(service, "case_definition", None, code)
+            extra.append(_type_definitions[(service, code)])
+        if not extra:
+            return definition
+        events: dict = {}
+        for d in (definition, *extra):      # an id shared by several types (期限预警) keeps the default's
+            for e in d["events"]:
+                events.setdefault(e["id"], e)
+        return {**definition, "states": [s for d in (definition, *extra) for s in d["states"]],
+                "events": list(events.values())}
+
     @route("GET", "/api/<service>/cases/<case_id>/timeline")
     def timeline(self, request, service, case_id):
         """The audit trail as a person reads it: event and state names, who acted (name, role,
@@ -74,7 +94,7 @@ class WorkspaceRoutes:
         user = self.gate.user(request)
         service = self._known(service)
         entries = self.rpc(service, "case_history", user.actor(), case_id)
-        definition = self._definition(service)
+        definition = self._with_task_types(service, self._definition(service))
         states = {s["code"]: s["label"] for s in definition["states"]}
         events = {e["id"]: e for e in definition["events"]}
         out = []

@@ -63,3 +63,21 @@ class SvInbox(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     service: Mapped[str] = mapped_column(String(32))
     handled_at: Mapped[datetime]
+
+
+class SvEvaluation(Base):
+    """A resident's evaluation of a closed case (PSR Art 62: 满意率), one per case, given through the lookup
+    with the case's query code; who gave it is recorded (``given_by``)."""
+    __tablename__ = "sv_evaluations"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(40), unique=True)       # the 受理编号 the resident holds
+    org_id: Mapped[str] = mapped_column(String(64), index=True)         # the organisation that handled it
+    town_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    category: Mapped[str | None] = mapped_column(String(40))
+    rating: Mapped[str] = mapped_column(String(24), index=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    given_by: Mapped[str] = mapped_column(String(24))                   # contracts.evaluation.GIVEN_BY
+    given_at: Mapped[datetime] = mapped_column(index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    return_visit_case_id: Mapped[str | None] = mapped_column(String(32))

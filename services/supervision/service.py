@@ -14,23 +14,32 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import timer
 from sqlalchemy import select
 
-from contracts.errors import validation_error
+from contracts.errors import JiefenError, validation_error
+from contracts.evaluation import EvaluateArgs
 from contracts.feed import FEED_VERSION
 from contracts.schemas import KEY
+from infra.actors import system_actor
+from infra.calendar import to_shanghai_date
 from infra.db import read_session
 from infra.manage import all_case_types
 from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
-from infra.views import iso
+from infra.models import Case
+from infra.views import case_view, iso
 from services.supervision import caselist, early_warning, feed, figures, query, replay, report
+from services.supervision import row_labels, satisfaction, warning_tasks
 from services.supervision.casetype import SUPERVISION
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
+from services.supervision.return_visit_casetype import RETURN_VISIT
+from services.supervision.warning_task_casetype import WARNING_TASK
 from services.supervision.models import SvCase
 from services.supervision.store import Store
 
 log = logging.getLogger(__name__)
 REFRESH_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_REFRESH_INTERVAL", "1"))
+# how often the early-warning rules run and open 预警处置 tasks (seconds; raise_warning_tasks runs them at once)
+WARNING_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_WARNING_INTERVAL", "3600"))
 
 
 def _consumer(source: str, event_type: str):
@@ -49,7 +58,7 @@ class OpenArgs(Schema):
 class SupervisionService(CaseService):
     name = "supervision"
     case_type = SUPERVISION
-    platform = Platform("supervision", SUPERVISION, LISTED_SUPERVISION)
+    platform = Platform("supervision", SUPERVISION, LISTED_SUPERVISION, RETURN_VISIT, WARNING_TASK)
     store = Store()
 
     # one consumer per (case service, event type): every case service's case events
@@ -117,6 +126,8 @@ class SupervisionService(CaseService):
         result = figures.compute(d, args["group_by"], query.keep(d, args["filters"]))
         for g in result["groups"]:
             g["label"] = query.group_label(args["group_by"], g["key"], self.store.directory)
+        with read_session(self.store.engine) as s:       # 满意率 from the residents' evaluations (PSR Art 62)
+            result["satisfaction"] = satisfaction.rate(s, period_, args["group_by"], args["filters"])
         return {"period": period, "group_by": args["group_by"], "filters": args["filters"], "now": iso(now),
                 "definitions": query.definitions(), **result}
 
@@ -138,7 +149,8 @@ class SupervisionService(CaseService):
                                  {"number": 1, "size": p["size"]}, now)
         order = {c: i for i, c in enumerate(ids)}
         return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],
-                "size": p["size"], "items": sorted(found["items"], key=lambda r: order[r["case_id"]])}
+                "size": p["size"], "items": [row_labels.labelled(r, self.store.directory)     # words beside the codes
+                                             for r in sorted(found["items"], key=lambda r: order[r["case_id"]])]}
 
     @api
     def warnings(self, period: dict | None = None) -> dict:
@@ -211,3 +223,72 @@ class SupervisionService(CaseService):
         if not isinstance(services, list) or not services or set(services) - set(replay.SOURCES):
             raise validation_error({"services": [f"服务须为 {'、'.join(replay.SOURCES)} 之一"]})
         return tuple(services)
+
+    # -- residents' evaluations (PSR Art 62) and warnings as tasks (PSR Art 50, 54) ------------------
+    @api
+    def evaluate(self, case_no: str | None = None, query_code: str | None = None, rating: str | None = None,
+                 reason: str | None = None, idempotency_key: str | None = None) -> dict:
+        """A resident evaluates a closed case: 满意 / 基本满意 / 不满意 (with a reason), once per case. No actor:
+        the case number and query code are checked by intake's lookup (which limits wrong guesses per case).
+        An 不满意 evaluation opens a 回访 task for the organisation that handled the case."""
+        args = load(EvaluateArgs, {"case_no": case_no, "query_code": query_code, "rating": rating,
+                                   "reason": reason or "", "idempotency_key": idempotency_key})
+        try:
+            with ClusterRpcProxy(self.store.amqp_config, timeout=10) as rpc:
+                found = rpc.intake.lookup_by_query_code(args["case_no"], args["query_code"])
+        except (UnknownService, RpcTimeout):
+            raise JiefenError("SERVICE_UNAVAILABLE", "暂时无法核对案件编号和查询码，请稍后再试", {}) from None
+
+        def open_visit(ev) -> dict:
+            if ev.return_visit_case_id:          # a retry after the idempotency record was pruned: read it
+                env = self.platform.env_for("return_visit")
+                with read_session(env.engine) as s:
+                    return case_view(s.get(Case, ev.return_visit_case_id), env, None, env.now())
+            return self.platform.fire(system_actor(ev.org_id), "open_return_visit", case_type="return_visit",
+                                      data={"evaluation_id": ev.id, "evaluated_case_no": ev.case_no,
+                                            "owner_org_id": ev.org_id, "rating": ev.rating, "reason": ev.reason},
+                                      idempotency_key=f"return-visit:{ev.id}")
+        return satisfaction.evaluate(self.store.engine, self.store.directory, found, args, self.store.now(), open_visit)
+
+    @api
+    def satisfaction(self, period: dict | None = None, group_by: str | None = None) -> dict:
+        """满意率 for a period (PSR Art 62), in total and per org / town / category."""
+        self.store.centre_actor()
+        args = load(query.FiguresArgs, {"period": period, "group_by": group_by, "filters": {}})
+        with read_session(self.store.engine) as s:
+            return satisfaction.rate(s, figures.Period.of(args["period"]["first"], args["period"]["last"]),
+                                     args["group_by"])
+
+    @api
+    def raise_warning_tasks(self, period: dict | None = None) -> dict:
+        """Run the warning rules now (over ``period``, by default the last ``supervision.warning_tasks
+        .window_days``) and open a 预警处置 task for each warning without an open task (roles supv and
+        router at the county centre)."""
+        self.store.centre_actor()
+        if period is None:
+            return {"opened": self._raise_warning_tasks()}
+        args = load(query.WarningsArgs, {"period": period})
+        return {"opened": self._raise_warning_tasks((args["period"]["first"], args["period"]["last"]))}
+
+    @timer(interval=WARNING_INTERVAL)
+    def _warning_sweep(self):
+        try:
+            self._raise_warning_tasks()
+        except Exception:
+            log.exception("warning sweep failed")
+
+    def _raise_warning_tasks(self, period: tuple | None = None) -> list[dict]:
+        settings = self.store.config["supervision"]
+        now = self.store.now()
+        first, last = period or warning_tasks.window(to_shanghai_date(now), int(settings["warning_tasks"]["window_days"]))
+        with read_session(self.store.engine) as s:
+            d = query.load_data(s, figures.Period.of(first, last), now, self.store.calendar)
+        found = early_warning.run(d, settings["warnings"], lambda code: query.name_of(code, self.store.directory))
+        centre = self.store._reader_actor["org_id"]
+        wanted = sorted({c for w in found for c in w["case_ids"]})
+        with read_session(self.store.engine) as s:
+            numbers = dict(s.execute(select(SvCase.case_id, SvCase.case_no).where(SvCase.case_id.in_(wanted))).all())
+        return warning_tasks.raise_tasks(
+            self.platform.env_for("warning_task").engine, found,
+            lambda data, key: self.platform.fire(system_actor(centre), "raise_warning", case_type="warning_task",
+                                                 data=data, idempotency_key=key), numbers)

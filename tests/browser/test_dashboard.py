@@ -23,3 +23,13 @@ def test_the_director_sees_the_figures_and_charts_and_drills_down(loaded, drive,
     assert seen["drill_title"] == "按期办结率：7 件" and "NO-m2" not in seen["drill_cases"]   # closed on time
     assert seen["group_drill_title"] == "诸暨市暨阳街道办事处 · 人民调解成功率：1 件"
     assert seen["group_drill_cases"] == ["NO-m1"]
+    # dates as 年月日 (the address may carry ISO; the page never shows it), rows in words, no codes
+    assert seen["period"] == ["2026年09月01日", "2026年10月31日"]
+    assert seen["period_after"] == ["2026年10月01日", "2026年10月31日"]
+    assert seen["bad_date_error"] == "请按“2026年12月01日”的样式填写起止日期"
+    assert seen["drill_rows"] == [["NO-m1", "人民调解", "暨阳街道人民调解委员会", "结案归档", "2026年10月12日", "履行完毕"]]
+    import re
+    latin = set(re.findall(r"[A-Za-z_]{3,}", seen["page_text"])) - {"NO"}
+    assert not latin, latin
+    assert seen["warnings"][0].startswith("【黄色预警】")
+    assert "群众满意率" in seen["page_text"] and "暂无预警处置任务" in seen["warning_tasks"]

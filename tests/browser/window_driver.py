@@ -193,10 +193,54 @@ def dashboard(page, base: str, shots: Path, args: dict) -> dict:
     seen["group_drill_title"] = page.inner_text("#drill-title")
     seen["group_drill_cases"] = [row.locator("td").first.inner_text() for row in page.locator("#drill-table tr").all()[1:]]
     page.screenshot(path=str(shots / "dashboard-drill-down.png"), full_page=True)
+    seen["period"] = [page.input_value("#p-from"), page.input_value("#p-to")]
+    seen["drill_rows"] = [[c.inner_text() for c in row.locator("td").all()] for row in page.locator("#drill-table tr").all()[1:]]
+    seen["warning_tasks"] = page.locator("#warning-tasks li").all_inner_texts()
+    seen["page_text"] = page.inner_text("body")
+    page.fill("#p-from", "2026年10月1日")                            # typed as people write it
+    page.fill("#p-to", "2026年2月30日")                              # no such day
+    page.click("#p-submit")
+    page.locator("#board-error:not(:empty)").wait_for(timeout=WAIT)
+    seen["bad_date_error"] = page.inner_text("#board-error")
+    page.fill("#p-to", "2026年10月31日")
+    page.click("#p-submit")
+    page.wait_for_selector("#board-error:empty", state="attached", timeout=WAIT)
+    page.wait_for_selector("#card-received .v", timeout=WAIT)
+    seen["period_after"] = [page.input_value("#p-from"), page.input_value("#p-to")]
     return seen
 
 
-SCENARIOS = {"window": window, "worklist": worklist, "lookup": lookup, "dashboard": dashboard}
+def evaluation(page, base: str, shots: Path, args: dict) -> dict:
+    """The resident evaluates a closed case from the lookup page: 不满意 needs a reason; a second
+    evaluation (after looking the case up again) is refused in plain words."""
+    seen: dict = {}
+    page.set_viewport_size({"width": 390, "height": 844})           # a phone
+    page.goto(f"{base}/lookup?case_no={args['case_no']}")
+    page.fill("#l-code", args["query_code"])
+    page.click("#lookup-submit")
+    page.wait_for_selector("#evaluation:not([hidden])", timeout=WAIT)
+    page.check("#evaluation-form input[value=dissatisfied]")
+    page.click("#evaluation-submit")
+    page.locator("#evaluation-error:not(:empty)").wait_for(timeout=WAIT)
+    seen["no_reason_error"] = page.inner_text("#evaluation-error")
+    page.fill("#ev-reason", args["reason"])
+    page.screenshot(path=str(shots / "evaluation-form.png"), full_page=True)
+    page.click("#evaluation-submit")
+    page.wait_for_selector("#evaluation-done:not([hidden])", timeout=WAIT)
+    seen["done"] = page.inner_text("#evaluation-done")
+    seen["form_visible_after"] = page.is_visible("#evaluation-form")
+    page.screenshot(path=str(shots / "evaluation-done.png"), full_page=True)
+    page.click("#lookup-submit")                                    # looked up again: the form is back
+    page.wait_for_selector("#evaluation-form:not([hidden])", timeout=WAIT)
+    page.check("#evaluation-form input[value=satisfied]")
+    page.click("#evaluation-submit")
+    page.locator("#evaluation-error:not(:empty)").wait_for(timeout=WAIT)
+    seen["second_error"] = page.inner_text("#evaluation-error")
+    seen["page_text"] = page.inner_text("body")
+    return seen
+
+
+SCENARIOS = {"window": window, "worklist": worklist, "lookup": lookup, "dashboard": dashboard, "evaluation": evaluation}
 
 
 def _journeys() -> dict:

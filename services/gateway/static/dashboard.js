@@ -22,6 +22,24 @@
   const make = (tag, value, cls) => { const el = document.createElement(tag); if (cls) el.className = cls; return text(el, value); };
   const shown = (fig, v) => v.value == null ? "—" : fig.kind === "rate" ? `${(v.value * 100).toFixed(1)}%` : String(v.value);
 
+  // dates as people write them: 2026年12月01日 shown and typed (also 2026年12月1日); ISO only towards the API
+  const pad = (n) => String(n).padStart(2, "0");
+  const ymdOf = (iso) => { const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || ""); return m ? `${m[1]}年${m[2]}月${m[3]}日` : ""; };
+  const DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+  const dayOf = (ts) => ts ? ymdOf(DAY.format(new Date(ts))) : "";          // a moment -> its Beijing date
+  function isoOf(typed) {
+    const m = /^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$/.exec(typed || "");
+    if (!m) return null;
+    const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    if (d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return null;     // no 2月30日
+    return `${m[1]}-${pad(m[2])}-${pad(m[3])}`;
+  }
+  for (const b of document.querySelectorAll("button.pick")) {       // the calendar: the browser's own picker
+    const picker = b.nextElementSibling, field = $(b.dataset.for);
+    b.addEventListener("click", () => { picker.value = isoOf(field.value) || ""; try { picker.showPicker(); } catch (e) { picker.focus(); } });
+    picker.addEventListener("change", () => { if (picker.value) field.value = ymdOf(picker.value); });
+  }
+
   function showLogin() { $("login").hidden = false; $("board").hidden = true; }
 
   $("login-form").addEventListener("submit", async (ev) => {
@@ -49,10 +67,10 @@
       const got = await api(`/api/supervision/drill-down?${q}`);
       text($("drill-title"), `${label}：${got.total} 件`);
       const t = $("drill-table"); t.replaceChildren();
-      const head = t.insertRow(); ["案件编号", "办理途径", "承办机构", "状态", "受理时间", "化解"].forEach((h) => head.append(make("th", h)));
+      const head = t.insertRow(); ["案件编号", "办理途径", "承办机构", "状态", "受理日期", "化解"].forEach((h) => head.append(make("th", h)));
       for (const c of got.items) {
         const r = t.insertRow();
-        [c.case_no, c.service, c.org_id, c.status, (c.created_at || "").slice(0, 10), c.resolution || ""].forEach((v) => r.insertCell().append(text(document.createElement("span"), v)));
+        [c.case_no, c.service_label, c.org_name, c.status_label, dayOf(c.created_at), c.resolution_label || ""].forEach((v) => r.insertCell().append(text(document.createElement("span"), v)));
       }
       $("drill").hidden = false;
     } catch (e) { text($("board-error"), e.message); }
@@ -66,6 +84,13 @@
       card.id = `card-${name}`; card.replaceChildren(make("div", d.label), drillButton(name, shown(d, v), d.label, null));
       card.lastChild.classList.add("v");
       if (d.kind === "rate") card.append(make("div", `${v.numerator} / ${v.denominator}`));
+      cards.append(card);
+    }
+    const sat = data.satisfaction;                   // 满意率 from the residents' evaluations (PSR Art 62)
+    if (sat) {
+      const v = sat.total, card = make("div", null, "fig");
+      card.id = "card-satisfaction_rate";
+      card.replaceChildren(make("div", sat.label), make("div", shown(sat, v), "v"), make("div", `${v.numerator} / ${v.denominator}（满意＋基本满意 / 全部评价）`));
       cards.append(card);
     }
     const table = $("groups"); table.replaceChildren();
@@ -92,8 +117,13 @@
   }
 
   async function load() {
-    const q = { from: $("p-from").value, to: $("p-to").value, group_by: $("p-group").value };
-    state.query = q; text($("board-error"), "");
+    const from = isoOf($("p-from").value), to = isoOf($("p-to").value);
+    text($("board-error"), "");
+    if (!from || !to) { text($("board-error"), "请按“2026年12月01日”的样式填写起止日期"); return; }
+    if (from > to) { text($("board-error"), "起始日期不能晚于截止日期"); return; }
+    $("p-from").value = ymdOf(from); $("p-to").value = ymdOf(to);
+    const q = { from, to, group_by: $("p-group").value };
+    state.query = q;
     $("p-report").href = "#";
     try {
       const data = await api(`/api/supervision/figures?${new URLSearchParams(q)}`);
@@ -102,17 +132,24 @@
       const list = $("warnings"); list.replaceChildren();
       for (const w of warned.items) {
         const li = make("li", null, `warn-${w.level}`);
-        li.append(make("strong", `【${w.level_label}】${w.title}`), make("span", `：${w.explanation}`));
+        li.replaceChildren(make("strong", `【${w.level_label}】${w.title}`), make("span", `：${w.explanation}`));
         list.append(li);
       }
       if (!warned.items.length) list.append(make("li", "本期无预警"));
+      const tasks = await api("/api/supervision/cases?case_type=warning_task&size=20");
+      const open = $("warning-tasks"); open.replaceChildren();
+      for (const c of tasks.items) {
+        const due = (c.deadlines || [])[0];
+        open.append(make("li", `${c.case_no}　${c.summary || ""}（${c.status_label}${due ? `，处置期限 ${ymdOf(due.due_date)}` : ""}）`));
+      }
+      if (!tasks.items.length) open.append(make("li", "暂无预警处置任务"));
     } catch (e) { text($("board-error"), e.message); }
   }
 
   $("period-form").addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
   $("p-report").addEventListener("click", async (ev) => {
     ev.preventDefault();
-    const month = ($("p-from").value || "").slice(0, 7);
+    const month = (isoOf($("p-from").value) || "").slice(0, 7);
     const res = await fetch(`/api/supervision/monthly-report?month=${month}`, { headers: { Authorization: `Bearer ${state.token}` } });
     if (!res.ok) { text($("board-error"), (await res.json()).message); return; }
     const url = URL.createObjectURL(await res.blob());
@@ -126,8 +163,8 @@
     const today = new Date(), first = new Date(today.getFullYear(), today.getMonth(), 1);
     const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
     const params = new URLSearchParams(location.search);
-    $("p-from").value = params.get("from") || iso(first);
-    $("p-to").value = params.get("to") || iso(today);
+    $("p-from").value = ymdOf(params.get("from") || iso(first));
+    $("p-to").value = ymdOf(params.get("to") || iso(today));
     load();
   }
 

@@ -44,5 +44,42 @@
       return li;
     }));
     $("#lookup-result").hidden = false;
+    showEvaluation(body.closed ? { caseNo, code } : null);
+  });
+
+  // the resident's evaluation of a closed case (满意 / 基本满意 / 不满意), once per case
+  let evaluating = null;
+  const ymd = (iso) => { const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || ""); return m ? `${+m[1]}年${+m[2]}月${+m[3]}日` : ""; };
+  function showEvaluation(target) {
+    evaluating = target && { ...target, key: `ev-${Date.now()}-${Math.random().toString(36).slice(2, 12)}` };
+    $("#evaluation").hidden = !target;
+    $("#evaluation-form").hidden = false;
+    $("#evaluation-done").hidden = true;
+    $("#evaluation-error").textContent = "";
+  }
+  $("#evaluation-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const picked = document.querySelector("#evaluation-form input[name=rating]:checked");
+    const reason = $("#ev-reason").value.trim();
+    $("#evaluation-error").textContent = "";
+    if (!picked) { $("#evaluation-error").textContent = "请选择满意、基本满意或不满意"; return; }
+    if (picked.value === "dissatisfied" && !reason) { $("#evaluation-error").textContent = "选择不满意时请写明原因"; return; }
+    let res, body;
+    try {
+      res = await fetch("/api/public/evaluation", { method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": evaluating.key },
+        body: JSON.stringify({ case_no: evaluating.caseNo, query_code: evaluating.code, rating: picked.value, reason }) });
+      body = await res.json();
+    } catch (e) { $("#evaluation-error").textContent = "网络不通，请稍后再试"; return; }
+    if (!res.ok) {
+      $("#evaluation-error").textContent = res.status === 404 ? "案件编号或查询码不正确，请重新查询"
+        : (body.message || "暂时无法提交，请稍后再试");
+      return;
+    }
+    const visit = body.return_visit;
+    $("#evaluation-done").textContent = `感谢您的评价：${body.rating_label}。` + (visit
+      ? `我们已请办理单位在${ymd(visit.due_date)}前回访您，了解您不满意的原因。` : "");
+    $("#evaluation-form").hidden = true;
+    $("#evaluation-done").hidden = false;
   });
 })();
