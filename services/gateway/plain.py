@@ -77,7 +77,7 @@ def explain(found: dict, directory, state_labels: dict[str, str] | None = None, 
     if not where:
         label = (state_labels or {}).get(status) or found.get("status_label") or "办理中"
         where = f"正在{SERVICE_WORDS.get(service, '办理')}，目前进展：{label}。"
-    if found.get("closed") and not children:
+    if found.get("closed") and not children and (service == "intake" or not STAGES.get((service, status))):
         where, may_do = TERMINAL_WORDS
     org = directory.get(found.get("handling_org_id") or "") if found.get("handling_org_id") else None
     centre = directory.get(found.get("org_id") or "") if found.get("org_id") else None

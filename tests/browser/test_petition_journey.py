@@ -46,7 +46,7 @@ def petition(container_factory, service_config):
 
 def test_a_letter_goes_from_the_petition_office_through_review_and_re_review_to_final(drive, petition, site):
     today = datetime.now(BEIJING).date()
-    seen = drive("petition_journey", {"password": PASSWORD, "petitioner_id": person_id("19800808", 808),
+    seen = drive("petition_journey", {"password": PASSWORD, "petitioner_id": person_id("19900808", 81),
                                       "today": today.isoformat(), "report_due": (today + timedelta(days=30)).isoformat()},
                  timeout=400)
     # registration in the page: 新建案件, a form in Chinese, the field the service refused named under it
@@ -70,7 +70,8 @@ def test_a_letter_goes_from_the_petition_office_through_review_and_re_review_to_
     assert any(d.startswith("信访事项处理意见书") for d in seen["documents_after_opinion"])
     # the petitioner's own acts, recorded by the office with the evidence: no dead end
     assert "请求复查" in seen["office_actions_after_service"] and seen["review_status"] == "复查中"
-    assert "代为记录" in seen["timeline_after_request"] or "第1位当事人" in seen["timeline_after_request"]
+    assert "代为记录：第1位当事人本人所为（书面申请，复查申请书（2026）第1号）" in seen["timeline_after_request"]
+    assert "孙伟（信访部门，诸暨市信访局）" in seen["timeline_after_request"]
     assert seen["review_served_status"] == "复查意见已送达"
     assert seen["final_status"] == "复核终结"
     assert any(d.startswith("信访事项复核意见书") for d in seen["final_documents"])
