@@ -45,6 +45,8 @@ const JiefenOpenings = (() => {
       ev.preventDefault();
       if (!current) return;
       const { opening: o, form, key } = current;
+      for (const el of document.querySelectorAll("#new-fields .err")) el.textContent = "";   // last answer's
+      for (const el of document.querySelectorAll("#new-fields .invalid")) el.classList.remove("invalid");
       const { data, ok } = form.collect();
       $("#new-error").textContent = "";
       if (!ok) { $("#new-error").textContent = "请先填写标出的项目"; return; }
