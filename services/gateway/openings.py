@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from marshmallow import Schema
 
@@ -42,6 +43,9 @@ class Opening:
     # fields the page does not ask for or asks for differently: name -> widget (HIDDEN: the service
     # fills it, e.g. the receiving body is the signed-in user's organisation)
     widgets: dict[str, dict] = field(default_factory=dict)
+    # how the body becomes the command's arguments, for a command not shaped command(payload, key):
+    # body -> the positional arguments before the idempotency key (default: the body itself)
+    arguments: Callable[[dict], tuple] | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -110,7 +114,8 @@ class OpeningRoutes:
         key = idempotency_key(request)
         body = json_body(request, self.gate.settings.max_body)
         try:
-            created = self.rpc(service, command, user.actor(), body, key)
+            args = opening.arguments(body) if opening.arguments else (body,)
+            created = self.rpc(service, command, user.actor(), *args, key)
         except JiefenError as err:
             raise _unwrapped(err, opening) from None
         return 201, {**created, "service": service}
