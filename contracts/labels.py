@@ -503,3 +503,12 @@ def refusal_in_chinese(code: str, message: str, details: dict | None) -> tuple[s
             named = _labelled_paths(details["fields"])
             message = "请更正：" + "、".join(named) if named else "填写的内容有误，请更正标出的项目"
     return cite_in_chinese(message), details
+
+
+# -- court-delegated mediation by a people's mediation committee (issue 13 item 15; SPEC §7) ------------
+FIELDS.update({
+    "deadlines": ("法院委派调解期限", HID, "委派法院的期限，由系统从法院案件同步"),
+    "court_status": ("委派法院案件状态", HID, ""),
+    "court_status_label": ("委派法院案件状态说明", HID, ""),
+    "court_version": ("委派法院案件版本", HID, ""),
+})

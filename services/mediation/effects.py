@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from contracts.mediation import CHANNELS_TOLD
 from infra.models import Case, CaseLink, Party
+from services.mediation import delegated
 from services.mediation.guards import committee_for
 
 # channels a party is told of when a period ends without agreement (PML Art 26; NB Art 27; MDR Art 22)
@@ -57,6 +58,8 @@ def apply(case: Case, data: dict, ctx) -> None:
                                    created_at=ctx.now, updated_at=ctx.now))
         _set(case, handoff={"reason": handoff["reason"], "basis": handoff["basis"], "data": handoff["data"],
                             "parent_case_no": handoff["parent_case_no"]})
+        if delegated.wanted(handoff):           # SPEC §7: court-delegated mode; the court's periods govern
+            _set(case, court_delegation=delegated.record(handoff, ctx))
 
 
 def initiate_proactive(case: Case, data: dict, ctx) -> None:
