@@ -512,3 +512,9 @@ FIELDS.update({
     "court_status_label": ("委派法院案件状态说明", HID, ""),
     "court_version": ("委派法院案件版本", HID, ""),
 })
+
+# -- query code reissue and document hashes (issue 14) --------------------------------------------------
+FIELDS.update({
+    "reissue_reason": ("补发查询码的原因", CH, "补发后原查询码立即失效"),
+})
+CHOICES.update({"lost": "查询码遗失", "disclosed": "查询码可能已泄露"})

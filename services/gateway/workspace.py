@@ -16,6 +16,8 @@ from services.gateway.settings import SERVICE_LABELS
 
 TASK_FILTERS = {"text", "category", "channel", "status", "service", "created_from", "created_to", "scope",
                 "org_id", "party_id_number"}
+# audit entries that are no event of a case type (infra/issued.py: a document issued, its hash recorded)
+OTHER_ENTRIES = {"document_issued": "出具文书（存证）"}
 PER_SERVICE = 100            # the most open cases one service contributes to the merged list
 
 
@@ -82,7 +84,7 @@ class WorkspaceRoutes:
             ev = events.get(e.get("event")) or {}
             fields = {f["name"]: f for f in ev.get("data", [])}
             out.append({
-                "at": e.get("at"), "event": e.get("event"), "event_label": ev.get("label") or "系统记录",
+                "at": e.get("at"), "event": e.get("event"), "event_label": ev.get("label") or OTHER_ENTRIES.get(e.get("event"), "系统记录"),
                 "from_label": states.get(e.get("from")) if e.get("from") not in (None, "_NEW") else "新建",
                 "to_label": states.get(e.get("to"), ""), "changed": e.get("from") != e.get("to"),
                 "who": self._who(e), "basis_text": ev.get("basis_text", ""), "articles": ev.get("articles", []),

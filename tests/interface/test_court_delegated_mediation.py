@@ -143,3 +143,22 @@ def test_a_failed_committee_mediation_fails_the_court_case_and_an_unsigned_event
     shown = wait_for(lambda: (cd := committee.get_case(pm["case_id"])["data"]["court_delegation"])
                      .get("court_status") == "DV_FAILED" and cd)
     assert [d["kind"] for d in shown["deadlines"]] == ["file_return"]
+
+
+def test_where_the_county_counts_a_delegation_as_court_acceptance_the_committee_may_not_accept(walkers, rpc_as,
+                                                                                               mediation):
+    """PMR Art 22(2) [A]: by default a pre-filing delegation is not a matter "accepted by a court"; a county that
+    reads it otherwise sets mediation.court_delegation_is_court_acceptance, and the committee's acceptance is
+    refused citing the article (recorded on the case when it opens)."""
+    from tests.interface.mediation_walk import platform_env as pm_env
+    settings = pm_env(mediation).config["mediation"]
+    settings["court_delegation_is_court_acceptance"] = True
+    try:
+        dv_walk, pm_walk = walkers
+        _, item = delegated(dv_walk, rpc_as)
+    finally:
+        settings["court_delegation_is_court_acceptance"] = False
+    pm = rpc_as(ACTORS["pmc"]).mediation.get_case(item["case_id"])
+    assert pm["data"]["court_delegation"]["counts_as_court_acceptance"] is True
+    err = expect_error("GUARD_FAILED", pm_walk.fire, "accept", pm)
+    assert err.details["basis"] == "PMR Art 22(2)"
