@@ -73,7 +73,10 @@ def hand_to_committee(case: Case, record: dict, ctx) -> None:
     org = record["mediator_org_id"]
     if not enabled(ctx.env.config) or not is_committee(ctx, org):
         return
-    route = {"reason": "人民法院委派人民调解委员会诉前调解", "target_org_id": org, "actor": ctx.actor.to_dict(),
+    # the court hands the file over: its officer (the recorder of the parties' joint choice, without the
+    # party's act, which concerned the designation, not the committee's registration)
+    actor = {k: v for k, v in ctx.actor.to_dict().items() if k != "party_act"}
+    route = {"reason": "人民法院委派人民调解委员会诉前调解", "target_org_id": org, "actor": actor,
              "mode": MODE, "court_id": case.org_id, "mediator_id": record.get("mediator_id"),
              "designated_by": record["by"], "designated_at": record["at"]}
     case.links.append(CaseLink(link_type="child", target_service="mediation", target_case_id=None,

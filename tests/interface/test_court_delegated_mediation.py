@@ -28,10 +28,15 @@ def walkers(mediation, diversion, rpc_as):
     return dv_walker(diversion, rpc_as), make_walker(mediation, rpc_as)
 
 
-def delegated(dv_walk, rpc_as) -> tuple[dict, dict]:
-    """A DV case whose court designated the committee, and the committee's case once the relay opened it."""
-    dv = dv_walk.drive(TO_DESIGNATED, COURT_DESIGNATES)
-    assert (dv["status"], dv["data"]["designation"]["by"]) == ("DV_AWAITING_MEDIATOR", "court")
+def delegated(dv_walk, rpc_as, jointly: bool = False) -> tuple[dict, dict]:
+    """A DV case whose court designated the committee (or whose parties chose it jointly, recorded by the
+    court's officer as their act), and the committee's case once the relay opened it."""
+    if jointly:
+        dv = dv_walk.fire("designate_mediator", dv_walk.drive(TO_DESIGNATED[:-1]), None, "party")
+    else:
+        dv = dv_walk.drive(TO_DESIGNATED, COURT_DESIGNATES)
+    assert (dv["status"], dv["data"]["designation"]["by"]) == \
+        ("DV_AWAITING_MEDIATOR", "parties_jointly" if jointly else "court")
     committee = rpc_as(ACTORS["pmc"]).mediation
     listed = wait_for(lambda: committee.find_cases({"parent_case_id": dv["case_id"]}, {})["items"])
     assert len(listed) == 1
@@ -115,9 +120,10 @@ def test_the_committee_mediates_to_agreement_in_its_own_case_and_the_court_case_
 def test_a_failed_committee_mediation_fails_the_court_case_and_an_unsigned_event_moves_nothing(walkers, rpc_as,
                                                                                             diversion):
     dv_walk, pm_walk = walkers
-    dv, item = delegated(dv_walk, rpc_as)
+    dv, item = delegated(dv_walk, rpc_as, jointly=True)       # the parties chose the committee (OMR Art 10)
     committee = rpc_as(ACTORS["pmc"]).mediation
     pm = committee.get_case(item["case_id"])
+    assert pm["data"]["court_delegation"]["designated_by"] == "parties_jointly"
 
     # a forged event (no signature) claiming the committee ended the mediation changes nothing
     env = platform_env(diversion, "diversion")
