@@ -33,6 +33,8 @@ MODE = "court_delegated"
 MODE_LABEL = "委派调解"
 BASIS = "SIM Art 1, 11; PML Art 18; SPEC §7"
 PMR_22_2 = "court_delegation_is_court_acceptance"
+COURT_PERIOD = "court_period"          # the clock named when the court's period ends the committee's mediation
+ENDED_BY_COURT_PERIOD = "period_expired_no_extension"     # the DV failure ground of OMR Art 25(6)
 
 
 def is_delegated(case) -> bool:
@@ -101,8 +103,12 @@ def on_court_event(env, payload: dict) -> None:
         return
     data = {"deadlines": deadlines_of(dv), "court_status": dv["status"], "court_status_label": dv.get("status_label"),
             "court_version": dv["version"]}
+    expired = dv["status"] == "DV_FAILED" and \
+        ((dv.get("data") or {}).get("failure") or {}).get("ground") == ENDED_BY_COURT_PERIOD
     for case_id, version, org in mine:
         refresh(env, case_id, version, org, data, f"court:{payload.get('event_id')}")
+        if expired:
+            end_with_court_period(env, case_id, org, f"court-period:{payload.get('event_id')}")
 
 
 def refresh(env, case_id: str, version: int, org: str, data: dict, key: str) -> None:
@@ -121,6 +127,26 @@ def refresh(env, case_id: str, version: int, org: str, data: dict, key: str) -> 
                    view=lambda c, ctx: {"case_id": c.id, "version": c.version})
     except JiefenError as err:
         log.warning("court_period_updated on %s refused: %s %s", case_id, err.code, err.message)
+
+
+def end_with_court_period(env, case_id: str, org: str, key: str) -> None:
+    """The delegating court's mediation period ended without agreement (OMR Art 25(6); SIM Art 27): the
+    committee's mediation ends with it (``deadline_expired``, clock ``court_period``), if still running."""
+    for _ in range(3):
+        with read_session(env.engine) as s:
+            case = s.get(Case, case_id)
+            if case is None or case.status not in env.case_type.event("deadline_expired").sources:
+                return
+            version = case.version
+        try:
+            transition(env, system_actor(org), "deadline_expired", case_id=case_id, data={"clock": COURT_PERIOD},
+                       expected_version=version, idempotency_key=key,
+                       view=lambda c, ctx: {"case_id": c.id, "version": c.version})
+            return
+        except JiefenError as err:
+            if err.code != "VERSION_CONFLICT":
+                log.warning("deadline_expired on %s refused: %s %s", case_id, err.code, err.message)
+                return
 
 
 def court_period_updated(case, data: dict, ctx) -> None:

@@ -15,6 +15,10 @@ DEFAULT_CHANNELS = {"mediation_general": ["litigation", "administrative", "other
                     "mediation_medical": ["litigation", "administrative"]}
 EXPIRY_GROUND = {"mediation_general": ("period_expired", "NB Art 27: 到期未达成协议，下达终止调解通知书"),
                  "mediation_medical": ("deemed_failed", "MDR Art 38: 超过调解期限未达成调解协议的，视为调解不成")}
+# a court-delegated mediation ends when the delegating court's period does (SPEC §7: DV clocks govern)
+DEFAULT_CHANNELS[delegated.COURT_PERIOD] = ["litigation"]
+EXPIRY_GROUND[delegated.COURT_PERIOD] = ("period_expired", "OMR Art 25(6); SIM Art 27: 委派调解期限届满未达成调解协议，"
+                                                          "材料退回人民法院")
 
 
 def _by(ctx) -> dict:

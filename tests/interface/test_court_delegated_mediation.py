@@ -168,3 +168,26 @@ def test_where_the_county_counts_a_delegation_as_court_acceptance_the_committee_
     assert pm["data"]["court_delegation"]["counts_as_court_acceptance"] is True
     err = expect_error("GUARD_FAILED", pm_walk.fire, "accept", pm)
     assert err.details["basis"] == "PMR Art 22(2)"
+
+
+def test_when_the_courts_period_ends_the_committees_mediation_ends_with_it(walkers, rpc_as):
+    """SPEC §7: the DV clocks govern. The court's 30-day period expires without agreement (OMR Art 25(6), fired
+    as the court's sweep fires it) → DV_FAILED → the committee's case terminates on the court's period."""
+    dv_walk, pm_walk = walkers
+    dv, item = delegated(dv_walk, rpc_as)
+    pm = rpc_as(ACTORS["pmc"]).mediation.get_case(item["case_id"])
+    for event in ("request_consent", "respondent_consents", "assign_mediator"):
+        pm = step(pm_walk, rpc_as, pm, event)
+    mediating = dv_until(rpc_as, dv, "DV_MEDIATING")
+    failed = dv_walk.fire("deadline_expired", mediating, None, "sys")
+    assert failed["status"] == "DV_FAILED"
+    committee = rpc_as(ACTORS["pmc"]).mediation
+    ended = wait_for(lambda: (c := committee.get_case(pm["case_id"]))["status"] == "PM_TERMINATED" and c)
+    assert ended["data"]["termination"]["clock"] == "court_period"
+    assert "OMR Art 25(6)" in ended["data"]["termination"]["basis"]
+    history = committee.case_history(pm["case_id"])
+    assert [(h["event"], h["role"]) for h in history if h["event"] == "deadline_expired"] == [("deadline_expired", "sys")]
+    # the court's case is not terminated a second time by the committee's termination (once its link shows it)
+    court = rpc_as(COURT_ACTORS["filing"]).diversion
+    wait_for(lambda: child_links(court.get_case(dv["case_id"]))[-1]["status"] == "PM_TERMINATED")
+    assert [h["event"] for h in court.case_history(dv["case_id"])].count("terminate") == 0
