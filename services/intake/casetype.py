@@ -240,7 +240,7 @@ EVENTS = (
              "SPEC §2: never while a routed child case is still to be opened or open",
              guards=(GUARDS["children_closed"],), schema=c.CloseSchema, effect=close),
     EventDef("reissue_query_code", "补发查询码", tuple(st.code for st in STATES if not st.terminal), None, ("window",),
-             "PSR Art 39 (一站式受理, 全程跟踪); PIPL Art 51(3): a new code on a reprinted receipt; the old one stops "
+             "PSR Art 39 (一站式受理, 全程跟踪): a new code on a reprinted receipt; the old one stops "
              "working at once; only its keyed hash is kept, neither code is audited",
              schema=c.ReissueQueryCodeSchema, effect=reissue_query_code,
              description="added (issue 14): the window reissues a lost or disclosed query code"),

@@ -48,7 +48,7 @@ def wanted(h: dict) -> bool:
 
 def deadlines_of(dv: dict) -> list[dict]:
     """The DV case's open deadlines, as the court's view gives them (kind, label, due date, basis)."""
-    keep = ("kind", "label", "status", "due_at", "basis")
+    keep = ("kind", "label", "status", "due_at", "due_date", "basis")
     return [{k: d.get(k) for k in keep} for d in dv.get("deadlines") or []]
 
 

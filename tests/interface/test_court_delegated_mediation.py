@@ -97,6 +97,7 @@ def test_the_committee_mediates_to_agreement_in_its_own_case_and_the_court_case_
     mediator = rpc_as(COURT_ACTORS["mediator"]).diversion
     err = expect_error("GUARD_FAILED", mediator.fire, dv["case_id"], "respondent_unreachable",
                        {"attempts": "三次电话未能联系"}, moved["version"], key())
+    assert err.details["basis"] == "SIM Art 1, 11; PML Art 18, 27"
 
     pm = step(pm_walk, rpc_as, pm, "respondent_consents")
     pm = step(pm_walk, rpc_as, pm, "assign_mediator")

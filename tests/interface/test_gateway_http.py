@@ -119,7 +119,7 @@ def test_the_clerk_registers_a_claim_and_reads_it_back_every_way(web):
         "case_id": case["case_id"], "valid": True, "entries": 1, "broken_at": None, "code": None, "problem": None,
         "head": history[0]["hash"]}
 
-    assert {e["id"] for e in web.get(f"{case_url}/allowed-events", headers=clerk).json()} == {"answer_on_spot"}
+    assert {e["id"] for e in web.get(f"{case_url}/allowed-events", headers=clerk).json()} == {"answer_on_spot", "reissue_query_code"}
     router = sign_in(web, "router")
     allowed = web.get(f"{case_url}/allowed-events", headers=router).json()
     assert [e["id"] for e in allowed] == ["classify"]

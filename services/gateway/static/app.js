@@ -416,7 +416,10 @@
     const rows = [["业务", svcLabel(service)], ["承办机构", orgName(c.org_id)],
       ["来源渠道", label("channels", c.channel)], ["纠纷类别", label("categories", c.category)],
       ["纠纷简述", c.summary], ["请求事项", c.request], ["事实与理由", c.facts], ["登记时间", fmtTime(c.created_at)],
-      ["督办", c.supervised ? "已列入督办" : ""]];
+      ["督办", c.supervised ? "已列入督办" : ""],
+      // a court-delegated mediation (委派调解, SPEC §7): the delegating court's deadline governs
+      ["调解方式", c.mode_label], ["委派法院案件", c.court_case_no],
+      ["法院委派期限", c.court_deadline ? `${c.court_deadline.label} ${JiefenForms.ymd(c.court_deadline.due_date || c.court_deadline.due_at)}前` : ""]];
     dl.replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
     $("#c-parties tbody").replaceChildren(...(c.parties || []).map((p, i) => h("tr", {},
       h("td", { text: `第${i + 1}位` }), h("td", { text: label("party_roles", p.role) }), h("td", { text: p.name }),
