@@ -132,7 +132,8 @@ def _queries(filters: dict) -> list[dict]:
 
 
 def _task_row(service: str, c: dict, definition: dict, role: str) -> dict:
-    deadlines = c.get("deadlines") or []
+    # a court-delegated mediation runs on the delegating court's deadline (SPEC §7; services/mediation/delegated.py)
+    deadlines = c.get("deadlines") or ([c["court_deadline"]] if c.get("court_deadline") else [])
     due = sorted((d for d in deadlines if d.get("due_date")), key=lambda d: (not d.get("overdue"), d["due_date"]))
     next_due = due[0] if due else None
     applicant = next((p.get("name") for p in c.get("parties") or [] if p.get("role") == "applicant"), None)
