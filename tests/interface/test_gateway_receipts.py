@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import ACTORS
 from tests.factories import claim
+from tests.harness import expect_error
 from tests.interface.test_gateway_support import (  # noqa: F401  (fixtures)
     assert_error, gateway, gateway_config, gateway_settings, key, sign_in, users_file)
 
@@ -94,7 +95,6 @@ def test_an_issued_document_leaves_its_hash_in_the_audit_trail_once(web, rpc_as)
     first = window.record_document_issued(case["case_id"], "receipt", other, "受理回执", "PSR Art 39")
     assert first["recorded"] is True and first["seq"] == len(history) + 1
     assert window.record_document_issued(case["case_id"], "receipt", other, "受理回执")["recorded"] is False
-    from tests.harness import expect_error
     err = expect_error("VALIDATION_ERROR", window.record_document_issued, case["case_id"], "receipt", "xyz", "受理回执")
     assert "sha256" in err.details["fields"]
     outsider = rpc_as({"user_id": "x", "role": "pmc", "org_id": "zj-pmc-medical"}).intake
