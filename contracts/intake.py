@@ -73,3 +73,13 @@ class ClockEventSchema(Schema):
 __all__ = ["RegisterCaseSchema", "ClassifySchema", "AnswerOnSpotSchema", "LinkDuplicateSchema",
            "RouteToMediationSchema", "RouteToDiversionSchema", "RouteToPetitionSchema", "ReferExternalSchema",
            "NotifySchema", "ChildClosedSchema", "CloseSchema", "ClockEventSchema"]
+
+
+REISSUE_REASONS = ("lost", "disclosed", "other")
+
+
+class ReissueQueryCodeSchema(Schema):
+    """reissue_query_code: the window gives the resident a new query code; the old one stops working at once.
+    Neither code is stored or audited, only its keyed hash (个人信息保护法 Art 51(3): encryption)."""
+    reissue_reason = fields.String(required=True, validate=validate.OneOf(REISSUE_REASONS))
+    note = text("note", required=False, load_default="")

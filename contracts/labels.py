@@ -528,3 +528,17 @@ def _evaluation_words() -> None:
 
 
 _evaluation_words()
+
+# -- court-delegated mediation by a people's mediation committee (issue 13 item 15; SPEC §7) ------------
+FIELDS.update({
+    "deadlines": ("法院委派调解期限", HID, "委派法院的期限，由系统从法院案件同步"),
+    "court_status": ("委派法院案件状态", HID, ""),
+    "court_status_label": ("委派法院案件状态说明", HID, ""),
+    "court_version": ("委派法院案件版本", HID, ""),
+})
+
+# -- query code reissue and document hashes (issue 14) --------------------------------------------------
+FIELDS.update({
+    "reissue_reason": ("补发查询码的原因", CH, "补发后原查询码立即失效"),
+})
+CHOICES.update({"lost": "查询码遗失", "disclosed": "查询码可能已泄露"})

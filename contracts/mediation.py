@@ -355,3 +355,12 @@ class EnforcementArgs(Schema):
     non_performance = fields.String(required=True, validate=validate.OneOf(NON_PERFORMANCE))
     note = text("note", required=False, load_default="")
     idempotency_key = fields.String(required=True, validate=KEY)
+
+
+class CourtPeriodSchema(Schema):
+    """court_period_updated (sys): the delegating court's open deadlines and the DV case's state, read from
+    the court's case (services/mediation/delegated.py; SPEC §7: the DV clocks govern)."""
+    deadlines = fields.List(fields.Dict(), load_default=list, validate=validate.Length(max=20))
+    court_status = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    court_status_label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
+    court_version = fields.Integer(load_default=0)

@@ -112,6 +112,9 @@ class CaseType:
     # organisations besides the owner (case.org_id) that act on a case, e.g. the recipient of a
     # recommendation or the organ a petition was transferred to: (case) -> iterable of org codes
     participants: Callable[[Any], Any] | None = None
+    # what a work list shows of a case besides the common fields (e.g. a mode and the deadline governing
+    # it): (case) -> dict, merged into every view of the case
+    listing: Callable[[Any], dict] | None = None
     _events: dict[str, EventDef] = field(init=False, repr=False)
     _states: dict[str, StateDef] = field(init=False, repr=False)
 

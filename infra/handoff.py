@@ -36,16 +36,18 @@ def handoff_payload(case: Case, link: CaseLink, route: dict, parent_service: str
     }
 
 
-def deliver_pending(env, amqp_config: dict, limit: int = 20) -> dict:
-    """Open the child case of every link still waiting for its service."""
+def deliver_pending(env, amqp_config: dict, limit: int = 20, targets: tuple[str, ...] | None = None) -> dict:
+    """Open the child case of every link still waiting for its service (of ``targets`` only, when given:
+    a service whose own children open in-process, like diversion's JC cases, leaves those out)."""
     counts = {"delivered": 0, "waiting": 0}
     unavailable: set[str] = set()           # a target not answering is not asked again this round
     with read_session(env.engine) as s:
-        links = s.execute(select(CaseLink.id, CaseLink.case_id, CaseLink.target_service)
-                          .where(CaseLink.link_type == "child", CaseLink.target_case_id.is_(None),
-                                 or_(CaseLink.target_status.is_(None),
-                                     CaseLink.target_status.not_like("refused:%")))
-                          .order_by(CaseLink.id).limit(limit)).all()
+        stmt = select(CaseLink.id, CaseLink.case_id, CaseLink.target_service).where(
+            CaseLink.link_type == "child", CaseLink.target_case_id.is_(None),
+            or_(CaseLink.target_status.is_(None), CaseLink.target_status.not_like("refused:%")))
+        if targets is not None:
+            stmt = stmt.where(CaseLink.target_service.in_(targets))
+        links = s.execute(stmt.order_by(CaseLink.id).limit(limit)).all()
     for link_id, case_id, target in links:
         if target in unavailable:
             counts["waiting"] += 1

@@ -26,12 +26,12 @@ from pathlib import Path
 
 # who calls whom over RPC (hand-offs, and a parent reading its child before it reacts), and whose events
 # each consumes (infra/handoff.py); the gateway calls every case service
-CALLS = {"intake": ("mediation", "diversion", "petition"), "mediation": ("diversion",), "diversion": (),
+CALLS = {"intake": ("mediation", "diversion", "petition"), "mediation": ("diversion",), "diversion": ("mediation",),
          "petition": ("diversion",), "recommendation": (),
          "supervision": ("intake", "mediation", "diversion", "petition", "recommendation"),
          "gateway": ("intake", "mediation", "diversion", "petition", "recommendation", "supervision")}
 CONSUMES = {"intake": ("mediation", "diversion", "petition"), "mediation": ("diversion",),
-            "diversion": ("diversion",), "petition": ("diversion",), "recommendation": (),
+            "diversion": ("diversion", "mediation"), "petition": ("diversion",), "recommendation": (),
             "supervision": ("intake", "mediation", "diversion", "petition", "recommendation"), "gateway": ()}
 REPLY_KEY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|jiefen-client-reply-[0-9a-f]{32}"
 USERS = tuple(CALLS)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
-from infra import anchor, audit, clocks, facts, logs, metrics, ops as operations, outbox
+from infra import anchor, audit, clocks, facts, issued, logs, metrics, ops as operations, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType
@@ -283,6 +283,16 @@ class CaseService:
         with read_session(self.platform.env.engine) as s:
             case = self._readable(s, actor, case_id)
             return {"case_id": case_id, **audit.verify(self._entries(s, case_id), case)}
+
+    @api
+    def record_document_issued(self, case_id: str, kind: str, sha256: str, title: str, basis: str = "") -> dict:
+        """A statutory document issued from the case (issue 14): its kind and SHA-256 in the audit trail, by
+        the signed-in user; no state change; the same content again records nothing (infra/issued.py)."""
+        actor = self.platform.actor()
+        env = self.platform.env_of_case(case_id)
+        with read_session(env.engine) as s:
+            self._readable(s, actor, case_id)
+        return issued.record(env, actor, case_id, kind, sha256, title, basis)
 
     @api
     def allowed_events(self, case_id: str) -> list[dict]:

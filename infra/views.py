@@ -41,6 +41,8 @@ def case_view(case: Case, env, actor: Actor | None, now: datetime, extra: dict |
         "deadlines": [clocks.view(c, ct, env.calendar, now) for c in case.clocks if c.status in clocks.OPEN],
         "parties": [party_view(p, whole) for p in case.parties],
     }
+    if ct.listing is not None:
+        out.update(ct.listing(case))
     if not listing:
         out.update({
             "request": case.request,

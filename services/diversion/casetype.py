@@ -22,6 +22,12 @@ stated in each event's description:
 - ``receive_complaint`` also admits ``xfb`` and ``handler``, only through a petition case's hand-off of a
   涉法涉诉 civil suit (SPEC §7: PT redirect / PT_ROUTED_LEGAL → DV; LVR Art 20 ¶2, 22 ¶2, 31(1): 诉访分离):
   the petition officer (or the handling organ) who decided it is a suit hands it to the court.
+- Court-delegated mediation by a people's mediation committee (SPEC §7; SIM Art 1, 11; PML Art 18;
+  services/diversion/delegation.py): designating a committee opens a PM case in the committee's own
+  records; its outcome comes back as ``mediator_accepts``/``mediator_declines``/``respondent_consents``/
+  ``respondent_refuses``/``sign_agreement``/``terminate`` fired by ``sys`` (hence ``sys`` among their
+  roles), and the mediator's own firing of the outcome events is refused while the committee's case
+  governs (``committee_records``).
 - ``apply_judicial_confirmation`` is a self-loop on DV_SETTLED: the application is its own case of
   type ``jc`` (SPEC §4C), opened in this service as a child of this case.
 - Terminal states: DV_FILED is terminal for the centre (the matter has left for litigation, so
@@ -155,24 +161,26 @@ EVENTS = (
              "SIM Art 12; OMR Art 10: refusing the court's designation is refusing mediation",
              guards=(G["plaintiff"], G["court_designation_made"]), schema=c.PartyActSchema,
              effect=fx.refuse_designation, description="added from SPEC's guard of designate_mediator"),
-    EventDef("mediator_accepts", "确认接受委派", ("DV_AWAITING_MEDIATOR",), "DV_AWAITING_RESPONDENT", ("mediator",),
-             "OMR Art 12: within 3 WD of the delegation", guards=(G["designated_body"], G["acceptance_in_time"]),
+    EventDef("mediator_accepts", "确认接受委派", ("DV_AWAITING_MEDIATOR",), "DV_AWAITING_RESPONDENT", ("mediator", "sys"),
+             "OMR Art 12: within 3 WD of the delegation",
+             guards=(G["designated_body"], G["acceptance_in_time"], G["committee_records"]),
              schema=c.MediatorAcceptsSchema, effect=fx.mediator_accepts),
-    EventDef("mediator_declines", "不予接受委派", ("DV_AWAITING_MEDIATOR",), "DV_DESIGNATING", ("mediator",),
-             "OMR Art 12: reasons in writing; re-designate", guards=(G["designated_body"],),
+    EventDef("mediator_declines", "不予接受委派", ("DV_AWAITING_MEDIATOR",), "DV_DESIGNATING", ("mediator", "sys"),
+             "OMR Art 12: reasons in writing; re-designate", guards=(G["designated_body"], G["committee_records"]),
              schema=c.MediatorDeclinesSchema, effect=fx.mediator_declines),
     EventDef("deadline_expired_redesignate", "逾期未确认，重新指定", ("DV_AWAITING_MEDIATOR",), "DV_DESIGNATING",
              ("sys",), "OMR Art 12 ¶2: 超过规定期限未予确认的，重新指定", schema=c.ClockEventSchema,
              effect=fx.acceptance_expired, description="SPEC's deadline_expired in DV_AWAITING_MEDIATOR"),
     # -- the respondent (OMR Art 15) -----------------------------------------------------------------
-    EventDef("respondent_consents", "对方同意调解", ("DV_AWAITING_RESPONDENT",), "DV_MEDIATING", ("party",),
+    EventDef("respondent_consents", "对方同意调解", ("DV_AWAITING_RESPONDENT",), "DV_MEDIATING", ("party", "sys"),
              "OMR Art 15", guards=(G["respondent"],), schema=c.PartyActSchema, effect=fx.respondent_consents),
-    EventDef("respondent_refuses", "对方拒绝调解", ("DV_AWAITING_RESPONDENT",), "DV_FAILED", ("party",),
+    EventDef("respondent_refuses", "对方拒绝调解", ("DV_AWAITING_RESPONDENT",), "DV_FAILED", ("party", "sys"),
              "OMR Art 15 ¶2: terminate, reasons recorded, file returned to the court", guards=(G["respondent"],),
              schema=c.PartyActSchema, effect=fx.respondent_refuses),
     EventDef("respondent_unreachable", "无法联系对方", ("DV_AWAITING_RESPONDENT",), "DV_FAILED", ("mediator",),
              "OMR Art 15 ¶2: terminate, reasons recorded, file returned to the court",
-             guards=(G["designated_body"],), schema=c.UnreachableSchema, effect=fx.respondent_unreachable),
+             guards=(G["designated_body"], G["committee_records"]), schema=c.UnreachableSchema,
+             effect=fx.respondent_unreachable),
     # -- mediating (OMR Art 19-26; SIM Art 24-27) ----------------------------------------------------
     EventDef("extend_period", "延长调解期限", ("DV_MEDIATING", "DV_ENTRUSTED"), None, ("party",),
              "OMR Art 24; SIM Art 27: all parties agree; no cap", guards=(G["all_parties_agree"],),
@@ -181,11 +189,12 @@ EVENTS = (
              "OMR Art 26: 鉴定评估期限不计入调解期限", schema=c.PauseSchema, effect=fx.clock_pause),
     EventDef("clock_resume", "鉴定评估完成，恢复计算", ("DV_MEDIATING",), None, ("mediator", "filing"),
              "OMR Art 26", schema=c.ResumeSchema, effect=fx.clock_resume),
-    EventDef("sign_agreement", "签署调解协议", ("DV_MEDIATING",), "DV_SETTLED", ("party", "mediator"),
+    EventDef("sign_agreement", "签署调解协议", ("DV_MEDIATING",), "DV_SETTLED", ("party", "mediator", "sys"),
              "OMR Art 19, 20 ¶1; SIM Art 19, 24: effective on the last e-signature; filed with the court",
-             guards=(G["all_signed"], G["org_seal"]), schema=c.SignAgreementSchema, effect=fx.sign_agreement),
-    EventDef("terminate", "终结调解", ("DV_MEDIATING",), "DV_FAILED", ("mediator",),
-             "OMR Art 25(2)-(8); SIM Art 18, 26: reason recorded (OMR Art 21)", guards=(G["designated_body"],),
+             guards=(G["all_signed"], G["org_seal"], G["committee_records"]), schema=c.SignAgreementSchema, effect=fx.sign_agreement),
+    EventDef("terminate", "终结调解", ("DV_MEDIATING",), "DV_FAILED", ("mediator", "sys"),
+             "OMR Art 25(2)-(8); SIM Art 18, 26: reason recorded (OMR Art 21)",
+             guards=(G["designated_body"], G["committee_records"]),
              schema=c.TerminateSchema, effect=fx.terminate),
     EventDef("deadline_expired", "调解期限届满", PREFILING, "DV_FAILED", ("sys",),
              "OMR Art 25(6): period expired without an agreed extension", schema=c.ClockEventSchema,

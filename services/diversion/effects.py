@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.diversion import DIRECT_FILING_GROUNDS, REFUSAL_GROUNDS, RETURN_GROUNDS, TERMINATION_GROUNDS
 from infra.models import Case, CaseLink
 from infra.pii import party_view
-from services.diversion import d7
+from services.diversion import d7, delegation
 from services.diversion.common import (append, brought_by, by, default_court, is_court, link_parent, participants,
                                        put, register, set_participants)
 
@@ -86,6 +86,7 @@ def designate_mediator(case: Case, data: dict, ctx) -> None:
     put(case, designation=record)
     append(case, "designations", record)
     set_participants(case, _bringer(case), data["mediator_org_id"])
+    delegation.hand_to_committee(case, record, ctx)   # a people's mediation committee: its own PM case (SPEC §7)
 
 
 def refuse_designation(case: Case, data: dict, ctx) -> None:

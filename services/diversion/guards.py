@@ -7,6 +7,7 @@ from infra import clocks
 from infra.calendar import WORKING_DAYS
 from infra.casetype import Guard
 from services.diversion import d7
+from services.diversion import delegation
 from services.diversion.common import ends, is_court, is_mediation_org, seqs, today
 
 # OMR Art 3: civil (and, where the law allows, administrative) disputes that may be mediated. Labour
@@ -61,8 +62,9 @@ def _court_may_designate(case, d, ctx) -> bool:
 
 def _acting_for_designated_body(case, d, ctx) -> bool:
     """The mediator acts for the body the court delegated (4A) or entrusted (4B) the matter to."""
-    if ctx.actor.role in ("judge", "filing"):
-        return True                     # the court's own officers act on its case
+    if ctx.actor.role in ("judge", "filing", "sys"):
+        return True                     # the court's own officers act on its case; sys only on the
+                                        # committee's authenticated case (delegation.py)
     entrusted = case.status in ("DV_ENTRUST_PENDING", "DV_ENTRUSTED")
     record = (case.data or {}).get("entrusted") if entrusted else _designation(case)
     org = (record or {}).get("mediator_org_id")
@@ -131,6 +133,9 @@ GUARDS = {
     "designated_body": Guard(_acting_for_designated_body,
                              "仅受委派（委托）的调解组织或调解员可作此处理（OMR Art 12, 15；SIM Art 26）",
                              "OMR Art 12, 15; SIM Art 26"),
+    "committee_records": Guard(delegation.committee_records,
+                               "本案已委派人民调解委员会调解，调解结果在该委员会的人民调解案件中记录并由系统同步至本案，"
+                               "调解员不在本案直接记录（SIM Art 1, 11；PML Art 18, 27）", "SIM Art 1, 11; PML Art 18, 27"),
     "acceptance_in_time": Guard(_acceptance_in_time,
                                   "调解组织或调解员须在收到委派后三个工作日内确认接受；逾期未确认的，应重新指定（OMR Art 12 ¶2）",
                                   "OMR Art 12", "DEADLINE_PASSED"),

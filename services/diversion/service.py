@@ -19,7 +19,7 @@ from contracts.errors import JiefenError
 from contracts.schemas import CommandSchema, CreateArgs, HandoffSchema
 from infra import handoff as platform_handoff
 from infra.service import CaseService, Platform, api, load
-from services.diversion import handoffs
+from services.diversion import delegation, handoffs
 from services.diversion.casetype import DIVERSION
 from services.diversion.jc_casetype import JUDICIAL_CONFIRMATION
 
@@ -91,6 +91,22 @@ class DiversionService(CaseService):
             handoffs.open_confirmations(self.platform)
         except Exception:
             log.exception("opening judicial confirmations failed")
+
+    # -- court-delegated mediation by a people's mediation committee (SPEC §7; delegation.py) ---------
+    @timer(interval=HANDOFF_INTERVAL)
+    def _deliver_to_committees(self):
+        try:
+            platform_handoff.deliver_pending(self.platform.env, self.platform.amqp_config, targets=("mediation",))
+        except Exception:
+            log.exception("hand-off to the mediation committees failed")
+
+    @event_handler("mediation", "case_registered")
+    def _committee_case_registered(self, payload):
+        delegation.on_committee_event(self.platform.env, payload)
+
+    @event_handler("mediation", "case_transitioned")
+    def _committee_case_transitioned(self, payload):
+        delegation.on_committee_event(self.platform.env, payload)
 
     @event_handler("diversion", "case_registered")
     def _own_case_registered(self, payload):

@@ -8,6 +8,7 @@ carry, cites it, and leaves the signature and seal places. The gateway serves th
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
@@ -348,13 +349,19 @@ class DocumentRoutes:
                       user_name=self._user_name, lookup_url=f"{request.host_url.rstrip('/')}/lookup",
                       today=datetime.now().date())
         page = render_html(doc, case, ctx)
+        issued = {}
+        if request.args.get("issue") == "1":    # the official copy: its hash in the case's audit trail (issue 14)
+            sha = hashlib.sha256(page.encode("utf-8")).hexdigest()
+            self.rpc(service, "record_document_issued", user.actor(), case_id, doc.kind, sha, title_of(doc, case),
+                     doc.basis)
+            issued = {"X-Document-SHA256": sha}
         if request.args.get("format") == "pdf":
             name = quote(f"{title_of(doc, case)}-{case.get('case_no')}.pdf")
             return Response(to_pdf(page), content_type="application/pdf",
                             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}",
-                                     "Cache-Control": "no-store"})
+                                     "Cache-Control": "no-store", **issued})
         return Response(page, content_type="text/html; charset=utf-8",
-                        headers={**PAGE_HEADERS, "Cache-Control": "no-store"})
+                        headers={**PAGE_HEADERS, "Cache-Control": "no-store", **issued})
 
 
 class _NoOrg:

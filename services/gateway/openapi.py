@@ -359,3 +359,12 @@ def render_html(spec: dict) -> str:
         out.append("</div>")
     out.append("</body></html>")
     return "\n".join(out)
+
+
+# -- the operations of the gateway's other route modules (services/gateway/openapi_routes.py) -----------
+_service_operations = operations
+
+
+def operations(services: tuple[str, ...]) -> dict:   # noqa: F811  (extends the table above)
+    from services.gateway.openapi_routes import OPERATIONS
+    return {**_service_operations(services), **OPERATIONS}

@@ -30,6 +30,7 @@ from services.gateway.schemas import FireBodySchema, PageQuerySchema, SignInSche
 from services.gateway.settings import SERVICE_LABELS
 from services.gateway.documents import DocumentRoutes
 from services.gateway.openings import OpeningRoutes
+from services.gateway.receipts import ReceiptRoutes
 from services.gateway.workspace import WorkspaceRoutes
 from services.intake.service import LookupArgs
 
@@ -47,7 +48,7 @@ def load(schema, payload, where: str | None = None) -> dict:
         raise validation_error({where: err.messages} if where else err.messages) from None
 
 
-class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes):   # workspace.py: task list, timeline, roster; documents.py; openings.py
+class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes, ReceiptRoutes):   # workspace.py: task list, timeline, roster; documents.py; openings.py; receipts.py
     name = "gateway"
     gate = Auth()
     rpc = ServiceRpc()

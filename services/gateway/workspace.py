@@ -16,6 +16,8 @@ from services.gateway.settings import SERVICE_LABELS
 
 TASK_FILTERS = {"text", "category", "channel", "status", "service", "created_from", "created_to", "scope",
                 "org_id", "party_id_number"}
+# audit entries that are no event of a case type (infra/issued.py: a document issued, its hash recorded)
+OTHER_ENTRIES = {"document_issued": "出具文书（存证）"}
 PER_SERVICE = 100            # the most open cases one service contributes to the merged list
 # case types besides a service's default whose cases are staff work too (issue 15: 回访, 预警处置)
 TASK_TYPES = {"supervision": ("return_visit", "warning_task")}
@@ -102,7 +104,7 @@ class WorkspaceRoutes:
             ev = events.get(e.get("event")) or {}
             fields = {f["name"]: f for f in ev.get("data", [])}
             out.append({
-                "at": e.get("at"), "event": e.get("event"), "event_label": ev.get("label") or "系统记录",
+                "at": e.get("at"), "event": e.get("event"), "event_label": ev.get("label") or OTHER_ENTRIES.get(e.get("event"), "系统记录"),
                 "from_label": states.get(e.get("from")) if e.get("from") not in (None, "_NEW") else "新建",
                 "to_label": states.get(e.get("to"), ""), "changed": e.get("from") != e.get("to"),
                 "who": self._who(e), "basis_text": ev.get("basis_text", ""), "articles": ev.get("articles", []),
@@ -150,7 +152,8 @@ def _queries(filters: dict) -> list[dict]:
 
 
 def _task_row(service: str, c: dict, definition: dict, role: str) -> dict:
-    deadlines = c.get("deadlines") or []
+    # a court-delegated mediation runs on the delegating court's deadline (SPEC §7; services/mediation/delegated.py)
+    deadlines = c.get("deadlines") or ([c["court_deadline"]] if c.get("court_deadline") else [])
     due = sorted((d for d in deadlines if d.get("due_date")), key=lambda d: (not d.get("overdue"), d["due_date"]))
     next_due = due[0] if due else None
     applicant = next((p.get("name") for p in c.get("parties") or [] if p.get("role") == "applicant"), None)

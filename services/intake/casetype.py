@@ -43,6 +43,15 @@ def register(case: Case, data: dict, ctx) -> None:
     ctx.extra["query_code"] = code
 
 
+def reissue_query_code(case: Case, data: dict, ctx) -> None:
+    """A new code replaces the old at once (the lookup compares the stored hash); the code is returned once,
+    in this event's view (ctx.extra), and the audit entry records the reason only."""
+    code = new_query_code()
+    case.query_code_hash = query_code_hash(case.id, code)
+    case.data = {**(case.data or {}), "query_code_reissues": int((case.data or {}).get("query_code_reissues", 0)) + 1}
+    ctx.extra["query_code"] = code
+
+
 def classify(case: Case, data: dict, ctx) -> None:
     case.category = data["category"]
     case.data = {**case.data, "claim_type": data["claim_type"] or case.data.get("claim_type"),
@@ -217,6 +226,11 @@ EVENTS = (
              "PSR Art 39 [A]: the window closes an answered case, or a tracked one whose channel has concluded; "
              "SPEC §2: never while a routed child case is still to be opened or open",
              guards=(GUARDS["children_closed"],), schema=c.CloseSchema, effect=close),
+    EventDef("reissue_query_code", "补发查询码", tuple(st.code for st in STATES if not st.terminal), None, ("window",),
+             "PSR Art 39 (一站式受理, 全程跟踪): a new code on a reprinted receipt; the old one stops "
+             "working at once; only its keyed hash is kept, neither code is audited",
+             schema=c.ReissueQueryCodeSchema, effect=reissue_query_code,
+             description="added (issue 14): the window reissues a lost or disclosed query code"),
     EventDef("deadline_warning", "期限预警", OPEN_BEFORE_ROUTING, None, ("sys",), "SPEC §1: T-3 WD [A]",
              schema=c.ClockEventSchema),
     EventDef("deadline_expired", "期限届满（督办）", OPEN_BEFORE_ROUTING, None, ("sys",),

@@ -76,6 +76,14 @@ class IntakeService(CaseService):
         return self._command("close", case_id, expected_version, idempotency_key, {"outcome": outcome})
 
     @api
+    def reissue_query_code(self, case_id, reissue_reason=None, expected_version=None, idempotency_key=None, note=""):
+        """The window gives the resident a new query code (issue 14): the old one stops working at once; the
+        new one is in this answer only (``query_code``; a retry with the same key answers the same code)
+        and in no audit entry or log."""
+        return self._command("reissue_query_code", case_id, expected_version, idempotency_key,
+                             {"reissue_reason": reissue_reason, "note": note})
+
+    @api
     def find_duplicates(self, case_id: str) -> list[dict]:
         """SPEC §2.2 candidates: exact (D1) or partial (for review); never dropped, only linked."""
         actor = self.platform.actor()

@@ -22,13 +22,15 @@ events' descriptions:
 - ``apply_judicial_confirmation`` may also be made from PM_PERFORMING: PML Art 31 ¶2 supervision and
   the Art 33 thirty-day window run side by side, so starting supervision must not cost the parties
   their right to apply (the window clock runs in both states).
-- ``apply`` also admits role ``router``: the centre's hand-off (SPEC §7) creates the case through it.
+- ``apply`` also admits role ``router``: the centre's hand-off (SPEC §7) creates the case through it;
+  and role ``filing``: the court's hand-off of a court-delegated mediation (SPEC §7: DV 委派 to a PMC),
+  whose case runs on the court's periods (``court_period_updated``, sys; services/mediation/delegated.py).
 """
 from __future__ import annotations
 
 from contracts import mediation as c
 from infra.casetype import CaseType, EventDef, StateDef
-from services.mediation import confirmation, effects as fx, litigation
+from services.mediation import confirmation, delegated, effects as fx, litigation
 from services.mediation.deadlines import AGREED, BEFORE_AGREEMENT, CLOCKS, MEDIATING
 from services.mediation.guards import GUARDS as G
 
@@ -55,13 +57,16 @@ REMIT = G["acts_within_remit"]
 AFTER_RULING = ("PM_CONFIRMATION_REJECTED", "PM_PERFORMING", "PM_PERFORMED", "PM_PERFORMANCE_DISPUTE",
                 "PM_IN_MEDIATION", "PM_TERMINATED")
 CLOCK_STATES = ("PM_APPLIED", "PM_CONSENT_PENDING", *MEDIATING, *AGREED)
+DELEGATED_STATES = tuple(s.code for s in STATES if not s.terminal)
 
 EVENTS = (
     # -- registration (PML Art 17) ---------------------------------------------------------------
-    EventDef("apply", "申请调解", (), "PM_APPLIED", ("party", "window", "router"),
-             "PML Art 17: written or oral application, registered; SPEC §7 hand-off from intake (PSR Art 44)",
+    EventDef("apply", "申请调解", (), "PM_APPLIED", ("party", "window", "router", "filing"),
+             "PML Art 17: written or oral application, registered; SPEC §7 hand-off from intake (PSR Art 44); "
+             "SPEC §7 court-delegated mediation (SIM Art 1, 11; PML Art 18)",
              guards=(G["committee"], G["handoff_by_router"]), schema=c.ApplySchema, effect=fx.apply,
-             description="router: only through open_from_handoff (SPEC §7)"),
+             description="router: only through open_from_handoff (SPEC §7); filing (the court's filing officer): "
+                         "only through diversion's hand-off of a court-delegated mediation (委派调解)"),
     EventDef("initiate_proactive", "主动调解", (), "PM_CONSENT_PENDING", ("pmc",),
              "PML Art 17: 人民调解委员会也可以主动调解", guards=(G["own_committee"],),
              schema=c.ProactiveSchema, effect=fx.initiate_proactive),
@@ -75,7 +80,7 @@ EVENTS = (
              schema=c.RefuseSchema, effect=fx.party_refuses),
     EventDef("accept", "受理", ("PM_APPLIED",), "PM_ACCEPTED", ("pmc",),
              "PML Art 2, 17; PMR Art 22: both consent; not barred",
-             guards=(REMIT, G["both_consent"], G["civil_dispute"], G["not_barred"]),
+             guards=(REMIT, G["both_consent"], G["civil_dispute"], G["not_barred"], G["not_court_accepted"]),
              schema=c.AcceptSchema, effect=fx.accept),
     EventDef("reject", "不予受理", ("PM_APPLIED",), "PM_REJECTED", ("pmc",),
              "PMR Art 22: specialised organ only, mediation forbidden, or already accepted/resolved by a court, "
@@ -190,6 +195,12 @@ EVENTS = (
     EventDef("archive", "结案归档", ("PM_PERFORMED", "PM_TERMINATED", "PM_PERFORMANCE_DISPUTE"), "PM_CLOSED",
              ("pmc",), "PML Art 27", guards=(REMIT, G["archive_materials"]), schema=c.ArchiveSchema,
              effect=fx.archive),
+    # -- court-delegated mediation (SPEC §7; delegated.py): the court's periods govern ----------------
+    EventDef("court_period_updated", "法院委派调解期限更新", DELEGATED_STATES, None, ("sys",),
+             "SIM Art 27; OMR Art 12, 24: the delegating court's periods govern a court-delegated mediation",
+             schema=c.CourtPeriodSchema, effect=delegated.court_period_updated,
+             description="added (issue 13 item 15): fired by sys on each authenticated event of the DV case, "
+                         "so the committee's case shows the court's deadlines"),
     # -- clocks (SPEC §1 timers; deadlines.py) ----------------------------------------------------
     EventDef("deadline_warning", "期限预警", CLOCK_STATES, None, ("sys",), "SPEC §1: T-3 WD [A]",
              schema=c.ClockEventSchema),
@@ -203,4 +214,5 @@ EVENTS = (
 
 MEDIATION = CaseType(code="mediation", label="人民调解", service="mediation", case_no_prefix="PM",
                      basis="人民调解法; 浙江省平安建设条例 Art 44", states=STATES, events=EVENTS, clocks=CLOCKS,
-                     participants=lambda case: (case.data or {}).get("participants", []))
+                     participants=lambda case: (case.data or {}).get("participants", []),
+                     listing=delegated.listing)

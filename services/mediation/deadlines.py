@@ -37,25 +37,31 @@ def fixed(period: Period):
     return lambda config, case: period
 
 
+def own_periods(case) -> bool:
+    """A court-delegated mediation runs on the delegating court's periods, not the committee's
+    (SPEC §7: DV clocks govern; OMR Art 12, 24; SIM Art 27): none of these clocks starts."""
+    return case is not None and ((case.data or {}).get("court_delegation") or {}).get("mode") != "court_delegated"
+
+
 def general(case) -> bool:
-    return case is not None and case.category not in (MEDICAL, LABOUR)
+    return own_periods(case) and case.category not in (MEDICAL, LABOUR)
 
 
 def medical(case) -> bool:
-    return case is not None and case.category == MEDICAL
+    return own_periods(case) and case.category == MEDICAL
 
 
 def labour_first_time(case) -> bool:
     # counted once from receipt of the application, whatever states the case passes through
-    return case is not None and case.category == LABOUR and not any(c.kind == "mediation_labour" for c in case.clocks)
+    return own_periods(case) and case.category == LABOUR and not any(c.kind == "mediation_labour" for c in case.clocks)
 
 
 CLOCKS = (
     ClockDef("acceptance", "受理期限", configured("acceptance"), ("PM_APPLIED",), ("PM_APPLIED",),
-             "acceptance_overdue", "PML Art 17, 21 (及时); SPEC §3: 3 WD [A; cf. OMR Art 12]"),
+             "acceptance_overdue", "PML Art 17, 21 (及时); SPEC §3: 3 WD [A; cf. OMR Art 12]", applies=own_periods),
     ClockDef("respondent_consent", "征询对方意愿期限", configured("respondent_consent"),
              ("PM_CONSENT_PENDING",), ("PM_CONSENT_PENDING",), "consent_expired",
-             "PML Art 17; SPEC §3: 3 WD [A; cf. OMR Art 15]; no answer is treated as refusal [A]"),
+             "PML Art 17; SPEC §3: 3 WD [A; cf. OMR Art 15]; no answer is treated as refusal [A]", applies=own_periods),
     ClockDef("mediation_general", "调解期限", configured("mediation_general"), MEDIATING, MEDIATING,
              "deadline_expired", "PMR Art 33 [V?]; NB Art 27: 一般在一个月内调结 (SZ Art 25: 30 d); from acceptance [A]",
              applies=general, extension=Extension("extend_period", None, "NB Art 27; SZ Art 25: 双方当事人要求延长")),
@@ -69,7 +75,8 @@ CLOCKS = (
              anchor="created"),
     ClockDef("confirmation_window", "司法确认申请期限", fixed(CONFIRMATION_PERIOD), ("PM_AGREEMENT_EFFECTIVE",),
              AGREED, "confirmation_window_closed",
-             "PML Art 33; CPL Art 205: 自调解协议生效之日起三十日内共同申请; 期满协议仍有约束力 (PML Art 31, 32)"),
+             "PML Art 33; CPL Art 205: 自调解协议生效之日起三十日内共同申请; 期满协议仍有约束力 (PML Art 31, 32)",
+             applies=own_periods),
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from contracts.mediation import CHANNELS_TOLD
 from infra.models import Case, CaseLink, Party
+from services.mediation import delegated
 from services.mediation.guards import committee_for
 
 # channels a party is told of when a period ends without agreement (PML Art 26; NB Art 27; MDR Art 22)
@@ -14,6 +15,10 @@ DEFAULT_CHANNELS = {"mediation_general": ["litigation", "administrative", "other
                     "mediation_medical": ["litigation", "administrative"]}
 EXPIRY_GROUND = {"mediation_general": ("period_expired", "NB Art 27: 到期未达成协议，下达终止调解通知书"),
                  "mediation_medical": ("deemed_failed", "MDR Art 38: 超过调解期限未达成调解协议的，视为调解不成")}
+# a court-delegated mediation ends when the delegating court's period does (SPEC §7: DV clocks govern)
+DEFAULT_CHANNELS[delegated.COURT_PERIOD] = ["litigation"]
+EXPIRY_GROUND[delegated.COURT_PERIOD] = ("period_expired", "OMR Art 25(6); SIM Art 27: 委派调解期限届满未达成调解协议，"
+                                                          "材料退回人民法院")
 
 
 def _by(ctx) -> dict:
@@ -57,6 +62,8 @@ def apply(case: Case, data: dict, ctx) -> None:
                                    created_at=ctx.now, updated_at=ctx.now))
         _set(case, handoff={"reason": handoff["reason"], "basis": handoff["basis"], "data": handoff["data"],
                             "parent_case_no": handoff["parent_case_no"]})
+        if delegated.wanted(handoff):           # SPEC §7: court-delegated mode; the court's periods govern
+            _set(case, court_delegation=delegated.record(handoff, ctx))
 
 
 def initiate_proactive(case: Case, data: dict, ctx) -> None:

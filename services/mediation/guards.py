@@ -11,6 +11,7 @@ from contracts.errors import JiefenError
 from contracts.mediation import ARCHIVE_MATERIALS
 from infra import clocks
 from infra.casetype import Guard
+from services.mediation import delegated
 from services.diversion.jurisdiction import has_jurisdiction   # one rule for CPL Art 205 (both sides of the hand-off)
 
 # 民间纠纷 are disputes between citizens, legal persons and other organisations over civil rights and
@@ -75,6 +76,15 @@ def _acts_within_remit(case, data, ctx) -> bool:
     if actor.role in COMMITTEE_ROLES:
         return directory.governs(actor.org_id, case.org_id)
     return True
+
+
+def _handoff_by_its_sender(case, data, ctx) -> bool:
+    """Intake's hand-off by its router (PSR Art 44); a court-delegated mediation by the court's filing
+    officer (SIM Art 1, 11; PML Art 18); any other application carries no hand-off."""
+    h = data.get("handoff")
+    if ctx.actor.role == "filing":
+        return h is not None and delegated.wanted(h)
+    return (h is not None) == (ctx.actor.role == "router")
 
 
 def _agreement_missing(case, data, ctx) -> list[str]:
@@ -153,8 +163,13 @@ GUARDS = {
         lambda case, d, ctx: _kind(ctx, committee_for(d, ctx), COMMITTEE),
         "调解申请须向人民调解委员会提出；所指机构不是人民调解委员会（PML Art 7, 17）", "PML Art 7, 17"),
     "handoff_by_router": Guard(
-        lambda case, d, ctx: (d.get("handoff") is not None) == (ctx.actor.role == "router"),
-        "分流移交的案件须附原案信息，且只能由分流员经移交创建（PSR Art 44；SPEC §7）", "PSR Art 44; SPEC §7"),
+        _handoff_by_its_sender,
+        "分流移交的案件须附原案信息，且只能由分流员经移交创建（PSR Art 44；SPEC §7）；人民法院委派人民调解委员会调解的，"
+        "只能由立案人员经委派移交创建（SIM Art 1, 11；PML Art 18）", "PSR Art 44; SIM Art 1, 11; PML Art 18; SPEC §7"),
+    "not_court_accepted": Guard(
+        delegated.not_court_accepted,
+        "本地配置将人民法院诉前委派视为人民法院已经受理，人民调解委员会不予受理（PMR Art 22(2)），"
+        "请退回人民法院另行指定调解组织", "PMR Art 22(2)"),
     "own_committee": Guard(
         lambda case, d, ctx: _kind(ctx, ctx.actor.org_id, COMMITTEE)
         and d.get("committee_id") in (None, ctx.actor.org_id),

@@ -22,7 +22,7 @@ from contracts.schemas import CommandSchema, CreateArgs, HandoffSchema
 from infra import handoff
 from infra.db import read_session
 from infra.service import CaseService, Platform, api, load
-from services.mediation import children
+from services.mediation import children, delegated
 from services.mediation.casetype import MEDIATION
 from services.mediation.guards import roster_entries
 
@@ -52,9 +52,13 @@ class MediationService(CaseService):
     @api
     def open_from_handoff(self, handoff: dict, idempotency_key: str | None = None) -> dict:
         """SPEC §7: intake's route_to_mediation opens PM_APPLIED at the committee it named (which must be
-        a people's mediation committee), or at the configured default committee."""
+        a people's mediation committee), or at the configured default committee; diversion's delegation
+        of a pre-filing mediation to a committee (``data.mode == "court_delegated"``) opens it in that
+        committee's records in court-delegated mode, on the court's periods (services/mediation/delegated.py)."""
         load(CreateArgs, {"idempotency_key": idempotency_key})
         h = load(HandoffSchema, handoff, "handoff")
+        if delegated.wanted(h):
+            h["data"] = {**h["data"], **self._court_deadlines(h["parent_case_id"])}
         data = {
             "committee_id": h["target_org_id"], "channel": h["channel"], "category": h["category"],
             "summary": h["summary"], "request": h["request"], "facts": h["facts"], "parties": h["parties"],
@@ -121,6 +125,17 @@ class MediationService(CaseService):
         self.platform.actor()
         return roster_entries(self.platform.env.config, committee_id)
 
+    def _court_deadlines(self, dv_case_id: str) -> dict:
+        """The delegating court's open deadlines when the committee's case opens (SPEC §7: DV clocks
+        govern), read as the court officer who designated the committee; refreshed later by the DV
+        case's events (delegated.on_court_event). Unreadable now: shown after the next refresh."""
+        try:
+            dv = self.diversion_rpc.get_case(dv_case_id)
+        except (JiefenError, UnknownService) as err:
+            log.warning("court deadlines of %s not read: %s", dv_case_id, getattr(err, "code", type(err).__name__))
+            return {}
+        return {"court_deadlines": delegated.deadlines_of(dv), "court_status": dv["status"]}
+
     # -- hand-offs to the court and their answers (SPEC §7) -----------------------------------------
     @timer(interval=HANDOFF_INTERVAL)
     def _deliver_handoffs(self):
@@ -137,6 +152,7 @@ class MediationService(CaseService):
     @event_handler("diversion", "case_transitioned")
     def _court_case_transitioned(self, payload):
         children.on_child_event(self.platform.env, payload, "diversion")
+        delegated.on_court_event(self.platform.env, payload)   # a court-delegated case's DV case (SPEC §7)
 
     def _command(self, event, case_id, expected_version, idempotency_key, data):
         cmd = load(CommandSchema, {"case_id": case_id, "expected_version": expected_version,

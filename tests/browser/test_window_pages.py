@@ -47,7 +47,7 @@ def test_the_clerk_registers_prints_finds_opens_and_acts_on_a_case(drive, site):
 
     assert seen["case_heading"] == receipt["case-no"] and seen["status_before"] == "接待登记"
     assert len(seen["timeline_before"]) == 1 and "接待登记" in seen["timeline_before"][0]
-    assert seen["actions"] == ["answer_on_spot"]                 # the window role, in IN_RECEIVED
+    assert seen["actions"] == ["answer_on_spot", "reissue_query_code"]    # the window role, in IN_RECEIVED
     assert "无关联案件" in seen["links_text"] and "记录完整未被改动" in seen["verify"]
     assert seen["dialog_fields"] == ["kind", "answer"] and seen["dialog_required_error"] == "此项必填"
 
@@ -56,7 +56,11 @@ def test_the_clerk_registers_prints_finds_opens_and_acts_on_a_case(drive, site):
     latest = seen["timeline_after"][0]
     assert "当场答复" in latest and "张敏（窗口受理员，诸暨市社会治理中心（矛调中心））" in latest and "clerk-01" not in latest
     assert "类型：咨询解答" in latest and "答复内容：已当场解答相邻通行的法律规定" in latest
-    assert seen["actions_after"] == ["close"]
+    assert seen["actions_after"] == ["close", "reissue_query_code"]
+    # the reissued query code, shown once on the reprinted receipt (with the QR code), differs from the first
+    assert seen["reissue_fields"] == ["reissue_reason", "note"]
+    assert seen["reissued_case_no"] == receipt["case-no"]
+    assert len(seen["reissued_code"]) == 8 and seen["reissued_code"] != receipt["query-code"]
 
 
 def _register(site, at: datetime) -> dict:

@@ -119,6 +119,17 @@ def window(page, base: str, shots: Path, args: dict) -> dict:
     seen["timeline_after"] = page.locator("#c-timeline li").all_inner_texts()
     seen["actions_after"] = page.locator("#c-actions button").evaluate_all("els => els.map(e => e.dataset.event)")
     page.screenshot(path=str(shots / "case-page.png"), full_page=True)
+
+    # issue 14: the resident lost the query code: a new one, on a reprinted receipt with the QR code
+    page.click('#c-actions button[data-event="reissue_query_code"]')
+    page.wait_for_selector("#event-dialog[open]", timeout=WAIT)
+    seen["reissue_fields"] = page.locator("#ev-fields [name]").evaluate_all("els => els.map(e => e.name)")
+    page.select_option('#ev-fields [name="reissue_reason"]', "lost")
+    page.click("#ev-submit")
+    page.wait_for_selector("#view-receipt:not([hidden]) #r-qr svg", timeout=WAIT)
+    seen["reissued_code"] = page.inner_text("#r-query-code")
+    seen["reissued_case_no"] = page.inner_text("#r-case-no")
+    page.screenshot(path=str(shots / "receipt-reissued.png"), full_page=True)
     return seen
 
 

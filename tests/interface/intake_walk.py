@@ -28,6 +28,7 @@ EXAMPLES = {
     "deadline_warning": {"clock": "classify_route"},
     "deadline_expired": {"clock": "classify_route"},
     "child_case_closed": {"child_case_id": "x"},
+    "reissue_query_code": {"reissue_reason": "lost"},
 }
 
 ROLE_FOR = {
@@ -35,6 +36,7 @@ ROLE_FOR = {
     "route_to_mediation": "router", "route_to_diversion": "router", "route_to_petition": "router",
     "refer_external": "router", "start_tracking": "window", "notify_existing_channel": "window",
     "close": "window", "child_case_closed": "sys", "deadline_warning": "sys", "deadline_expired": "sys",
+    "reissue_query_code": "window",
 }
 
 # data along the path that a target event's guards need (a petition-type or labour category)

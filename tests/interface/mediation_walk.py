@@ -103,6 +103,9 @@ EXAMPLES = {
     "deadline_warning": {"clock": "acceptance"},
     "acceptance_overdue": {"clock": "acceptance"},
     "consent_expired": {"clock": "respondent_consent"},
+    "court_period_updated": {"deadlines": [{"kind": "prefiling_mediation", "label": "诉前调解期限",
+                                            "due_at": "2026-04-01T23:59:59+08:00"}],
+                             "court_status": "DV_MEDIATING", "court_version": 7},
 }
 
 ROLE_FOR = {
@@ -120,6 +123,7 @@ ROLE_FOR = {
     "record_performed": "mediator", "report_non_performance": "party",
     "archive": "pmc", "deadline_expired": "sys", "labour_period_expired": "sys", "confirmation_window_closed": "sys",
     "deadline_warning": "sys", "acceptance_overdue": "sys", "consent_expired": "sys",
+    "court_period_updated": "sys",
 }
 
 # data along the path that an event needs: the appraisal pause runs on the medical clock only
@@ -152,6 +156,15 @@ def handoff_from(data: dict) -> dict:
             "request": data["request"], "facts": data["facts"], "parties": data["parties"], "data": {}}
 
 
+def delegation_from(data: dict) -> dict:
+    """What diversion's relay sends when the court designates a people's mediation committee (SPEC §7:
+    court-delegated mode; services/diversion/delegation.py)."""
+    return {**handoff_from(data), "parent_service": "diversion", "parent_case_no": "DV-330681-2026-000001",
+            "reason": "人民法院委派人民调解委员会诉前调解", "basis": "SIM Art 1, 11; PML Art 18; SPEC §7",
+            "data": {"mode": "court_delegated", "court_id": COURT, "designated_by": "court",
+                     "designated_at": "2026-03-02T10:00:00+08:00"}}
+
+
 def caller(rpc_as, env):
     """A Walker ``call``: RPC as the role's actor; ``sys`` through the engine, as the sweep does."""
     def call(role, event, case_id, data, version):
@@ -164,6 +177,8 @@ def caller(rpc_as, env):
         proxy = rpc_as(actor).mediation
         if event == "apply" and role == "router":
             return proxy.open_from_handoff(handoff_from(data), key())
+        if event == "apply" and role == "filing":       # the court's delegation (SPEC §7)
+            return proxy.open_from_handoff(delegation_from(data), key())
         if event == "apply":
             return proxy.apply(data, key())
         if event == "initiate_proactive":

@@ -187,7 +187,7 @@ def test_confirmation_window_thirty_days_then_the_settled_case_is_archived(diver
     assert clock(idle, "confirmation_window")["due_date"] == "2026-10-08"
     timekeeping.set_now(at(2026, 10, 8, 22, 0))             # the last day: still in time (CPL Art 205)
     applied = fire(dv, applied, "apply_judicial_confirmation", {"applicants": [1, 2]})
-    link = [l for l in applied["links"] if l["link_type"] == "child"][0]
+    link = [l for l in applied["links"] if l["link_type"] == "child" and l["service"] == "diversion"][0]
     assert link["status"] == "JC_APPLIED" and link["case_id"]
     got = expires_once(rpc_as, idle["case_id"], "confirmation_window_closed", at(2026, 10, 8, 23, 30),
                        at(2026, 10, 9, 0, 30))

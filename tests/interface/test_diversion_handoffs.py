@@ -147,7 +147,7 @@ def test_a_settled_pre_filing_case_applies_and_its_confirmation_case_is_linked_b
     k = key()
     after = party.apply_judicial_confirmation(settled["case_id"], [1, 2], settled["version"], k)
     assert after["status"] == "DV_SETTLED" and after["version"] == settled["version"] + 1
-    link = [l for l in after["links"] if l["link_type"] == "child"][0]
+    link = [l for l in after["links"] if l["link_type"] == "child" and l["service"] == "diversion"][0]
     assert (link["service"], link["status"]) == ("diversion", "JC_APPLIED")
     jc = party.get_case(link["case_id"])
     assert (jc["case_type"], jc["case_no"], jc["parent"]) == ("jc", link["case_no"],
@@ -156,7 +156,7 @@ def test_a_settled_pre_filing_case_applies_and_its_confirmation_case_is_linked_b
     assert jc["data"]["application"]["jurisdiction_basis"] == "delegating_court"
     # a retry of the same call opens nothing new
     again = party.apply_judicial_confirmation(settled["case_id"], [1, 2], settled["version"], k)
-    assert [l["case_id"] for l in again["links"] if l["link_type"] == "child"] == [link["case_id"]]
+    assert [l["case_id"] for l in again["links"] if l["link_type"] == "child" and l["service"] == "diversion"] == [link["case_id"]]
     assert party.find_cases({"case_type": "jc", "parent_case_id": settled["case_id"]}, {})["total"] == 1
     # the JC ruling reaches the DV case's link through the service's own events
     jc = rpc_as(ACTORS["filing"]).diversion.fire(jc["case_id"], "accept", {"docket_no": "（2026）浙0681民特8号"},
@@ -166,7 +166,7 @@ def test_a_settled_pre_filing_case_applies_and_its_confirmation_case_is_linked_b
 
     def link_confirmed():
         got = party.get_case(settled["case_id"])
-        child = [l for l in got["links"] if l["link_type"] == "child"][0]
+        child = [l for l in got["links"] if l["link_type"] == "child" and l["service"] == "diversion"][0]
         return child["status"] == "JC_CONFIRMED" and child["terminal"] and got
     wait_for(link_confirmed)
 
@@ -182,7 +182,7 @@ def test_an_application_recorded_without_the_command_is_opened_by_the_timer(dive
 
     def opened():
         got = rpc_as(party_actor(ACTORS["party"])).diversion.get_case(settled["case_id"])
-        child = [l for l in got["links"] if l["link_type"] == "child"][0]
+        child = [l for l in got["links"] if l["link_type"] == "child" and l["service"] == "diversion"][0]
         return child["case_id"] and child
     child = wait_for(opened)
     assert child["status"] == "JC_APPLIED"

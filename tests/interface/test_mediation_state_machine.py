@@ -47,12 +47,13 @@ def test_the_definition_carries_spec_codes_and_a_basis_everywhere():
                    "report_non_performance", "archive"}
     added = {"confirmation_rejected", "confirmation_lapsed", "refer_to_court", "enforcement_requested",
              "handoff_refused", "labour_period_expired", "confirmation_window_closed", "deadline_warning",
-             "acceptance_overdue", "consent_expired", "clock_pause", "clock_resume", "confirmation_ruling_reviewed"}
+             "acceptance_overdue", "consent_expired", "clock_pause", "clock_resume", "confirmation_ruling_reviewed",
+             "court_period_updated"}   # issue 13 item 15: the delegating court's periods govern (SPEC §7)
     assert {e["id"] for e in d["events"]} == spec_events | added
     # the court's answers come from its JC case (SPEC §7), fired by sys only
     assert {e["id"] for e in d["events"] if e["roles"] == ["sys"]} >= {
         "confirmation_granted", "confirmation_rejected", "confirmation_lapsed", "enforcement_requested",
-        "handoff_refused", "confirmation_ruling_reviewed"}
+        "handoff_refused", "confirmation_ruling_reviewed", "court_period_updated"}
     assert all(e["basis"] and e["roles"] for e in d["events"])
     assert {s["code"] for s in d["states"] if s["terminal"]} == {"PM_REJECTED", "PM_CLOSED"}
     assert set(EXAMPLES) == set(ROLE_FOR) == {e["id"] for e in d["events"]}

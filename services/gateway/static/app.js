@@ -280,6 +280,7 @@
     $("#r-org").textContent = state.user.org_name;
     $("#r-case-no").textContent = c.case_no;
     $("#r-query-code").textContent = c.query_code || "";
+    $("#r-qr").innerHTML = c.receipt_qr_svg || "";        // the gateway's own SVG (services/gateway/receipts.py)
     $("#r-applicant").textContent = applicant.name || "";
     $("#r-category").textContent = label("categories", c.category);
     $("#r-summary").textContent = c.summary || "";
@@ -379,14 +380,14 @@
     };
     const printDoc = async (d) => {
       try {
-        const url = URL.createObjectURL(await fetchBlob(`${base}/${d.kind}`));
+        const url = URL.createObjectURL(await fetchBlob(`${base}/${d.kind}?issue=1`));   // the official copy: hash recorded
         const w = window.open(url, "_blank");
         if (w) w.addEventListener("load", () => w.print());
       } catch (err) { toast(describe(err)); }
     };
     const pdfDoc = async (d) => {
       try {
-        const a = h("a", { href: URL.createObjectURL(await fetchBlob(`${base}/${d.kind}?format=pdf`)),
+        const a = h("a", { href: URL.createObjectURL(await fetchBlob(`${base}/${d.kind}?format=pdf&issue=1`)),
           download: `${d.title}-${c.case_no}.pdf` });
         document.body.append(a); a.click(); a.remove();
       } catch (err) { toast(describe(err)); }
@@ -419,7 +420,10 @@
     const rows = [["业务", svcLabel(service)], ["承办机构", orgName(c.org_id)],
       ["来源渠道", label("channels", c.channel)], ["纠纷类别", label("categories", c.category)],
       ["纠纷简述", c.summary], ["请求事项", c.request], ["事实与理由", c.facts], ["登记时间", fmtTime(c.created_at)],
-      ["督办", c.supervised ? "已列入督办" : ""]];
+      ["督办", c.supervised ? "已列入督办" : ""],
+      // a court-delegated mediation (委派调解, SPEC §7): the delegating court's deadline governs
+      ["调解方式", c.mode_label], ["委派法院案件", c.court_case_no],
+      ["法院委派期限", c.court_deadline ? `${c.court_deadline.label} ${JiefenForms.ymd(c.court_deadline.due_date || c.court_deadline.due_at)}前` : ""]];
     dl.replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
     $("#c-parties tbody").replaceChildren(...(c.parties || []).map((p, i) => h("tr", {},
       h("td", { text: `第${i + 1}位` }), h("td", { text: label("party_roles", p.role) }), h("td", { text: p.name }),
@@ -517,9 +521,21 @@
       if (!ok || !actOk) { $("#ev-error").textContent = "请先填写标出的项目"; return; }
       const btn = $("#ev-submit"); btn.disabled = true;
       try {
-        const updated = await api("POST", `/api/${service}/cases/${encodeURIComponent(c.case_id)}/events/${e.id}`,
-          { data, expected_version: state.case.c.version }, { "Idempotency-Key": dlg.dataset.key });
+        // issue 14: a reissued query code is shown once, on a reprinted receipt with its QR code
+        const reissue = service === "intake" && e.id === "reissue_query_code";
+        const updated = reissue
+          ? await api("POST", `/api/intake/cases/${encodeURIComponent(c.case_id)}/query-code`,
+            { ...data, expected_version: state.case.c.version }, { "Idempotency-Key": dlg.dataset.key })
+          : await api("POST", `/api/${service}/cases/${encodeURIComponent(c.case_id)}/events/${e.id}`,
+            { data, expected_version: state.case.c.version }, { "Idempotency-Key": dlg.dataset.key });
         dlg.close();
+        if (reissue) {
+          const claim = { parties: updated.parties || [], request: updated.request };
+          state.receipt = { created: updated, claim };
+          fillReceipt(updated, claim);
+          location.hash = "#/receipt";
+          return;
+        }
         toast(`已办理：${e.label}`);
         state.case.c = updated;
         renderCase(service, updated, state.case.def);
