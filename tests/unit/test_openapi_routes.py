@@ -17,6 +17,10 @@ def gateway_routes() -> set[tuple[str, str]]:
         if callable(handler) and hasattr(handler, "route"):
             method, url, _ = handler.route
             found.add((method, re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", url)))
+    # one route serves every opening; the document has one operation (with its contract) per opening
+    from services.gateway.openings import OPENINGS
+    found.discard(("POST", "/api/openings/{service}/{command}"))
+    found |= {("POST", f"/api/openings/{o.service}/{o.command}") for o in OPENINGS}
     return found
 
 
