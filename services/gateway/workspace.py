@@ -108,7 +108,8 @@ class WorkspaceRoutes:
                 "from_label": states.get(e.get("from")) if e.get("from") not in (None, "_NEW") else "新建",
                 "to_label": states.get(e.get("to"), ""), "changed": e.get("from") != e.get("to"),
                 "who": self._who(e), "basis_text": ev.get("basis_text", ""), "articles": ev.get("articles", []),
-                "data": _data_lines(e.get("data") or {}, fields, self.gate.directory, self._user_name),
+                "data": _data_lines(e.get("data") or {}, fields, self.gate.directory, self._user_name)
+                if e.get("event") not in OTHER_ENTRIES else _issued_lines(e.get("data") or {}),
             })
         return out
 
@@ -179,6 +180,11 @@ def _urgency(row: dict):
     return (not row["overdue"], due is None, (due or {}).get("due_date") or "9999", row["created_at"] or "")
 
 
+def _issued_lines(data: dict) -> list[str]:
+    """A document issued: its title; the hash stays in the audit trail for checking a copy, not on screen."""
+    return [f"文书：{data.get('title') or '法律文书'}", "已存证，可核验副本是否与出具时一致"]
+
+
 def _data_lines(data: dict, fields: dict, directory, names) -> list[str]:
     lines = []
     for key, value in data.items():
@@ -188,8 +194,10 @@ def _data_lines(data: dict, fields: dict, directory, names) -> list[str]:
             lines.append(_party_act_line(value))
             continue
         f = fields.get(key) or {}
-        label = f.get("label") or FIELDS.get(key, ("",))[0]
-        if not label or (f.get("widget") or {}).get("kind") == "hidden":
+        label, widget = f.get("label"), (f.get("widget") or {}).get("kind")
+        if not f:               # an entry that is no event (a document issued): the contracts' words
+            label, widget = FIELDS.get(key, ("", ""))[:2]
+        if not label or widget == "hidden":
             continue
         lines.append(f"{label}：{_value_text(key, value, f, directory, names)}")
     return lines
