@@ -22,7 +22,7 @@ from infra.manage import all_case_types
 from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
 from infra.views import iso
-from services.supervision import caselist, early_warning, feed, figures, query, replay, report
+from services.supervision import caselist, early_warning, feed, figures, figures_sql, query, replay, report
 from services.supervision.casetype import SUPERVISION
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
@@ -37,7 +37,8 @@ def _consumer(source: str, event_type: str):
     def handle(self, payload):
         if not verify_event(self.store.trust, payload, source):     # forged or altered: dropped, logged
             return
-        ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now())
+        ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now(),
+               self.store.calendar)
     handle.__name__ = f"_on_{source}_{event_type}"
     return event_handler(source, event_type)(handle)
 
@@ -76,7 +77,7 @@ class SupervisionService(CaseService):
             except (UnknownService, RpcTimeout):
                 continue                                  # that service is not running: next round
             for f in items:
-                done += apply_facts(self.store.engine, self.store.directory, f, self.store.now())
+                done += apply_facts(self.store.engine, self.store.directory, f, self.store.now(), self.store.calendar)
         return done
 
     # -- 督办 and 挂牌督办 (own case types; every other event through ``fire``) ----------------------
@@ -111,10 +112,10 @@ class SupervisionService(CaseService):
         Beijing time, both included), in total and per county / town / org / channel / category / service."""
         self.store.centre_actor()
         args = load(query.FiguresArgs, {"period": period, "group_by": group_by, "filters": filters or {}})
-        period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
+        scope = self._scope(args["period"]["first"], args["period"]["last"])
         with read_session(self.store.engine) as s:
-            d = query.load_data(s, period_, now, self.store.calendar)
-        result = figures.compute(d, args["group_by"], query.keep(d, args["filters"]))
+            result = figures_sql.compute(s, scope, args["group_by"], args["filters"])
+        now = scope.now
         for g in result["groups"]:
             g["label"] = query.group_label(args["group_by"], g["key"], self.store.directory)
         return {"period": period, "group_by": args["group_by"], "filters": args["filters"], "now": iso(now),
@@ -129,15 +130,13 @@ class SupervisionService(CaseService):
         args, p = load_all(args=(query.DrillArgs, {"figure": figure, "period": period, "group_by": group_by,
                                                     "group": group, "filters": filters or {}, "part": part}),
                            page=(caselist.Page, page))
-        period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
+        scope = self._scope(args["period"]["first"], args["period"]["last"])
         with read_session(self.store.engine) as s:
-            d = query.load_data(s, period_, now, self.store.calendar)
-            ids = figures.cases_behind(d, args["figure"], args["group_by"], args["group"], args["part"],
-                                       query.keep(d, args["filters"]))
-            found = caselist.find(s, {"case_ids": ids[(p["number"] - 1) * p["size"]:p["number"] * p["size"]]},
-                                 {"number": 1, "size": p["size"]}, now)
+            total, ids = figures_sql.drill_down(s, scope, args["figure"], args["group_by"], args["group"], args["part"],
+                                                args["filters"], p["number"], p["size"])
+            found = caselist.find(s, {"case_ids": ids}, {"number": 1, "size": p["size"]}, scope.now)
         order = {c: i for i, c in enumerate(ids)}
-        return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],
+        return {"figure": args["figure"], "part": args["part"], "total": total, "page": p["number"],
                 "size": p["size"], "items": sorted(found["items"], key=lambda r: order[r["case_id"]])}
 
     @api
@@ -173,10 +172,9 @@ class SupervisionService(CaseService):
         self.store.centre_actor()
         args = load(query.MonthArgs, {"month": month})
         first, last = report.month_period(args["month"])
-        now = self.store.now()
         with read_session(self.store.engine) as s:
-            d = query.load_data(s, figures.Period.of(first, last), now, self.store.calendar)
-        total, towns = figures.compute(d)["total"], figures.compute(d, "town")["groups"]
+            by_town = figures_sql.compute(s, self._scope(first, last), "town")
+        total, towns = by_town["total"], by_town["groups"]
         for g in towns:
             g["label"] = query.group_label("town", g["key"], self.store.directory)
         county = self.store.directory.get(self.store._reader_actor["org_id"])
@@ -184,6 +182,10 @@ class SupervisionService(CaseService):
                                   query.stage_labels(all_case_types()))
         return {"filename": f"jiefen-{args['month']}.xlsx", "content": base64.b64encode(content).decode("ascii"),
                 "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+    def _scope(self, first, last) -> figures_sql.Scope:
+        return figures_sql.Scope(figures.Period.of(first, last), self.store.now(),
+                                 figures_sql.skip_level_orgs(self.store.directory))
 
     # -- operators ---------------------------------------------------------------------------------
     @api
