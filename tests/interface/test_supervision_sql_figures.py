@@ -1,0 +1,89 @@
+"""The figures as SQL aggregations (services/supervision/figures_sql.py), on SQLite and PostgreSQL: equal to the
+pure reference functions (figures.py) in total and for every grouping, also when a routed child reaches the
+read model before its parent; and 越级 petitions (LVR Art 20 ¶1) as a figure with a known answer."""
+from __future__ import annotations
+
+import pytest
+
+from infra.config import load_config
+from infra.db import make_engine, service_db_url
+from infra.orgs import load_directory
+from services.supervision import figures
+from services.supervision.ingest import apply_facts
+from tests.interface.supervision_walk import loaded, supervision
+from tests.unit.supervision_dataset import FACTS, NOW, PERIOD, case, rows_and_history
+
+__all__ = ["loaded", "supervision"]
+WIRE = {"from": PERIOD[0].isoformat(), "to": PERIOD[1].isoformat()}
+
+
+def _load(jiefen, facts):
+    config = load_config(**jiefen)
+    engine = make_engine(*service_db_url("supervision", config))
+    directory = load_directory(str(config.path("organisations")))
+    for f in facts:
+        assert apply_facts(engine, directory, f, NOW)
+    engine.dispose()
+    return directory
+
+
+def _reference(group_by, towns):
+    from infra.calendar import Calendar
+    rows, history = rows_and_history(FACTS, towns)
+    d = figures.Data(rows, history, figures.Period.of(*PERIOD), NOW, Calendar(str(load_config().path("holidays"))))
+    return figures.compute(d, group_by)
+
+
+def _without_sql_only(values: dict) -> dict:
+    return {k: v for k, v in values.items() if k != "skip_level_rate"}
+
+
+@pytest.mark.parametrize("group_by", [None, *figures.GROUPS])
+def test_sql_equals_the_reference_even_when_children_arrive_before_their_parents(supervision, jiefen, rpc_as,
+                                                                                 group_by):
+    from infra import timekeeping
+    timekeeping.set_now(NOW)
+    _load(jiefen, list(reversed(FACTS)))          # m1 before i1, p1 before i3, d1 before i4
+    got = rpc_as("supv").supervision.figures(WIRE, group_by)
+    want = _reference(group_by, {"zj-pmc-jiyang": "zj-gov-jiyang"})
+    assert _without_sql_only(got["total"]) == want["total"]
+    assert [(g["key"], _without_sql_only(g["values"])) for g in got["groups"]] == \
+        [(g["key"], g["values"]) for g in want["groups"]]
+
+
+def petition(case_id, org, day, *, parent=None):
+    return case(case_id, "petition", "petition", org, [("register", None, "PT_RECEIVED", f"{day} 09:00")],
+                category="land_expropriation", channel="visit", parent=parent)
+
+
+def test_a_petition_at_the_province_skips_a_level_at_the_city_it_does_not(loaded, jiefen, rpc_as):
+    # the data set has p1 and p2 at the county petition bureau; three visits more in October:
+    # 浙江省信访局 (two levels above the county: 越级), 绍兴市信访局 (上一级: allowed), the county's again
+    _load(jiefen, [petition("v1", "zj-xfj", "10-12"), petition("v2", "sx-xfj", "10-13"),
+                   petition("v3", "zj-xfj-county", "10-14"), petition("v4", "zj-xfj", "11-02")])
+    supv = rpc_as("supv").supervision
+    got = supv.figures(WIRE)
+    assert got["total"]["skip_level_rate"] == {"value": 0.2, "numerator": 1, "denominator": 5}
+    definition = {d["name"]: d for d in got["definitions"]}["skip_level_rate"]
+    assert definition["label"] == "越级信访率" and "LVR Art 20" in definition["basis"]
+    behind = supv.drill_down("skip_level_rate", WIRE)
+    assert behind["total"] == 1 and [c["case_no"] for c in behind["items"]] == ["NO-v1"]
+    denominator = supv.drill_down("skip_level_rate", WIRE, part="denominator", page={"number": 2, "size": 2})
+    assert denominator["total"] == 5 and [c["case_no"] for c in denominator["items"]] == ["NO-v1", "NO-v2"]
+
+
+def test_a_matter_two_hand_offs_deep_is_resolved_once_at_its_first_case(supervision, jiefen, rpc_as):
+    # intake → mediation → judicial confirmation, stored deepest first: the JC's root follows when its
+    # parent, then its grandparent, arrive (derived.derive)
+    steps_i = [("register_claim", None, "IN_RECEIVED", "10-12 09:00"),
+               ("route_to_mediation", "IN_RECEIVED", "IN_ROUTED", "10-12 10:00")]
+    steps_m = [("open_from_handoff", None, "PM_ACCEPTED", "10-12 11:00")]
+    steps_j = [("apply", None, "JC_APPLIED", "10-13 09:00"), ("confirm", "JC_APPLIED", "JC_CONFIRMED", "10-20 09:00")]
+    _load(jiefen, [case("j9", "diversion", "jc", "zj-court", steps_j, parent=("mediation", "m9"), terminal=True),
+                   case("m9", "mediation", "mediation", "zj-pmc-jiyang", steps_m, parent=("intake", "i9")),
+                   case("i9", "intake", "intake", "zj-centre", steps_i, channel="window")])
+    supv = rpc_as("supv").supervision
+    got = supv.figures(WIRE)["total"]
+    assert got["received"] == {"value": 1} and got["resolved"] == {"value": 1}
+    assert got["resolution_rate"] == {"value": 1.0, "numerator": 1, "denominator": 1}
+    assert [c["case_no"] for c in supv.drill_down("resolved", WIRE)["items"]] == ["NO-i9"]
