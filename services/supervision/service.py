@@ -21,6 +21,7 @@ from infra.db import read_session
 from infra.manage import all_case_types
 from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
+from infra.calendar import to_shanghai_date
 from infra.views import iso
 from services.supervision import caselist, early_warning, feed, figures, figures_sql, query, replay, report
 from services.supervision.casetype import SUPERVISION
@@ -28,17 +29,21 @@ from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
 from services.supervision.models import SvCase
 from services.supervision.store import Store
+from services.supervision.feed_topic import FeedTopic, figures_record
 
 log = logging.getLogger(__name__)
 REFRESH_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_REFRESH_INTERVAL", "1"))
+# how often the current month's figures go out on the feed topic (contracts/feed.py)
+FEED_FIGURES_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_FEED_FIGURES_INTERVAL", "3600"))
 
 
 def _consumer(source: str, event_type: str):
     def handle(self, payload):
         if not verify_event(self.store.trust, payload, source):     # forged or altered: dropped, logged
             return
-        ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now(),
-               self.store.calendar)
+        if ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now(),
+                  self.store.calendar):
+            self._publish_fact(payload["case_id"])
     handle.__name__ = f"_on_{source}_{event_type}"
     return event_handler(source, event_type)(handle)
 
@@ -52,6 +57,7 @@ class SupervisionService(CaseService):
     case_type = SUPERVISION
     platform = Platform("supervision", SUPERVISION, LISTED_SUPERVISION)
     store = Store()
+    feed_topic = FeedTopic()
 
     # one consumer per (case service, event type): every case service's case events
     for _source in replay.SOURCES:
@@ -77,7 +83,9 @@ class SupervisionService(CaseService):
             except (UnknownService, RpcTimeout):
                 continue                                  # that service is not running: next round
             for f in items:
-                done += apply_facts(self.store.engine, self.store.directory, f, self.store.now(), self.store.calendar)
+                if apply_facts(self.store.engine, self.store.directory, f, self.store.now(), self.store.calendar):
+                    done += 1
+                    self._publish_fact(f["case_id"])
         return done
 
     # -- 督办 and 挂牌督办 (own case types; every other event through ``fire``) ----------------------
@@ -182,6 +190,41 @@ class SupervisionService(CaseService):
                                   query.stage_labels(all_case_types()))
         return {"filename": f"jiefen-{args['month']}.xlsx", "content": base64.b64encode(content).decode("ascii"),
                 "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+    # -- the feed topic (PSR Art 49, 51) ---------------------------------------------------------------
+    def _publish_fact(self, case_id: str) -> None:
+        """The case's de-identified record (the JSON-lines export's) on the feed topic; a broker problem is
+        logged and does not undo the read model (the export and ``rebuild`` remain)."""
+        try:
+            with read_session(self.store.engine) as s:
+                row = s.get(SvCase, case_id)
+                record = feed.fact(row) if row is not None else None
+            if record is not None:
+                self.feed_topic.publish(self.store.trust.signer, "case_fact", record, self.store.now())
+        except Exception:
+            log.exception("feed: case fact not published")
+
+    def _publish_month(self, month: str) -> dict:
+        first, last = report.month_period(month)
+        with read_session(self.store.engine) as s:
+            total = figures_sql.compute(s, self._scope(first, last))["total"]
+        record = figures_record(self.store.config.county_code, first, last, self.store.now(), total)
+        self.feed_topic.publish(self.store.trust.signer, "figures", record, self.store.now())
+        return record
+
+    @timer(interval=FEED_FIGURES_INTERVAL)
+    def _feed_figures(self):
+        try:
+            self._publish_month(to_shanghai_date(self.store.now()).strftime("%Y-%m"))
+        except Exception:
+            log.exception("feed: figures not published")
+
+    @api
+    def publish_figures(self, month: str | None = None) -> dict:
+        """Publish a month's figures on the feed topic now (``month`` "2026-10"; role supv at the centre)."""
+        self.store.centre_actor(("supv",))
+        args = load(query.MonthArgs, {"month": month})
+        return self._publish_month(args["month"])
 
     def _scope(self, first, last) -> figures_sql.Scope:
         return figures_sql.Scope(figures.Period.of(first, last), self.store.now(),
