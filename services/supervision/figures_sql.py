@@ -174,6 +174,17 @@ def _value(kind: str, num: int, den: int | None) -> dict:
     return {"value": round(num / den, 4) if den else None, "numerator": num, "denominator": den or 0}
 
 
+def figure_counts(session, q: Scope, name: str, group_by: str | None = None, filters: dict | None = None) -> dict:
+    """One figure: {"numerator": {group key: count}, and for a rate "denominator": {...}}."""
+    num, den = QUERIES[name](q)
+    out = {}
+    for part, ids in (("numerator", num), ("denominator", den)):
+        if ids is not None:
+            rows = session.execute(_counts(ids, group_by, filters)).all()
+            out[part] = {(r[0] if group_by else None): r[-1] for r in rows}
+    return out
+
+
 def _stage_sums(q: Scope):
     """Per case and stage, the working days of its stays that ended in the period."""
     return (select(S.c.case_id, S.c.case_type, S.c.state, func.sum(S.c.working_days).label("days"))
@@ -206,11 +217,8 @@ def compute(session, q: Scope, group_by: str | None = None, filters: dict | None
     """Every figure, in total and per group, as ``figures.compute`` returns them."""
     counts: dict[tuple[str, str], dict] = {}
     for f in FIGURES:
-        num, den = QUERIES[f.name](q)
-        for part, ids in (("numerator", num), ("denominator", den)):
-            if ids is not None:
-                rows = session.execute(_counts(ids, group_by, filters)).all()
-                counts[f.name, part] = {(r[0] if group_by else None): r[-1] for r in rows}
+        for part, per_group in figure_counts(session, q, f.name, group_by, filters).items():
+            counts[f.name, part] = per_group
     days = stage_days(session, q, group_by, filters)
 
     def values(key) -> dict:
