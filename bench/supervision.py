@@ -54,7 +54,7 @@ d AS (
 INSERT INTO sv_cases (case_id, service, case_type, case_no, org_id, town_id, county, category, channel, status,
   terminal, version, facts_version, supervised, parent_service, parent_case_id, created_at, updated_at, closed_at,
   open_due_at, overdue_ever, resolution, resolved_at, clocks, links, stages, root_case_id, concluded_at,
-  concluded_ok, repeated)
+  concluded_ok, repeated, replied_at, replied_on_time)
 SELECT id,
   CASE WHEN ct = 'jc' THEN 'diversion' ELSE ct END, ct, 'B-' || g,
   (:orgs)[1 + (g / 20) % array_length(:orgs, 1)],
@@ -77,8 +77,18 @@ SELECT id,
   CASE WHEN parent_g IS NOT NULL THEN substr(md5(parent_g::text), 1, 32) ELSE id END,
   CASE WHEN ct IN ('mediation', 'diversion', 'jc') AND done THEN created + dur * interval '12 hours' END,
   CASE WHEN ct IN ('mediation', 'diversion', 'jc') AND done THEN g % 3 <> 0 END,
-  ct = 'petition' AND g % 9 = 0
+  ct = 'petition' AND g % 9 = 0,
+  CASE WHEN ct = 'recommendation' THEN created + dur * interval '12 hours' END,
+  CASE WHEN ct = 'recommendation' THEN g % 7 <> 0 END
 FROM d
+"""
+# a matter's first resolution on its root case (derived.py does this at ingest)
+GENERATE_MATTERS = """
+UPDATE sv_cases r SET matter_resolved_at = m.first
+FROM (SELECT root_case_id, min(resolved_at) AS first FROM sv_cases
+      WHERE case_type IN ('intake', 'mediation', 'diversion', 'jc', 'petition') AND resolved_at IS NOT NULL
+      GROUP BY root_case_id) m
+WHERE r.case_id = m.root_case_id
 """
 # three versions per case: created, half-way (routing, answer, reply…), closed (if done)
 GENERATE_HISTORY = """
@@ -117,8 +127,8 @@ def load(engine, n: int, directory) -> None:
     orgs = ["zj-centre", "zj-centre-jiyang", "zj-pmc-jiyang", "zj-pmc-county", "zj-court", "zj-xfj-county",
             "zj-proc", "zj-pmc-medical"] * 6 + ["zj-xfj"]          # one body in 49 above the county (越级)
     with engine.begin() as conn:
-        for name, sql, params in (("cases", GENERATE_CASES, {"n": n, "orgs": orgs}), ("history", GENERATE_HISTORY, {}),
-                                  ("stays", GENERATE_STAYS, {})):
+        for name, sql, params in (("cases", GENERATE_CASES, {"n": n, "orgs": orgs}), ("matters", GENERATE_MATTERS, {}),
+                                  ("history", GENERATE_HISTORY, {}), ("stays", GENERATE_STAYS, {})):
             secs, result = timed(lambda: conn.execute(text(sql), params))
             print(f"  generated {result.rowcount:>10,} {name:<8} in {secs:6.1f} s")
         for org in set(orgs):

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from infra.calendar import Calendar
 from services.supervision import outcomes
+from services.supervision.figures import DISPUTE_TYPES
 from services.supervision.models import SvCase, SvStay
 
 
@@ -45,6 +46,16 @@ def derive(s, row: SvCase, history: list[dict], calendar: Calendar | None = None
     at, ok = outcomes.conclusion(row.case_type, history)
     row.concluded_at, row.concluded_ok = (_at(at) if at else None), ok
     row.repeated = row.case_type == "petition" and outcomes.repeated(history, row.links or [])
+    at, ok = outcomes.first_reply(history) if row.case_type == "recommendation" else (None, None)
+    row.replied_at, row.replied_on_time = (_at(at) if at else None), ok
+    s.flush()
+    # the matter's first resolution, on its root case (by itself or by any case it was routed to)
+    first = select(func.min(SvCase.resolved_at)).where(SvCase.root_case_id == root,
+                                                       SvCase.case_type.in_(DISPUTE_TYPES)).scalar_subquery()
+    s.execute(update(SvCase).where(SvCase.case_id == root).values(matter_resolved_at=first)
+              .execution_options(synchronize_session=False))
+    if root == row.case_id:
+        s.refresh(row, ["matter_resolved_at"])
     s.execute(delete(SvStay).where(SvStay.case_id == row.case_id))
     s.add_all(SvStay(case_id=row.case_id, seq=i, case_type=row.case_type, state=state, ended_at=_at(left),
                      working_days=calendar.working_days_between(_at(entered), _at(left)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from services.supervision import figures
 from services.supervision.figures import DISPUTE_TYPES, HANDLING_TYPES, ROUTES, Figure
@@ -71,19 +71,13 @@ def answered_on_spot(q: Scope):
 
 
 def resolved(q: Scope):
-    """Matters (root cases) whose first resolution, by any of their cases, is in the period."""
-    touched = select(C.c.root_case_id).where(C.c.case_type.in_(DISPUTE_TYPES), _in(C.c.resolved_at, q.period))
-    return (select(C.c.root_case_id).where(C.c.case_type.in_(DISPUTE_TYPES), C.c.resolved_at.is_not(None),
-                                           C.c.root_case_id.in_(touched))
-            .group_by(C.c.root_case_id).having(func.min(C.c.resolved_at) >= q.period.start)), None
+    """Matters (root cases) first resolved in the period, by any of their cases (``matter_resolved_at``)."""
+    return _ids(C.c.case_type.in_(DISPUTE_TYPES), _in(C.c.matter_resolved_at, q.period)), None
 
 
 def resolution_rate(q: Scope):
     got = received(q)[0]
-    r = C.alias("resolving")
-    by_end = exists().where(r.c.root_case_id == C.c.case_id, r.c.case_type.in_(DISPUTE_TYPES),
-                            r.c.resolved_at < q.period.end)
-    return got.where(by_end), got
+    return got.where(C.c.matter_resolved_at < q.period.end), got
 
 
 def closed_on_time(q: Scope):
@@ -120,10 +114,8 @@ def skip_level_rate(q: Scope):
 
 def replied_on_time(q: Scope):
     """Recommendations whose first reply is in the period; on time: replied while awaiting (not overdue)."""
-    earlier = H.alias("earlier")
-    first = _history_ids(q, "recommendation", "submit_reply").where(~exists().where(
-        earlier.c.case_id == H.c.case_id, earlier.c.event == "submit_reply", earlier.c.version < H.c.version))
-    return first.where(H.c.from_state == "RC_AWAITING_REPLY"), first
+    first = _ids(C.c.case_type == "recommendation", _in(C.c.replied_at, q.period))
+    return first.where(C.c.replied_on_time), first
 
 
 def adopted(q: Scope):
@@ -160,12 +152,18 @@ def _filtered(stmt, filters: dict | None):
     return stmt
 
 
-def _counts(ids, group_by: str | None, filters: dict | None) -> dict:
-    """group key -> how many cases of ``ids`` (after the filters); one GROUP BY over the read model."""
+def _direct(ids) -> bool:
+    """True when ``ids`` selects from the read model's case table alone (each row one case)."""
+    return all(f is C for f in ids.get_final_froms())
+
+
+def _counts(ids, group_by: str | None, filters: dict | None):
+    """group key -> how many cases of ``ids`` (after the filters): one GROUP BY over the select's own rows
+    (distinct cases when it joins the history)."""
     col = _group_col(group_by)
     cols = [col] if col is not None else []
-    stmt = _filtered(select(*cols, func.count()).select_from(C).where(C.c.case_id.in_(ids)), filters)
-    return stmt.group_by(*cols) if cols else stmt
+    count = func.count() if _direct(ids) else func.count(func.distinct(C.c.case_id))
+    return _filtered(ids.with_only_columns(*cols, count), filters).group_by(*cols)
 
 
 def _value(kind: str, num: int, den: int | None) -> dict:
@@ -185,21 +183,18 @@ def figure_counts(session, q: Scope, name: str, group_by: str | None = None, fil
     return out
 
 
-def _stage_sums(q: Scope):
-    """Per case and stage, the working days of its stays that ended in the period."""
-    return (select(S.c.case_id, S.c.case_type, S.c.state, func.sum(S.c.working_days).label("days"))
-            .where(_in(S.c.ended_at, q.period)).group_by(S.c.case_id, S.c.case_type, S.c.state).subquery())
-
-
 def stage_days(session, q: Scope, group_by: str | None, filters: dict | None) -> dict:
-    """group key -> {'case_type:state': {value: average working days per case, count}}."""
-    per_case = _stage_sums(q)
+    """group key -> {'case_type:state': {value: average working days per case, count}}, for stays that
+    ended in the period: a case's stays in one state add up, so the average per case is the sum of the
+    stays' working days over the number of cases (one GROUP BY over sv_stays)."""
     col = _group_col(group_by)
     cols = [col] if col is not None else []
-    stmt = _filtered(select(*cols, per_case.c.case_type, per_case.c.state, func.sum(per_case.c.days), func.count())
-                     .select_from(per_case.join(C, C.c.case_id == per_case.c.case_id)), filters)
+    stmt = select(*cols, S.c.case_type, S.c.state, func.sum(S.c.working_days), func.count(func.distinct(S.c.case_id)))
+    if cols or any(v is not None for v in (filters or {}).values()):
+        stmt = _filtered(stmt.select_from(S.join(C, C.c.case_id == S.c.case_id)), filters)
+    stmt = stmt.where(_in(S.c.ended_at, q.period)).group_by(*cols, S.c.case_type, S.c.state)
     out: dict = {}
-    for row in session.execute(stmt.group_by(*cols, per_case.c.case_type, per_case.c.state)):
+    for row in session.execute(stmt):
         key = row[0] if cols else None
         case_type, state, days, count = row[-4:]
         out.setdefault(key, {})[f"{case_type}:{state}"] = {"value": round(int(days) / count, 2), "count": count}
@@ -248,7 +243,7 @@ def drill_ids(q: Scope, figure: str, group_by: str | None, key, part: str = "num
         ids = num if part == "numerator" else den
     if ids is None:
         return None
-    stmt = _filtered(select(C.c.case_id).where(C.c.case_id.in_(ids)), filters)
+    stmt = _filtered(ids if _direct(ids) else select(C.c.case_id).where(C.c.case_id.in_(ids)), filters)
     if group_by:
         col = _group_col(group_by)
         stmt = stmt.where(col.is_(None) if key is None else col == key)

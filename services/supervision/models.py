@@ -51,6 +51,11 @@ class SvCase(Base):
     concluded_at: Mapped[datetime | None] = mapped_column(index=True)
     concluded_ok: Mapped[bool | None] = mapped_column(Boolean)
     repeated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # on a matter's root case: when the matter was first resolved by any of its cases
+    matter_resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    # a recommendation's first reply, and whether it came while awaiting (not after the deadline expired)
+    replied_at: Mapped[datetime | None] = mapped_column(index=True)
+    replied_on_time: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class SvHistory(Base):

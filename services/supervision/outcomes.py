@@ -100,3 +100,12 @@ def stays(history: list[dict]) -> list[tuple[str, str, str]]:
         if entered is None:
             entered = (h["to"], h["at"])
     return out
+
+
+def first_reply(history: list[dict]) -> tuple[str | None, bool | None]:
+    """(at, on time) of a recommendation's first reply: on time when it came while awaiting the reply, not
+    after the deadline expired (PSR Art 61 ¶2; JSR Art 8)."""
+    for h in history:
+        if h["event"] == "submit_reply":
+            return h["at"], h["from"] == "RC_AWAITING_REPLY"
+    return None, None
