@@ -87,3 +87,42 @@ def test_a_matter_two_hand_offs_deep_is_resolved_once_at_its_first_case(supervis
     assert got["received"] == {"value": 1} and got["resolved"] == {"value": 1}
     assert got["resolution_rate"] == {"value": 1.0, "numerator": 1, "denominator": 1}
     assert [c["case_no"] for c in supv.drill_down("resolved", WIRE)["items"]] == ["NO-i9"]
+
+
+def test_the_upgrade_derives_what_the_figures_need_for_rows_stored_before_it(tmp_path):
+    """A read model filled at revision sv0001 gives the known answers after ``upgrade`` (migration sv0002)."""
+    from sqlalchemy import MetaData, Table, insert
+
+    from infra.db import read_session, upgrade
+    from services.supervision import figures_sql
+    from services.supervision.models import SvHistory
+    from services.supervision.store import MIGRATIONS
+    from tests.unit.supervision_dataset import EXPECTED, STAGE_DAYS
+
+    from datetime import datetime, timezone
+
+    def stored(v):          # as UTCDateTime stores a time on SQLite
+        return v.astimezone(timezone.utc).replace(tzinfo=None) if isinstance(v, datetime) else v
+
+    url = f"sqlite:///{tmp_path}/sv.db"
+    upgrade(url, None, revision="sv0001", migrations=MIGRATIONS)
+    engine = make_engine(url, None)
+    rows, history = rows_and_history()
+    with engine.begin() as conn:
+        table = Table("sv_cases", MetaData(), autoload_with=conn)        # as revision sv0001 made it
+        old = set(table.c.keys())
+        for r in rows:
+            conn.execute(insert(table), [{
+                **{k: stored(r.get(k)) for k in old if k in r}, "version": r["version"], "facts_version": r["version"],
+                "updated_at": stored(max(h["at"] for h in history[r["case_id"]])), "stages": {}}])
+            conn.execute(insert(SvHistory.__table__), [
+                {"case_id": r["case_id"], "version": h["version"], "event": h["event"], "from_state": h["from"],
+                 "to_state": h["to"], "at": stored(h["at"])} for h in history[r["case_id"]]])
+    assert "root_case_id" not in old
+    engine.dispose()
+    upgrade(url, None, migrations=MIGRATIONS)
+    engine = make_engine(url, None)
+    with read_session(engine) as s:
+        got = figures_sql.compute(s, figures_sql.Scope(figures.Period.of(*PERIOD), NOW))["total"]
+    engine.dispose()
+    assert {k: got[k] for k in EXPECTED} == EXPECTED and {k: got["stage_days"][k] for k in STAGE_DAYS} == STAGE_DAYS
