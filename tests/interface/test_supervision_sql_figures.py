@@ -117,7 +117,7 @@ def test_the_upgrade_derives_what_the_figures_need_for_rows_stored_before_it(tmp
                 "updated_at": stored(max(h["at"] for h in history[r["case_id"]])), "stages": {}}])
             conn.execute(insert(SvHistory.__table__), [
                 {"case_id": r["case_id"], "version": h["version"], "event": h["event"], "from_state": h["from"],
-                 "to_state": h["to"], "at": stored(h["at"])} for h in history[r["case_id"]]])
+                 "to_state": h["to"], "at": h["at"]} for h in history[r["case_id"]]])
     assert "root_case_id" not in old
     engine.dispose()
     upgrade(url, None, migrations=MIGRATIONS)
