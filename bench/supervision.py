@@ -109,9 +109,9 @@ FROM sv_cases c CROSS JOIN (VALUES (1), (2), (3)) v(n)
 WHERE v.n < 3 OR c.terminal
 """
 GENERATE_STAYS = """
-INSERT INTO sv_stays (case_id, seq, case_type, state, ended_at, working_days)
+INSERT INTO sv_stays (case_id, seq, case_type, state, ended_at, working_days, first_in_state)
 SELECT h.case_id, h.version - 1, c.case_type, h.from_state, h.at,
-       (extract(epoch FROM h.at - p.at) / 86400 * 5 / 7)::int
+       (extract(epoch FROM h.at - p.at) / 86400 * 5 / 7)::int, true
 FROM sv_history h JOIN sv_cases c ON c.case_id = h.case_id
 JOIN sv_history p ON p.case_id = h.case_id AND p.version = h.version - 1
 """

@@ -57,6 +57,9 @@ def derive(s, row: SvCase, history: list[dict], calendar: Calendar | None = None
     if root == row.case_id:
         s.refresh(row, ["matter_resolved_at"])
     s.execute(delete(SvStay).where(SvStay.case_id == row.case_id))
-    s.add_all(SvStay(case_id=row.case_id, seq=i, case_type=row.case_type, state=state, ended_at=_at(left),
-                     working_days=calendar.working_days_between(_at(entered), _at(left)))
-              for i, (state, entered, left) in enumerate(outcomes.stays(history)))
+    seen: set[str] = set()
+    for i, (state, entered, left) in enumerate(outcomes.stays(history)):
+        s.add(SvStay(case_id=row.case_id, seq=i, case_type=row.case_type, state=state, ended_at=_at(left),
+                     working_days=calendar.working_days_between(_at(entered), _at(left)),
+                     first_in_state=state not in seen))
+        seen.add(state)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from services.supervision import figures
 from services.supervision.figures import DISPUTE_TYPES, HANDLING_TYPES, ROUTES, Figure
@@ -183,22 +183,69 @@ def figure_counts(session, q: Scope, name: str, group_by: str | None = None, fil
     return out
 
 
-def stage_days(session, q: Scope, group_by: str | None, filters: dict | None) -> dict:
-    """group key -> {'case_type:state': {value: average working days per case, count}}, for stays that
-    ended in the period: a case's stays in one state add up, so the average per case is the sum of the
-    stays' working days over the number of cases (one GROUP BY over sv_stays)."""
+def _stage_raw(session, q: Scope, group_by: str | None, filters: dict | None) -> dict:
+    """group key -> {'case_type:state': [working days, cases]} for stays that ended in the period. A case's
+    stays in one state add up, so the average per case is the stays' working days over the number of cases;
+    a case is counted at its first stay in that state (``first_in_state``), or, for a state it re-entered,
+    at its earliest stay in the period (the rare second query)."""
     col = _group_col(group_by)
     cols = [col] if col is not None else []
-    stmt = select(*cols, S.c.case_type, S.c.state, func.sum(S.c.working_days), func.count(func.distinct(S.c.case_id)))
-    if cols or any(v is not None for v in (filters or {}).values()):
-        stmt = _filtered(stmt.select_from(S.join(C, C.c.case_id == S.c.case_id)), filters)
-    stmt = stmt.where(_in(S.c.ended_at, q.period)).group_by(*cols, S.c.case_type, S.c.state)
+    joined = bool(cols) or any(v is not None for v in (filters or {}).values())
+
+    def over(stmt):
+        if joined:
+            stmt = _filtered(stmt.select_from(S.join(C, C.c.case_id == S.c.case_id)), filters)
+        return stmt.where(_in(S.c.ended_at, q.period)).group_by(*cols, S.c.case_type, S.c.state)
+
     out: dict = {}
-    for row in session.execute(stmt):
+    firsts = func.sum(case((S.c.first_in_state, 1), else_=0))
+    for row in session.execute(over(select(*cols, S.c.case_type, S.c.state, func.sum(S.c.working_days), firsts))):
         key = row[0] if cols else None
-        case_type, state, days, count = row[-4:]
-        out.setdefault(key, {})[f"{case_type}:{state}"] = {"value": round(int(days) / count, 2), "count": count}
-    return {k: dict(sorted(v.items())) for k, v in out.items()}
+        out.setdefault(key, {})[f"{row[-4]}:{row[-3]}"] = [int(row[-2]), int(row[-1])]
+    earlier = S.alias("earlier")
+    again = over(select(*cols, S.c.case_type, S.c.state, func.count()).where(
+        S.c.first_in_state == false(),
+        ~select(earlier.c.seq).where(earlier.c.case_id == S.c.case_id, earlier.c.state == S.c.state,
+                                     earlier.c.seq < S.c.seq, _in(earlier.c.ended_at, q.period)).exists()))
+    for row in session.execute(again):
+        key = row[0] if cols else None
+        out[key][f"{row[-3]}:{row[-2]}"][1] += int(row[-1])
+    return out
+
+
+def _averages(raw: dict) -> dict:
+    return {stage: {"value": round(days / count, 2), "count": count}
+            for stage, (days, count) in sorted(raw.items()) if count}
+
+
+def stage_days(session, q: Scope, group_by: str | None, filters: dict | None) -> dict:
+    """group key -> {'case_type:state': {value: average working days per case, count}}."""
+    return {k: _averages(v) for k, v in _stage_raw(session, q, group_by, filters).items()}
+
+
+def _all_counts(session, q: Scope, group_by: str | None, filters: dict | None) -> dict:
+    """(figure, part) -> {group key: count}: the parts that read the case table alone in one pass (a
+    conditional sum each, over the cases opened before the period's end, which all of them are), the parts
+    that read the history one GROUP BY each."""
+    col = _group_col(group_by)
+    cols = [col] if col is not None else []
+    direct, out = [], {}
+    for f in FIGURES:
+        num, den = QUERIES[f.name](q)
+        for part, ids in (("numerator", num), ("denominator", den)):
+            if ids is None:
+                continue
+            if _direct(ids):
+                direct.append(((f.name, part), ids.whereclause))
+            else:
+                rows = session.execute(_counts(ids, group_by, filters)).all()
+                out[f.name, part] = {(r[0] if cols else None): r[-1] for r in rows}
+    sums = [func.sum(case((where, 1), else_=0)) for _, where in direct]
+    stmt = _filtered(select(*cols, *sums).select_from(C).where(C.c.created_at < q.period.end), filters)
+    rows = session.execute(stmt.group_by(*cols)).all()
+    for i, (name_part, _) in enumerate(direct):
+        out[name_part] = {(r[0] if cols else None): int(r[len(cols) + i] or 0) for r in rows}
+    return out
 
 
 def _involved(q: Scope):
@@ -209,27 +256,32 @@ def _involved(q: Scope):
 
 
 def compute(session, q: Scope, group_by: str | None = None, filters: dict | None = None) -> dict:
-    """Every figure, in total and per group, as ``figures.compute`` returns them."""
-    counts: dict[tuple[str, str], dict] = {}
-    for f in FIGURES:
-        for part, per_group in figure_counts(session, q, f.name, group_by, filters).items():
-            counts[f.name, part] = per_group
-    days = stage_days(session, q, group_by, filters)
+    """Every figure, in total and per group, as ``figures.compute`` returns them. Every case has one group
+    key, so the total is the sum of the groups (counted once)."""
+    counts = _all_counts(session, q, group_by, filters)
+    raw = _stage_raw(session, q, group_by, filters)
 
-    def values(key) -> dict:
-        out = {f.name: _value(f.kind, counts[f.name, "numerator"].get(key, 0),
-                              counts[f.name, "denominator"].get(key, 0) if (f.name, "denominator") in counts else None)
+    def values(per_key: dict, stages: dict) -> dict:
+        out = {f.name: _value(f.kind, per_key.get((f.name, "numerator"), 0), per_key.get((f.name, "denominator")))
                for f in FIGURES}
-        out["stage_days"] = days.get(key, {})
+        out["stage_days"] = _averages(stages)
         return out
 
+    def of(key) -> tuple[dict, dict]:
+        return {part: per_group.get(key, 0) for part, per_group in counts.items()}, raw.get(key, {})
+
+    total_counts = {part: sum(per_group.values()) for part, per_group in counts.items()}
+    total_stages: dict = {}
+    for stages in raw.values():
+        for stage, (days, n) in stages.items():
+            acc = total_stages.setdefault(stage, [0, 0])
+            acc[0], acc[1] = acc[0] + days, acc[1] + n
     groups = []
     if group_by:
         col = _group_col(group_by)
         keys = session.scalars(_filtered(select(col).where(_involved(q)).distinct(), filters)).all()
-        groups = [{"key": k, "values": values(k)} for k in sorted(keys, key=lambda k: (k is None, k or ""))]
-    total = compute(session, q, None, filters)["total"] if group_by else values(None)
-    return {"total": total, "groups": groups}
+        groups = [{"key": k, "values": values(*of(k))} for k in sorted(keys, key=lambda k: (k is None, k or ""))]
+    return {"total": values(total_counts, total_stages), "groups": groups}
 
 
 def drill_ids(q: Scope, figure: str, group_by: str | None, key, part: str = "numerator",

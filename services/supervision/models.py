@@ -79,6 +79,7 @@ class SvStay(Base):
     state: Mapped[str] = mapped_column(String(40))
     ended_at: Mapped[datetime] = mapped_column(index=True)
     working_days: Mapped[int] = mapped_column(Integer)
+    first_in_state: Mapped[bool] = mapped_column(Boolean)    # no earlier stay of the case in this state
 
 
 class SvInbox(Base):

@@ -3,6 +3,8 @@ pure reference functions (figures.py) in total and for every grouping, also when
 read model before its parent; and 越级 petitions (LVR Art 20 ¶1) as a figure with a known answer."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from infra.config import load_config
@@ -126,3 +128,28 @@ def test_the_upgrade_derives_what_the_figures_need_for_rows_stored_before_it(tmp
         got = figures_sql.compute(s, figures_sql.Scope(figures.Period.of(*PERIOD), NOW))["total"]
     engine.dispose()
     assert {k: got[k] for k in EXPECTED} == EXPECTED and {k: got["stage_days"][k] for k in STAGE_DAYS} == STAGE_DAYS
+
+
+def test_a_state_entered_twice_counts_its_case_once_with_both_stays(supervision, jiefen, rpc_as):
+    # 转送 → 异议 upheld → back to 登记 → 转送 again: PT_RECEIVED twice (09-28 and 10-12 stays both end in
+    # the period), and once more in November, outside it
+    steps = [("register", None, "PT_RECEIVED", "09-21 09:00"), ("transfer", "PT_RECEIVED", "PT_TRANSFERRED", "09-28 09:00"),
+             ("object_misdirected", "PT_TRANSFERRED", "PT_OBJECTED", "09-29 09:00"),
+             ("objection_upheld", "PT_OBJECTED", "PT_RECEIVED", "09-30 09:00"),
+             ("transfer", "PT_RECEIVED", "PT_TRANSFERRED", "10-12 09:00"),
+             ("object_misdirected", "PT_TRANSFERRED", "PT_OBJECTED", "10-13 09:00"),
+             ("objection_upheld", "PT_OBJECTED", "PT_RECEIVED", "10-14 09:00"),
+             ("transfer", "PT_RECEIVED", "PT_TRANSFERRED", "11-03 09:00")]
+    again = case("pr", "petition", "petition", "zj-xfj-county", steps)
+    short = case("ps", "petition", "petition", "zj-xfj-county", steps[:2])
+    _load(jiefen, [again, short])
+    got = rpc_as("supv").supervision.figures(WIRE)["total"]["stage_days"]["petition:PT_RECEIVED"]
+    from infra.calendar import Calendar
+    rows, history = rows_and_history([again, short])
+    d = figures.Data(rows, history, figures.Period.of(*PERIOD), NOW, Calendar(str(load_config().path("holidays"))))
+    assert got == figures.compute(d)["total"]["stage_days"]["petition:PT_RECEIVED"] and got["count"] == 2
+    # October alone: pr's first stay ended in September, its second (09-30 → 10-12) counts it
+    october = rpc_as("supv").supervision.figures({"from": "2026-10-01", "to": "2026-10-31"})["total"]["stage_days"]
+    d = figures.Data(rows, history, figures.Period.of(date(2026, 10, 1), date(2026, 10, 31)), NOW, d.calendar)
+    assert october["petition:PT_RECEIVED"] == figures.compute(d)["total"]["stage_days"]["petition:PT_RECEIVED"]
+    assert october["petition:PT_RECEIVED"]["count"] == 1

@@ -35,6 +35,7 @@ def upgrade():
     sa.Column('state', sa.String(length=40), nullable=False),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('working_days', sa.Integer(), nullable=False),
+    sa.Column('first_in_state', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('case_id', 'seq')
     )
     with op.batch_alter_table('sv_stays', schema=None) as batch_op:
