@@ -6,7 +6,8 @@ never asserted):
    over generate_series) straight into the read model, not through RPC;
 2. each dashboard query timed: every figure's GROUP BY (total and by town, for the year and for a month),
    working days per stage, a drill-down page, the case list page, and the whole ``figures`` call;
-3. the event consumer's throughput (verify the signature + ``ingest``, events/s, into the loaded model)
+3. the event consumer's throughput (verify the signature, ``ingest``, publish the case's fact on the feed
+   topic: what the service's handler does, events/s, into the loaded model)
    beside the intake service's own write throughput (``register_claim`` through the engine, writes/s) on the
    same PostgreSQL in the same run: the case writes produce the very events the consumer then ingests.
 
@@ -26,11 +27,12 @@ from infra.calendar import SHANGHAI, Calendar
 from infra.config import load_config
 from infra.db import make_engine, normalise_url, read_session, upgrade
 from infra.orgs import load_directory
-from services.supervision import caselist, figures, figures_sql, query
+from services.supervision import caselist, early_warning, feed, figures, figures_sql, query
 from services.supervision.ingest import town_of
 from services.supervision.store import MIGRATIONS
 
 PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+AMQP = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
 NOW = datetime(2027, 1, 5, 10, tzinfo=SHANGHAI)
 
 # k = g % 20 decides a case's type; children point at the intake case 6 or 12 rows before them
@@ -161,6 +163,13 @@ def bench_queries(engine, directory) -> None:
             t_all, _ = timed(lambda: figures_sql.compute(s, q, "town"))
             print(f"    slowest single query {max(worst, t_stage, t_drill, t_list) * 1000:.1f} ms; the whole "
                   f"figures(…, 'town') call (every query above, total and by town) {t_all * 1000:.0f} ms")
+            if label.startswith("October"):
+                # the early-warning rules still run in Python over the period's rows (query.load_data)
+                config = load_config()
+                t_warn, found = timed(lambda: early_warning.run(
+                    query.load_data(s, q.period, NOW, Calendar(str(config.path("holidays")))),
+                    config["supervision"]["warnings"]))
+                print(f"    warnings (Python rules)    {t_warn * 1000:8.1f}          ({len(found)} warnings)")
 
 
 def bench_throughput(engine, schema: str, events: int) -> None:
@@ -170,7 +179,11 @@ def bench_throughput(engine, schema: str, events: int) -> None:
     from infra.models import OutboxRow
     from infra.trust import load_trust, sign_event, verify_event
     from services.intake.casetype import INTAKE
+    from nameko.amqp.publish import Publisher
+
+    from services.supervision.feed_topic import EXCHANGE, message
     from services.supervision.ingest import ingest
+    from services.supervision.models import SvCase
     from tests.factories import claim
 
     config = load_config()
@@ -193,13 +206,24 @@ def bench_throughput(engine, schema: str, events: int) -> None:
             outbox = [(r.event_type, r.payload) for r in s.scalars(select(OutboxRow).order_by(OutboxRow.created_at))]
         signed = [(event_type, sign_event(env.trust.signer, payload)) for event_type, payload in outbox]
         consumer = load_trust(config, directory, "svc-supervision")
+        publisher = Publisher(AMQP, exchange=EXCHANGE, declare=[EXCHANGE], serializer="json", use_confirms=True)
+
+        def handle(event_type, payload) -> bool:
+            """As the service's handler: verify, ingest, and the case's fact on the feed topic."""
+            if not (verify_event(consumer, payload, "intake")
+                    and ingest(engine, directory, "intake", event_type, payload, NOW, calendar)):
+                return False
+            with read_session(engine) as s:
+                record = feed.fact(s.get(SvCase, payload["case_id"]))
+            publisher.publish(message(consumer.signer, "case_fact", record, NOW), routing_key="case_fact.intake")
+            return True
         t = time.perf_counter()
-        took = sum(1 for event_type, payload in signed if verify_event(consumer, payload, "intake")
-                   and ingest(engine, directory, "intake", event_type, payload, NOW, calendar))
+        took = sum(1 for event_type, payload in signed if handle(event_type, payload))
         ingest_s = time.perf_counter() - t
         print(f"  intake register_claim through the engine: {events} cases in {write_s:.1f} s = "
               f"{events / write_s:,.0f} writes/s ({len(outbox)} events in its outbox)")
-        print(f"  supervision consumer (verify + ingest) of those events into the loaded model: {took} new of "
+        print(f"  supervision consumer (verify + ingest + fact on the feed topic) of those events into the loaded "
+              f"model: {took} new of "
               f"{len(signed)} in {ingest_s:.1f} s = {len(signed) / ingest_s:,.0f} events/s")
     finally:
         intake_engine.dispose()
