@@ -17,19 +17,19 @@ from sqlalchemy import select
 from contracts.errors import validation_error
 from contracts.feed import FEED_VERSION
 from contracts.schemas import KEY
+from infra.calendar import to_shanghai_date
 from infra.db import read_session
 from infra.manage import all_case_types
 from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
-from infra.calendar import to_shanghai_date
 from infra.views import iso
 from services.supervision import caselist, early_warning, feed, figures, figures_sql, query, replay, report
 from services.supervision.casetype import SUPERVISION
+from services.supervision.feed_topic import FeedTopic, figures_record
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
 from services.supervision.models import SvCase
 from services.supervision.store import Store
-from services.supervision.feed_topic import FeedTopic, figures_record
 
 log = logging.getLogger(__name__)
 REFRESH_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_REFRESH_INTERVAL", "1"))
