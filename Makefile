@@ -45,8 +45,10 @@ test-unit: venv
 docs: venv   ## regenerate docs/casetypes/*.md from the case type definitions
 	$(BIN)/python -m infra.manage docs
 
-bench: venv migrate
+BENCH_CASES ?= 1000000
+bench: venv migrate   ## latency, sweep, and the supervision figures for BENCH_CASES generated cases (PostgreSQL)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.supervision --cases $(BENCH_CASES)   # smaller: make bench BENCH_CASES=100000
 
 clean:
 	rm -rf var .pytest_cache

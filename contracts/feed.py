@@ -43,3 +43,47 @@ class CaseFactSchema(Schema):
 
 
 PERSONAL = ("name", "id_number", "phone", "address", "summary", "request", "facts", "case_no", "query_code", "parties")
+
+
+# -- the AMQP topic (PSR Art 49, 51) -----------------------------------------------------------------
+# A topic exchange per major version: a consumer binds a queue of its own to it (``case_fact.#`` for the
+# case facts, ``case_fact.petition`` for one case type, ``figures.#`` for the figures). Every message is an
+# envelope signed by the supervision service like every other event (infra/trust.py sign_event; a consumer
+# checks it with verify_event(..., "supervision")); its ``record`` is exactly a JSON-lines record
+# (CaseFactSchema) or a figures record (FiguresRecordSchema).
+FEED_EXCHANGE = "jiefen.feed.v1"                # its permissions: infra/rabbitmq.py
+FACT_KEY = "case_fact.{case_type}"
+FIGURES_KEY = "figures.month"
+KINDS = ("case_fact", "figures")
+
+
+class FigureValueSchema(Schema):
+    value = fields.Float(allow_none=True, required=True)
+    numerator = fields.Integer()
+    denominator = fields.Integer()
+
+
+class FiguresRecordSchema(Schema):
+    """A period's figures for the county in total (README, "Supervision": each definition and basis)."""
+    feed_version = fields.String(required=True, validate=validate.Equal(FEED_VERSION))
+    county = fields.String(allow_none=True, metadata={"description": "6-digit administrative code"})
+    period_from = fields.Date(required=True)
+    period_to = fields.Date(required=True)
+    computed_at = fields.AwareDateTime(required=True)
+    figures = fields.Dict(keys=fields.String(), values=fields.Nested(FigureValueSchema), required=True)
+    stage_days = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True,
+                             metadata={"description": "'case_type:state' -> {value: average working days, count}"})
+
+
+class FeedMessageSchema(Schema):
+    feed_version = fields.String(required=True, validate=validate.Equal(FEED_VERSION))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    event_id = fields.String(required=True, validate=validate.Length(equal=32))
+    event_type = fields.String(required=True, validate=validate.OneOf(KINDS))
+    published_at = fields.AwareDateTime(required=True)
+    record = fields.Dict(required=True)
+    signature = fields.String(required=True)
+
+
+def record_schema(kind: str) -> Schema:
+    return CaseFactSchema() if kind == "case_fact" else FiguresRecordSchema()

@@ -24,6 +24,8 @@ import re
 import secrets
 from pathlib import Path
 
+from contracts.feed import FEED_EXCHANGE
+
 # who calls whom over RPC (hand-offs, and a parent reading its child before it reacts), and whose events
 # each consumes (infra/handoff.py); the gateway calls every case service
 CALLS = {"intake": ("mediation", "diversion", "petition"), "mediation": ("diversion",), "diversion": ("mediation",),
@@ -35,6 +37,10 @@ CONSUMES = {"intake": ("mediation", "diversion", "petition"), "mediation": ("div
             "supervision": ("intake", "mediation", "diversion", "petition", "recommendation"), "gateway": ()}
 REPLY_KEY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|jiefen-client-reply-[0-9a-f]{32}"
 USERS = tuple(CALLS)
+# the feed topic for the provincial 数字平安系统 (contracts/feed.py): the supervision service alone publishes on
+# it, with its two kinds of routing key; a consumer's account needs read on the exchange and its own queue
+FEED_KEYS = r"^(case_fact\.[a-z_]+|figures\.month)$"
+PUBLISHES = {"supervision": (FEED_EXCHANGE,)}
 
 
 def _alt(names) -> str:
@@ -45,7 +51,7 @@ def permissions(user: str) -> dict:
     """configure/write/read regexes (resource names) and topic permissions of one service's broker user."""
     own_queues = [rf"rpc-{user}", rf"rpc\.reply-({user}|standalone_rpc_proxy)-[0-9a-f-]+", rf"evt-[a-z]+-[a-z_]+--{user}\.[a-z_]+"]
     sources = [f"{s}.events" for s in CONSUMES[user]]
-    own_exchanges = ["nameko-rpc", f"{user}.events"]
+    own_exchanges = ["nameko-rpc", f"{user}.events", *PUBLISHES.get(user, ())]
     configure = "^(" + "|".join([_alt(own_exchanges + sources), *own_queues]) + ")$"
     write = "^(" + "|".join([_alt(own_exchanges), *own_queues]) + ")$"
     read = "^(" + "|".join([_alt(["nameko-rpc", *sources]), *own_queues]) + ")$"
@@ -53,7 +59,7 @@ def permissions(user: str) -> dict:
     topic = [
         {"exchange": "nameko-rpc", "write": "^(" + "|".join(rpc_keys) + ")$", "read": ".*"},
         {"exchange": f"{user}.events", "write": ".*", "read": ".*"},
-    ]
+    ] + [{"exchange": ex, "write": FEED_KEYS, "read": ".*"} for ex in PUBLISHES.get(user, ())]
     return {"configure": configure, "write": write, "read": read, "topic": topic}
 
 
@@ -77,7 +83,9 @@ def definitions(vhost: str, passwords: dict[str, str]) -> dict:
             "exchanges": [{"name": "nameko-rpc", "vhost": vhost, "type": "topic", "durable": True,
                            "auto_delete": False, "internal": False, "arguments": {}}]
             + [{"name": f"{s}.events", "vhost": vhost, "type": "topic", "durable": True, "auto_delete": False,
-                "internal": False, "arguments": {}} for s in USERS if s != "gateway"]}
+                "internal": False, "arguments": {}} for s in USERS if s != "gateway"]
+            + [{"name": FEED_EXCHANGE, "vhost": vhost, "type": "topic", "durable": True, "auto_delete": False,
+                "internal": False, "arguments": {}}]}
 
 
 def write_definitions(out: Path, env_file: Path, vhost: str = "jiefen") -> dict[str, str]:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from infra.db import is_postgres, write_session
 from infra.orgs import Directory
 from infra.views import iso
-from services.supervision import outcomes
+from services.supervision import derived, outcomes
 from services.supervision.models import SvCase, SvHistory, SvInbox
 
 CASE_EVENTS = ("case_registered", "case_transitioned", "case_routed")
@@ -72,16 +72,18 @@ def _add_history(s, case_id: str, entries: list[dict]) -> None:
     s.flush()
 
 
-def _derive(s, row: SvCase, now: datetime) -> None:
+def _derive(s, row: SvCase, now: datetime, calendar=None) -> None:
     history = _history(s, row.case_id)
     row.stages = outcomes.stages(history)
     kind, at = outcomes.resolution(row.case_type, history)
     row.resolution, row.resolved_at = kind, parse(at)
     row.open_due_at = parse(outcomes.open_due_at(row.clocks or []))
     row.overdue_ever = outcomes.overdue_ever(row.clocks or [], iso(now))
+    derived.derive(s, row, history, calendar)
 
 
-def ingest(engine, directory: Directory, service: str, event_type: str, payload: dict, now: datetime) -> bool:
+def ingest(engine, directory: Directory, service: str, event_type: str, payload: dict, now: datetime,
+           calendar=None) -> bool:
     """Apply one event from ``service``'s exchange. Returns False for a duplicate or a non-case event."""
     if event_type not in CASE_EVENTS or not isinstance(payload, dict) or not payload.get("event_id"):
         return False
@@ -112,13 +114,13 @@ def ingest(engine, directory: Directory, service: str, event_type: str, payload:
                 row.closed_at = at
         if event_type == "case_registered" and at < row.created_at:
             row.created_at = at
-        _derive(s, row, now)
+        _derive(s, row, now, calendar)
         return True
 
     return bool(_retrying(engine, work))
 
 
-def apply_facts(engine, directory: Directory, facts: dict, now: datetime) -> bool:
+def apply_facts(engine, directory: Directory, facts: dict, now: datetime, calendar=None) -> bool:
     """Apply a service's facts about one case (``replay_facts``). Older facts than the row change nothing."""
     def work(s) -> bool:
         row = _locked(s, engine, facts["case_id"])
@@ -139,7 +141,7 @@ def apply_facts(engine, directory: Directory, facts: dict, now: datetime) -> boo
         row.created_at, row.updated_at = parse(facts["created_at"]), parse(facts["updated_at"])
         row.closed_at = parse(facts["closed_at"])
         row.clocks, row.links = facts["clocks"], facts["links"]
-        _derive(s, row, now)
+        _derive(s, row, now, calendar)
         return True
 
     return bool(_retrying(engine, work))

@@ -44,6 +44,18 @@ class SvCase(Base):
     clocks: Mapped[list[Any]] = mapped_column(default=list)
     links: Mapped[list[Any]] = mapped_column(default=list)
     stages: Mapped[dict[str, Any]] = mapped_column(default=dict)    # state -> first entered (ISO)
+    # derived at ingest for the figures in SQL (figures_sql.py; migration sv0002): the matter (root case of
+    # the parent chain), the first conclusion of a mediation / pre-filing / JC case and whether it
+    # succeeded, and whether a petition was refused or linked as repeated
+    root_case_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    concluded_at: Mapped[datetime | None] = mapped_column(index=True)
+    concluded_ok: Mapped[bool | None] = mapped_column(Boolean)
+    repeated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # on a matter's root case: when the matter was first resolved by any of its cases
+    matter_resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    # a recommendation's first reply, and whether it came while awaiting (not after the deadline expired)
+    replied_at: Mapped[datetime | None] = mapped_column(index=True)
+    replied_on_time: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class SvHistory(Base):
@@ -55,6 +67,19 @@ class SvHistory(Base):
     from_state: Mapped[str | None] = mapped_column(String(40))
     to_state: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SvStay(Base):
+    """One stay of a case in a state (entered → the next change of state), with its working days
+    (infra/calendar.py, 调休 counted) computed at ingest: ``stage_days`` is an AVG over these rows."""
+    __tablename__ = "sv_stays"
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_type: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(40))
+    ended_at: Mapped[datetime] = mapped_column(index=True)
+    working_days: Mapped[int] = mapped_column(Integer)
+    first_in_state: Mapped[bool] = mapped_column(Boolean)    # no earlier stay of the case in this state
 
 
 class SvInbox(Base):

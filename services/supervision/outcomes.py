@@ -62,3 +62,50 @@ def stages(history: list[dict]) -> dict[str, str]:
         if h["to"] not in out or h["at"] < out[h["to"]]:
             out[h["to"]] = h["at"]
     return out
+
+
+# The first conclusion of a case (its first entry into one of these states, by version): success or
+# failure, for the success rates (README, "Supervision"): mediation PML Art 28-31; pre-filing OMR Art 19-21;
+# judicial confirmation CPL Art 205-206.
+CONCLUSIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "mediation": (("PM_AGREEMENT_EFFECTIVE",), ("PM_TERMINATED", "PM_REJECTED")),
+    "diversion": (("DV_SETTLED",), ("DV_FAILED",)),
+    "jc": (("JC_CONFIRMED",), ("JC_REJECTED", "JC_NOT_ACCEPTED")),
+}
+
+
+def conclusion(case_type: str, history: list[dict]) -> tuple[str | None, bool | None]:
+    """(at, succeeded) of the first conclusion in the history (sorted by version), or (None, None)."""
+    success, failure = CONCLUSIONS.get(case_type, ((), ()))
+    for h in history:
+        if h["to"] in success or h["to"] in failure:
+            return h["at"], h["to"] in success
+    return None, None
+
+
+def repeated(history: list[dict], links: list[dict]) -> bool:
+    """A petition refused as repeated, or linked to the petition it repeats (LVR Art 36 ¶3, 44(1))."""
+    return any(h["event"] == "reject_duplicate" for h in history) or \
+        any(l.get("link_type") == "duplicate_of" for l in links or [])
+
+
+def stays(history: list[dict]) -> list[tuple[str, str, str]]:
+    """(state, entered at, left at) for each stay that ended: from entering a state to the next change
+    of state (as figures.stays)."""
+    out, entered = [], None
+    for h in history:
+        if entered and h["to"] != entered[0]:
+            out.append((entered[0], entered[1], h["at"]))
+            entered = None
+        if entered is None:
+            entered = (h["to"], h["at"])
+    return out
+
+
+def first_reply(history: list[dict]) -> tuple[str | None, bool | None]:
+    """(at, on time) of a recommendation's first reply: on time when it came while awaiting the reply, not
+    after the deadline expired (PSR Art 61 ¶2; JSR Art 8)."""
+    for h in history:
+        if h["event"] == "submit_reply":
+            return h["at"], h["from"] == "RC_AWAITING_REPLY"
+    return None, None

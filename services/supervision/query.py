@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import or_, select
 
 from contracts.enums import CATEGORIES, CHANNELS
-from services.supervision import figures
+from services.supervision import figures, figures_sql
 from services.supervision.models import SvCase, SvHistory
 
 SERVICE_LABELS = {"intake": "一站式受理", "mediation": "人民调解", "diversion": "诉非分流", "petition": "信访",
@@ -52,8 +52,8 @@ class DrillArgs(FiguresArgs):
     @validates_schema
     def _figure(self, data, **_):
         name = data["figure"]
-        if name not in figures.BY_NAME and not name.startswith("stage_days:"):
-            raise ValidationError(f"未知指标，可选：{'、'.join(figures.BY_NAME)}，或 stage_days:<案件类型>:<状态>",
+        if name not in figures_sql.BY_NAME and not name.startswith("stage_days:"):
+            raise ValidationError(f"未知指标，可选：{'、'.join(figures_sql.BY_NAME)}，或 stage_days:<案件类型>:<状态>",
                                   "figure")
 
 
@@ -134,4 +134,4 @@ def stage_labels(case_types) -> dict:
 
 
 def definitions() -> list[dict]:
-    return [{"name": f.name, "label": f.label, "kind": f.kind, "basis": f.basis} for f in figures.FIGURES]
+    return [{"name": f.name, "label": f.label, "kind": f.kind, "basis": f.basis} for f in figures_sql.FIGURES]

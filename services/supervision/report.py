@@ -9,7 +9,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from services.supervision import figures
+from services.supervision import figures, figures_sql
 
 # the figures the by-township sheet shows, in order
 TOWN_COLUMNS = ("received", "resolved", "resolution_rate", "closed_on_time_rate", "overdue_now", "overdue_ever",
@@ -23,7 +23,7 @@ def month_period(month: str) -> tuple[date, date]:
 
 
 def workbook(county_name: str, month: str, total: dict, towns: list[dict], stage_labels: dict) -> bytes:
-    """``total``: figures.compute(...)["total"]; ``towns``: its groups by town, each with a ``label``."""
+    """``total``: figures_sql.compute(...)["total"]; ``towns``: its groups by town, each with a ``label``."""
     first, last = month_period(month)
     wb = Workbook()
     ws = wb.active
@@ -33,7 +33,7 @@ def workbook(county_name: str, month: str, total: dict, towns: list[dict], stage
     ws["A2"] = f"统计期间：{first.isoformat()} 至 {last.isoformat()}（北京时间）"
     ws.append([])
     ws.append(["指标", "数值", "分子", "分母", "依据"])
-    for f in figures.FIGURES:
+    for f in figures_sql.FIGURES:
         v = total[f.name]
         ws.append([f.label, v["value"], v.get("numerator"), v.get("denominator"), f.basis])
         if f.kind == "rate":

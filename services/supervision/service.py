@@ -26,9 +26,10 @@ from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
 from infra.models import Case
 from infra.views import case_view, iso
-from services.supervision import caselist, early_warning, feed, figures, query, replay, report
+from services.supervision import caselist, early_warning, feed, figures, figures_sql, query, replay, report
 from services.supervision import row_labels, satisfaction, warning_tasks
 from services.supervision.casetype import SUPERVISION
+from services.supervision.feed_topic import FeedTopic, figures_record
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
 from services.supervision.listed_casetype import LISTED_SUPERVISION
 from services.supervision.return_visit_casetype import RETURN_VISIT
@@ -40,13 +41,17 @@ log = logging.getLogger(__name__)
 REFRESH_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_REFRESH_INTERVAL", "1"))
 # how often the early-warning rules run and open 预警处置 tasks (seconds; raise_warning_tasks runs them at once)
 WARNING_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_WARNING_INTERVAL", "3600"))
+# how often the current month's figures go out on the feed topic (contracts/feed.py)
+FEED_FIGURES_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_FEED_FIGURES_INTERVAL", "3600"))
 
 
 def _consumer(source: str, event_type: str):
     def handle(self, payload):
         if not verify_event(self.store.trust, payload, source):     # forged or altered: dropped, logged
             return
-        ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now())
+        if ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now(),
+                  self.store.calendar):
+            self._publish_fact(payload["case_id"])
     handle.__name__ = f"_on_{source}_{event_type}"
     return event_handler(source, event_type)(handle)
 
@@ -60,6 +65,7 @@ class SupervisionService(CaseService):
     case_type = SUPERVISION
     platform = Platform("supervision", SUPERVISION, LISTED_SUPERVISION, RETURN_VISIT, WARNING_TASK)
     store = Store()
+    feed_topic = FeedTopic()
 
     # one consumer per (case service, event type): every case service's case events
     for _source in replay.SOURCES:
@@ -85,7 +91,9 @@ class SupervisionService(CaseService):
             except (UnknownService, RpcTimeout):
                 continue                                  # that service is not running: next round
             for f in items:
-                done += apply_facts(self.store.engine, self.store.directory, f, self.store.now())
+                if apply_facts(self.store.engine, self.store.directory, f, self.store.now(), self.store.calendar):
+                    done += 1
+                    self._publish_fact(f["case_id"])
         return done
 
     # -- 督办 and 挂牌督办 (own case types; every other event through ``fire``) ----------------------
@@ -120,14 +128,14 @@ class SupervisionService(CaseService):
         Beijing time, both included), in total and per county / town / org / channel / category / service."""
         self.store.centre_actor()
         args = load(query.FiguresArgs, {"period": period, "group_by": group_by, "filters": filters or {}})
-        period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
+        scope = self._scope(args["period"]["first"], args["period"]["last"])
         with read_session(self.store.engine) as s:
-            d = query.load_data(s, period_, now, self.store.calendar)
-        result = figures.compute(d, args["group_by"], query.keep(d, args["filters"]))
+            result = figures_sql.compute(s, scope, args["group_by"], args["filters"])
+        now = scope.now
         for g in result["groups"]:
             g["label"] = query.group_label(args["group_by"], g["key"], self.store.directory)
         with read_session(self.store.engine) as s:       # 满意率 from the residents' evaluations (PSR Art 62)
-            result["satisfaction"] = satisfaction.rate(s, period_, args["group_by"], args["filters"])
+            result["satisfaction"] = satisfaction.rate(s, scope.period, args["group_by"], args["filters"])
         return {"period": period, "group_by": args["group_by"], "filters": args["filters"], "now": iso(now),
                 "definitions": query.definitions(), **result}
 
@@ -140,15 +148,13 @@ class SupervisionService(CaseService):
         args, p = load_all(args=(query.DrillArgs, {"figure": figure, "period": period, "group_by": group_by,
                                                     "group": group, "filters": filters or {}, "part": part}),
                            page=(caselist.Page, page))
-        period_, now = figures.Period.of(args["period"]["first"], args["period"]["last"]), self.store.now()
+        scope = self._scope(args["period"]["first"], args["period"]["last"])
         with read_session(self.store.engine) as s:
-            d = query.load_data(s, period_, now, self.store.calendar)
-            ids = figures.cases_behind(d, args["figure"], args["group_by"], args["group"], args["part"],
-                                       query.keep(d, args["filters"]))
-            found = caselist.find(s, {"case_ids": ids[(p["number"] - 1) * p["size"]:p["number"] * p["size"]]},
-                                 {"number": 1, "size": p["size"]}, now)
+            total, ids = figures_sql.drill_down(s, scope, args["figure"], args["group_by"], args["group"], args["part"],
+                                                args["filters"], p["number"], p["size"])
+            found = caselist.find(s, {"case_ids": ids}, {"number": 1, "size": p["size"]}, scope.now)
         order = {c: i for i, c in enumerate(ids)}
-        return {"figure": args["figure"], "part": args["part"], "total": len(ids), "page": p["number"],
+        return {"figure": args["figure"], "part": args["part"], "total": total, "page": p["number"],
                 "size": p["size"], "items": [row_labels.labelled(r, self.store.directory)     # words beside the codes
                                              for r in sorted(found["items"], key=lambda r: order[r["case_id"]])]}
 
@@ -185,10 +191,9 @@ class SupervisionService(CaseService):
         self.store.centre_actor()
         args = load(query.MonthArgs, {"month": month})
         first, last = report.month_period(args["month"])
-        now = self.store.now()
         with read_session(self.store.engine) as s:
-            d = query.load_data(s, figures.Period.of(first, last), now, self.store.calendar)
-        total, towns = figures.compute(d)["total"], figures.compute(d, "town")["groups"]
+            by_town = figures_sql.compute(s, self._scope(first, last), "town")
+        total, towns = by_town["total"], by_town["groups"]
         for g in towns:
             g["label"] = query.group_label("town", g["key"], self.store.directory)
         county = self.store.directory.get(self.store._reader_actor["org_id"])
@@ -196,6 +201,45 @@ class SupervisionService(CaseService):
                                   query.stage_labels(all_case_types()))
         return {"filename": f"jiefen-{args['month']}.xlsx", "content": base64.b64encode(content).decode("ascii"),
                 "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+    # -- the feed topic (PSR Art 49, 51) ---------------------------------------------------------------
+    def _publish_fact(self, case_id: str) -> None:
+        """The case's de-identified record (the JSON-lines export's) on the feed topic; a broker problem is
+        logged and does not undo the read model (the export and ``rebuild`` remain)."""
+        try:
+            with read_session(self.store.engine) as s:
+                row = s.get(SvCase, case_id)
+                record = feed.fact(row) if row is not None else None
+            if record is not None:
+                self.feed_topic.publish(self.store.trust.signer, "case_fact", record, self.store.now())
+        except Exception:
+            log.exception("feed: case fact not published")
+
+    def _publish_month(self, month: str) -> dict:
+        first, last = report.month_period(month)
+        with read_session(self.store.engine) as s:
+            total = figures_sql.compute(s, self._scope(first, last))["total"]
+        record = figures_record(self.store.config.county_code, first, last, self.store.now(), total)
+        self.feed_topic.publish(self.store.trust.signer, "figures", record, self.store.now())
+        return record
+
+    @timer(interval=FEED_FIGURES_INTERVAL)
+    def _feed_figures(self):
+        try:
+            self._publish_month(to_shanghai_date(self.store.now()).strftime("%Y-%m"))
+        except Exception:
+            log.exception("feed: figures not published")
+
+    @api
+    def publish_figures(self, month: str | None = None) -> dict:
+        """Publish a month's figures on the feed topic now (``month`` "2026-10"; role supv at the centre)."""
+        self.store.centre_actor(("supv",))
+        args = load(query.MonthArgs, {"month": month})
+        return self._publish_month(args["month"])
+
+    def _scope(self, first, last) -> figures_sql.Scope:
+        return figures_sql.Scope(figures.Period.of(first, last), self.store.now(),
+                                 figures_sql.skip_level_orgs(self.store.directory))
 
     # -- operators ---------------------------------------------------------------------------------
     @api

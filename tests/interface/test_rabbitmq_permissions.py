@@ -98,3 +98,15 @@ def test_the_definitions_file_has_a_user_per_service_and_the_gateway():
     assert sorted(u["name"] for u in d["users"]) == sorted(users)
     assert all(u["password_hash"] != "pw" for u in d["users"])
     assert {p["vhost"] for p in d["permissions"]} == {"jiefen"}
+
+
+def test_only_the_supervision_service_publishes_on_the_feed_topic_with_its_keys(broker_user, rabbit_config):
+    from infra.rabbitmq import FEED_EXCHANGE
+    conn = pika.BlockingConnection(pika.URLParameters(rabbit_config["AMQP_URI"]))
+    conn.channel().exchange_declare(FEED_EXCHANGE, "topic", durable=True)
+    conn.close()
+    supervision, intake = broker_user("supervision"), broker_user("intake")
+    assert not refused(supervision, publish(FEED_EXCHANGE, "case_fact.petition"))
+    assert not refused(supervision, publish(FEED_EXCHANGE, "figures.month"))
+    assert refused(supervision, publish(FEED_EXCHANGE, "anything.else"))
+    assert refused(intake, publish(FEED_EXCHANGE, "case_fact.intake"))

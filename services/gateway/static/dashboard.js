@@ -5,7 +5,7 @@
   const $ = (id) => document.getElementById(id);
   const state = { token: sessionStorage.getItem("jiefen.token"), data: null, query: null };
   const CARDS = ["received", "resolved", "resolution_rate", "closed_on_time_rate", "overdue_now", "overdue_ever",
-                 "mediation_success_rate", "jc_confirmation_rate", "repeat_petition_rate", "reply_on_time_rate"];
+                 "mediation_success_rate", "jc_confirmation_rate", "repeat_petition_rate", "skip_level_rate", "reply_on_time_rate"];
   const COLUMNS = ["received", "resolved", "closed_on_time_rate", "overdue_now", "mediation_success_rate"];
   const ROUTES = ["routed_mediation", "routed_diversion", "routed_petition", "routed_external", "answered_on_spot"];
 
