@@ -2,7 +2,7 @@
 (figures_sql.py): the matter (root case) the case belongs to, its first conclusion, whether a petition was a
 repeated one, and its stays per state with their working days (the calendar is needed there, so it is
 applied once at ingest rather than in every query). Called by ``ingest._derive`` for every change of a row,
-and by migration sv0002 for the rows stored before it."""
+and by migration sv0003 for the rows stored before it."""
 from __future__ import annotations
 
 from datetime import datetime

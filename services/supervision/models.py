@@ -44,7 +44,7 @@ class SvCase(Base):
     clocks: Mapped[list[Any]] = mapped_column(default=list)
     links: Mapped[list[Any]] = mapped_column(default=list)
     stages: Mapped[dict[str, Any]] = mapped_column(default=dict)    # state -> first entered (ISO)
-    # derived at ingest for the figures in SQL (figures_sql.py; migration sv0002): the matter (root case of
+    # derived at ingest for the figures in SQL (figures_sql.py; migration sv0003): the matter (root case of
     # the parent chain), the first conclusion of a mediation / pre-filing / JC case and whether it
     # succeeded, and whether a petition was refused or linked as repeated
     root_case_id: Mapped[str | None] = mapped_column(String(32), index=True)

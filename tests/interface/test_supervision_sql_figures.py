@@ -92,7 +92,7 @@ def test_a_matter_two_hand_offs_deep_is_resolved_once_at_its_first_case(supervis
 
 
 def test_the_upgrade_derives_what_the_figures_need_for_rows_stored_before_it(tmp_path):
-    """A read model filled at revision sv0001 gives the known answers after ``upgrade`` (migration sv0002)."""
+    """A read model filled at revision sv0001 gives the known answers after ``upgrade`` (migrations sv0002, sv0003)."""
     from sqlalchemy import MetaData, Table, insert
 
     from infra.db import read_session, upgrade
