@@ -112,8 +112,11 @@ def authentic_child_event(env, payload: dict, source: str) -> dict | None:
         log.warning("event %s from %s: the child case does not name this parent; ignored",
                     str(payload.get("event_id"))[:40], source)
         return None
+    # the event brought the child where it stands only if nothing happened to it since (its own version)
+    entered_by = payload.get("event") if payload.get("version") == child["version"] else None
     return {**payload, "case_id": child["case_id"], "case_no": child["case_no"], "case_type": child["case_type"],
-            "to": child["status"], "terminal": bool(child["terminal"]), "version": child["version"]}
+            "to": child["status"], "terminal": bool(child["terminal"]), "version": child["version"],
+            "entered_by": entered_by}
 
 
 def _read_child(env, source: str, payload: dict) -> dict:
@@ -166,6 +169,9 @@ def apply_child_event(env, payload: dict, source: str | None = None, checked: bo
         if link.target_case_id == payload["case_id"] and link.target_version >= payload["version"]:
             s.commit()                      # the link already shows this (the RPC reply got here first):
             return payload["parent_case_id"]   # the parent still re-checks its own state
+        if link.target_status != payload["to"]:
+            # how the child reached its state, e.g. PM_PERFORMING by the court's confirmation (the lookup says so)
+            link.target_event = payload.get("entered_by")
         link.target_version = payload["version"]
         link.target_case_id, link.target_case_no = payload["case_id"], payload["case_no"]
         link.target_status, link.target_terminal = payload["to"], bool(payload["terminal"])

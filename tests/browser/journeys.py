@@ -173,6 +173,98 @@ def mediation_journey(page, base: str, shots: Path, args: dict) -> dict:
     return seen
 
 
+def _ymd(field, y: str, m: str, d: str) -> None:
+    name = field.get_attribute("data-field")
+    for part, text in zip(("y", "m", "d"), (y, m, d)):
+        field.locator(f'input[name="{name}-{part}"]').fill(text)
+
+
+def _until_status(page, status: str, texts: list, name: str) -> None:
+    """The case page as the hand-back lands: read again until the state shows (a positive signal)."""
+    for _ in range(40):
+        if page.inner_text("#c-status") == status:
+            _screen(page, texts, name)
+            return
+        page.wait_for_timeout(1500)
+        page.reload()
+        page.wait_for_selector("#view-case:not([hidden]) #c-timeline li", timeout=WAIT)
+    raise AssertionError(f"the case never showed {status}: {page.inner_text('#c-status')}")
+
+
+def court_journey(page, base: str, shots: Path, args: dict) -> dict:
+    """The mediation journey up to the written agreement (above), then: the committee records the parties'
+    joint application for 司法确认 (PML Art 33; CPL Art 205) → the court's filing officer files the JC case
+    (调确字, JC11 Art 4) → the judge confirms the agreement (CPL Art 206) → the mediation case follows →
+    the resident reads it at the lookup."""
+    seen = mediation_journey(page, base, shots, args)
+    texts, pw = seen["texts"], args["password"]
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # 6. the committee records the joint application both parties signed at its office
+    _sign_in(page, base, "pmc-01", pw)
+    _open_from_work_list(page, seen["mediation_no"], texts, "court-1-committee")
+    seen["committee_actions_after_agreement"] = page.locator("#c-actions button").all_inner_texts()
+
+    def application(f):
+        for box in _field(f, "applicants").locator("input").all():
+            box.check()
+        _field(f, "court_id").locator("select").select_option(label="诸暨市人民法院")
+        act = f.locator("fieldset.party-act")
+        act.locator('[data-field="party"] select').select_option(label="张三（申请人）")
+        act.locator('[data-field="evidence_kind"] select').select_option(label="书面申请")
+        act.locator('[data-field="evidence_ref"] input').fill("司法确认申请书（双方签名）第1号")
+    _act(page, "apply_judicial_confirmation", application, texts, shots, "court-1-application")
+    seen["after_application"] = page.inner_text("#c-status")
+    _sign_out(page)
+
+    # 7. the court's filing officer sees the JC case in the task list and files it
+    _sign_in(page, base, "filing-01", pw)
+    seen["jc_no"] = _open_from_work_list(page, "JC-", texts, "court-2-filing")
+    seen["filing_actions"] = page.locator("#c-actions button").all_inner_texts()
+    _act(page, "accept", lambda f: _field(f, "docket_no").locator("input").fill("（2026）浙0681民特118号"),
+         texts, shots, "court-2-accept")
+    seen["jc_after_filing"] = page.inner_text("#c-status")
+    _sign_out(page)
+
+    # 8. the judge hears both parties and confirms the agreement
+    _sign_in(page, base, "judge-01", pw)
+    _open_from_work_list(page, seen["jc_no"], texts, "court-3-judge")
+
+    def confirm(f):
+        _field(f, "ruling_no").locator("input").fill("（2026）浙0681民特118号")
+        _field(f, "parties_heard").locator("input").check()
+        _ymd(_field(f, "served_on"), "2026", "12", "8")
+    _act(page, "confirm", confirm, texts, shots, "court-3-confirm")
+    seen["jc_final"] = page.inner_text("#c-status")
+    seen["jc_timeline"] = page.locator("#c-timeline li").all_inner_texts()
+    page.screenshot(path=str(shots / "court-3-confirmed.png"), full_page=True)
+    _sign_out(page)
+
+    # 9. the mediation case follows: the committee sees the confirmation on its case
+    _sign_in(page, base, "pmc-01", pw)
+    page.click("#nav-work")
+    page.select_option("#w-scope", "all")              # waiting for the court, not for the committee
+    row = page.locator(f'#work-table tr[data-case-no="{seen["mediation_no"]}"]').first
+    row.wait_for(timeout=HANDOFF_WAIT)
+    row.locator("a").click()
+    page.wait_for_selector("#view-case:not([hidden]) #c-timeline li", timeout=WAIT)
+    _until_status(page, "履行监督", texts, "court-4-mediation-follows")
+    seen["mediation_after_ruling"] = page.inner_text("#c-status")
+    seen["mediation_timeline"] = page.locator("#c-timeline li").all_inner_texts()
+    page.screenshot(path=str(shots / "court-4-mediation-follows.png"), full_page=True)
+    _sign_out(page)
+
+    # 10. the resident's lookup says the court confirmed the agreement
+    page.goto(f"{base}/lookup?case_no={seen['intake_no']}")
+    page.fill("#l-code", seen["query_code"])
+    page.click("#lookup-submit")
+    page.wait_for_selector("#lookup-result:not([hidden])", timeout=WAIT)
+    seen["lookup_after_ruling"] = {k: page.inner_text(f"#lr-{k}") for k in ("where", "who", "may-do", "basis")}
+    _screen(page, texts, "court-5-lookup")
+    page.screenshot(path=str(shots / "court-5-lookup.png"), full_page=True)
+    return seen
+
+
 def keyboard_register(page, base: str, shots: Path, args: dict) -> dict:
     """The clerk signs in and registers a claim with the keyboard alone: Tab, arrows, typing, Enter."""
     kb = page.keyboard
@@ -209,4 +301,4 @@ def keyboard_register(page, base: str, shots: Path, args: dict) -> dict:
             "applicant": page.inner_text("#r-applicant"), "tab_order": order}
 
 
-JOURNEYS = {"mediation_journey": mediation_journey, "keyboard_register": keyboard_register}
+JOURNEYS = {"mediation_journey": mediation_journey, "court_journey": court_journey, "keyboard_register": keyboard_register}

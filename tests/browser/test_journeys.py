@@ -13,7 +13,9 @@ from tests.interface.test_gateway_support import PASSWORD, USERS, gateway_settin
 
 STAFF = {**USERS,
          "pmc": {"user_id": "pmc-01", "name": "周建国", "role": "pmc", "org_id": "zj-pmc-jiyang"},
-         "mediator": {"user_id": "mediator-01", "name": "陈静", "role": "mediator", "org_id": "zj-pmc-jiyang"}}
+         "mediator": {"user_id": "mediator-01", "name": "陈静", "role": "mediator", "org_id": "zj-pmc-jiyang"},
+         "filing": {"user_id": "filing-01", "name": "吴磊", "role": "filing", "org_id": "zj-court"},
+         "judge": {"user_id": "judge-01", "name": "郑华", "role": "judge", "org_id": "zj-court"}}
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 STATE_CODE = re.compile(r"\b[A-Z]{2,4}_[A-Z_]+\b")
@@ -43,13 +45,21 @@ def users_file(tmp_path):
 @pytest.fixture
 def gateway_config(service_config, web_config, users_file):
     return {**service_config, **web_config,
-            "GATEWAY": gateway_settings(users_file, services=["intake", "mediation"], rpc_timeout=10)}
+            "GATEWAY": gateway_settings(users_file, services=["intake", "mediation", "diversion"], rpc_timeout=10)}
 
 
 @pytest.fixture
 def mediation(container_factory, service_config):
     from services.mediation.service import MediationService
     container = container_factory(MediationService, service_config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def diversion(container_factory, service_config):
+    from services.diversion.service import DiversionService
+    container = container_factory(DiversionService, service_config)
     container.start()
     return container
 
@@ -62,9 +72,11 @@ def test_the_internal_code_check_catches_codes():
     assert internal_codes("案件编号 JF-330681-2026-000123 已登记，身份证号码 330681199006073218") == []
 
 
-def test_mediation_clerk_router_committee_mediator_in_the_page(drive, mediation, site):
-    seen = drive("mediation_journey", {"password": PASSWORD, "applicant_id": person_id("19900607", 321)},
-                 timeout=300)
+def test_mediation_then_court_confirmation_in_the_page(drive, mediation, diversion, site):
+    """clerk → router → committee → mediator → agreement; then the committee records the joint application,
+    the court files and confirms, the mediation case follows and the resident reads it (one journey)."""
+    seen = drive("court_journey", {"password": PASSWORD, "applicant_id": person_id("19900607", 321)},
+                 timeout=480)
     assert seen["intake_no"].startswith("JF-330681-")
     assert "分类" in "".join(seen["router_actions"])
     assert "暨阳街道人民调解委员会" in seen["route_org_choices"]
@@ -90,6 +102,17 @@ def test_mediation_clerk_router_committee_mediator_in_the_page(drive, mediation,
     assert lookup["where"] == "调解协议已生效，双方应当按约定履行。" and lookup["who"] == "暨阳街道人民调解委员会"
     assert "三十日内共同向人民法院申请司法确认" in lookup["may-do"] and "《人民调解法》" in lookup["basis"]
     assert seen["lookup_overflow"] is False
+    # the court: the committee records the parties' joint application (PML Art 33; CPL Art 205)
+    assert "申请司法确认" in seen["committee_actions_after_agreement"]
+    assert seen["after_application"] == "司法确认中"
+    assert seen["jc_no"].startswith("JC-") and "受理（调确字）" in seen["filing_actions"]
+    assert seen["jc_after_filing"] == "审查中" and seen["jc_final"] == "裁定有效"
+    assert "裁定调解协议有效" in seen["jc_timeline"][0] and "郑华" in seen["jc_timeline"][0]
+    assert seen["mediation_after_ruling"] == "履行监督"
+    assert "确认调解协议有效" in seen["mediation_timeline"][0]
+    after = seen["lookup_after_ruling"]
+    assert after["where"] == "人民法院已裁定确认调解协议有效，双方应当按约定履行。", after
+    assert "申请强制执行" in after["may-do"] and "《民事诉讼法》第二百零六条" in after["basis"], after
     problems = {s["screen"]: internal_codes(s["text"], (seen["query_code"],)) for s in seen["texts"]}
     assert {k: v for k, v in problems.items() if v} == {}
 
