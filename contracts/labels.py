@@ -278,6 +278,9 @@ EVENT_WIDGETS: dict[str, dict[str, dict]] = {
                                             "department", "procuratorate")},
     "redirect": {"target_org_id": org("court", "police", "procuratorate", "discipline", "arbitration")},
     "route_to_legal_procedure": {"target_org_id": org("court", "police", "procuratorate", "arbitration")},
+    # 转送/交办 to the organ with competence (LVR Art 22(1)-(3)); 涉法涉诉 and 检举控告 go by 不予受理/告知 (redirect)
+    "transfer": {"handler_org_id": org("government", "department", "police")},
+    "assign": {"handler_org_id": org("government", "department", "police")},
 }
 
 # value -> label, for choices whose code means the same wherever it appears

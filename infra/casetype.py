@@ -209,8 +209,7 @@ def _event_dict(e: EventDef) -> dict:
         "role_labels": [ROLES[r] for r in e.roles],
         "basis": e.basis, **_basis(e.basis),
         "guards": [{"message": g.message, "basis": g.basis, **_basis(g.basis)} for g in e.guards],
-        "data": [{**f, "widget": labels.EVENT_WIDGETS.get(e.id, {}).get(f["name"], f["widget"])}
-                 for f in _schema_fields(e.schema)],
+        "data": schema_fields(e.schema, e.id),
         "description": e.description,
     }
 
@@ -221,6 +220,16 @@ def _validator(guard: Guard):
             raise JiefenError(guard.code, guard.message, {"basis": guard.basis})
     check.__name__ = f"guard_{abs(hash(guard.message))}"
     return check
+
+
+def schema_fields(schema: type[Schema] | None, event_id: str | None = None) -> list[dict]:
+    """What a form needs for each field of a contract (label, help, widget, labelled choices): served
+    for every event's data in ``case_definition()`` and for every opening command (services/gateway/
+    openings.py). ``event_id`` narrows organisation pickers per event (``labels.EVENT_WIDGETS``)."""
+    if schema is not None:
+        labels.annotate(schema)
+    narrowed = labels.EVENT_WIDGETS.get(event_id or "", {})
+    return [{**f, "widget": narrowed.get(f["name"], f["widget"])} for f in _schema_fields(schema)]
 
 
 def _schema_fields(schema: type[Schema] | None) -> list[dict]:

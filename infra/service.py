@@ -292,7 +292,12 @@ class CaseService:
             case = self._readable(s, actor, case_id)
             ct = self.platform.env_for(case.case_type).case_type
             definition = {e["id"]: e for e in ct.to_dict()["events"]}
-            return [definition[e.id] for e in ct.events_from(case.status) if actor.role in e.roles]
+            # an act the law gives to a party (consent, asking for 复查/复核, accepting an opinion …) is
+            # recorded by staff of a body acting on the case, with the evidence (data.party_act;
+            # infra/engine.py split_party_act): offered to them, so no case waits on a role no one holds
+            records_for_party = not actor.is_system and actor.org_id in ct.acting_orgs(case)
+            return [definition[e.id] for e in ct.events_from(case.status)
+                    if actor.role in e.roles or ("party" in e.roles and records_for_party)]
 
     @api
     def list_organisations(self, kind: str | None = None) -> list[dict]:

@@ -251,6 +251,36 @@ DOCUMENTS: dict[str, Document] = {d.kind: d for d in (
 )}
 
 
+# -- 信访: 转送/交办告知 (LVR Art 22, 23 ¶1, ¶3): the petitioner is told in writing where the matter went ----------
+def _transfer_entry(case: dict) -> dict:
+    d = _data(case)
+    return d.get("transfer") or ((d.get("transfers") or [None])[-1]) or {}
+
+
+def _transferred(case: dict, ctx: Context) -> str:
+    t = _transfer_entry(case)
+    assigned = t.get("mode") == "assign"
+    verb = "交由" if assigned else "转送"
+    organ = t.get("handler_name") or ctx.org_name(t.get("handler_org_id"))
+    return f"""
+<p class="flat">{e(_petitioners(case))}：</p>
+<p>你（们）于{ymd(case.get('created_at'))}提出的信访事项，本机关已予登记。经审查，该事项属于{e(organ)}的职权范围。
+依据《信访工作条例》第二十二条、第二十三条的规定，本机关已于{ymd(t.get('at'))}将该事项{verb}{e(organ)}{'办理' if assigned else '处理'}，现将{'交办' if assigned else '转送'}去向告知如下：</p>
+<table><tr><th>信访人</th><td>{e(_petitioners(case))}</td></tr>
+<tr><th>信访事项</th><td>{e(case.get('summary'))}</td></tr>
+<tr><th>登记日期</th><td>{ymd(case.get('created_at'))}</td></tr>
+<tr><th>{'交办' if assigned else '转送'}去向</th><td>{e(organ)}</td></tr>
+<tr><th>{'交办' if assigned else '转送'}日期</th><td>{ymd(t.get('at'))}</td></tr></table>
+<p>{e(organ)}将自收到之日起十五日内书面告知你（们）是否受理以及处理途径和程序。请你（们）就该事项与{e(organ)}联系，
+并可凭案件编号和查询码查询办理进度。</p>
+<div class="seal"><span>{e(ctx.org_name(case.get('org_id')))}（印章）</span><span>{ymd(t.get('at') or ctx.today)}</span></div>"""
+
+
+DOCUMENTS["petition_transferred"] = Document(
+    "petition_transferred", "信访事项转送告知书", "petition", lambda c: bool(_transfer_entry(c).get("handler_org_id")),
+    _transferred, "LVR Art 22, 23")
+
+
 def document_number(doc: Document, case: dict) -> str:
     """The number the document carries: a recommendation's own ×法建〔年〕×号 / ×检建〔年〕×号, else the
     case number (一案一码)."""
@@ -264,6 +294,8 @@ def document_number(doc: Document, case: dict) -> str:
 def title_of(doc: Document, case: dict) -> str:
     if doc.kind == "recommendation":
         return "检察建议书" if "检建" in (_data(case).get("letter") or {}).get("doc_no", "") else "司法建议书"
+    if doc.kind == "petition_transferred" and _transfer_entry(case).get("mode") == "assign":
+        return "信访事项交办告知书"
     return doc.title
 
 

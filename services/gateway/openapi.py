@@ -145,6 +145,7 @@ def operations(services: tuple[str, ...]) -> dict:
             "tags": ["cases"], "summary": "立即执行期限巡检（仅督办 supv）", "parameters": [service],
             "responses": _responses(200, "Sweep", 400, *AUTHED, 403, 404)}},
         **(supervision_operations() if "supervision" in services else {}),
+        **openings_operations(services),
         "/openapi.json": {"get": {"tags": ["reference"], "summary": "本文档", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3", "content": _json({"type": "object"})}}}},
     }
@@ -199,6 +200,24 @@ def supervision_operations() -> dict:
             "requestBody": {"required": True, "content": _json(ListSchema)},
             "responses": _responses(201, "Case", 400, *AUTHED, 403, 409, 422, description="listed")}},
     }
+
+
+def openings_operations(services: tuple[str, ...]) -> dict:
+    """新建案件 (services/gateway/openings.py): the list, and one path per opening with its contract."""
+    from services.gateway.openings import OPENINGS
+    paths = {"/api/openings": {"get": {
+        "tags": ["openings"], "summary": "新建案件：当前用户可办理的登记（含表单字段）",
+        "responses": _responses(200, {"type": "array", "items": {"type": "object"}}, *AUTHED)}}}
+    for o in OPENINGS:
+        if o.service not in services:
+            continue
+        who = "；".join(f"{kind}: {', '.join(roles)}" for kind, roles in o.who.items())
+        paths[f"/api/openings/{o.service}/{o.command}"] = {"post": {
+            "tags": ["openings"], "summary": f"{o.title}（{o.service}.{o.command}；{o.basis}）",
+            "description": f"{o.help}\n\nroles by organisation kind: {who}. Answers the new case.",
+            "parameters": [KEY_HEADER], "requestBody": {"required": True, "content": _json(o.schema)},
+            "responses": _responses(201, "Case", 400, *AUTHED, 403, 404, 409, 422, description="opened")}}
+    return paths
 
 
 COMPONENTS = {

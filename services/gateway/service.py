@@ -29,6 +29,7 @@ from services.gateway.rpc import Caller, ServiceRpc
 from services.gateway.schemas import FireBodySchema, PageQuerySchema, SignInSchema
 from services.gateway.settings import SERVICE_LABELS
 from services.gateway.documents import DocumentRoutes
+from services.gateway.openings import OpeningRoutes
 from services.gateway.workspace import WorkspaceRoutes
 from services.intake.service import LookupArgs
 
@@ -46,7 +47,7 @@ def load(schema, payload, where: str | None = None) -> dict:
         raise validation_error({where: err.messages} if where else err.messages) from None
 
 
-class GatewayService(WorkspaceRoutes, DocumentRoutes):   # workspace.py: task list, timeline, roster; documents.py
+class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes):   # workspace.py: task list, timeline, roster; documents.py; openings.py
     name = "gateway"
     gate = Auth()
     rpc = ServiceRpc()

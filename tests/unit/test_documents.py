@@ -152,3 +152,23 @@ def test_the_petition_notices_and_opinions_carry_what_lvr_requires():
     text = pdf_text(d.DOCUMENTS["petition_recheck"], recheck, "petition-recheck")
     for needed in ("信访事项复核意见书", "维持原处理意见", "终结意见", "不再受理", "《信访工作条例》第三十六条"):
         assert norm(needed) in text, needed
+
+
+def test_the_transfer_and_assignment_notices_tell_the_petitioner_where_the_matter_went():
+    ORGS.update({"zj-xfj-county": "诸暨市信访局"})
+    entry = {"mode": "assign", "handler_org_id": "zj-nr", "handler_name": "诸暨市自然资源和规划局",
+             "report_due": "2026-12-30", "at": "2026-11-23T02:00:00+00:00"}
+    assigned = case(**PETITION, data={"handler_org_id": "zj-nr", "transfer": entry, "transfers": [entry]})
+    assert {"kind": "petition_transferred", "title": "信访事项交办告知书"} in d.available("petition", assigned)
+    text = pdf_text(d.DOCUMENTS["petition_transferred"], assigned, "petition-assigned")
+    for needed in ("信访事项交办告知书", "PT-330681-2026-000004", "张三：", "征地补偿款未足额发放",   # who, what
+                   "2026年11月20日", "交办去向", "诸暨市自然资源和规划局", "交由诸暨市自然资源和规划局办理",  # where (Art 23 ¶1)
+                   "交办日期", "2026年11月23日", "十五日内书面告知你(们)是否受理",                           # Art 23 ¶3
+                   "诸暨市信访局(印章)", "《信访工作条例》第二十二条、第二十三条"):
+        assert norm(needed) in text, needed
+    transferred = case(**PETITION, data={"transfers": [{**entry, "mode": "transfer"}]})   # the last of the record
+    assert d.title_of(d.DOCUMENTS["petition_transferred"], transferred) == "信访事项转送告知书"
+    text = pdf_text(d.DOCUMENTS["petition_transferred"], transferred, "petition-transferred")
+    for needed in ("信访事项转送告知书", "转送去向", "转送诸暨市自然资源和规划局处理"):
+        assert norm(needed) in text, needed
+    assert "petition_transferred" not in {x["kind"] for x in d.available("petition", case(**PETITION, data={}))}

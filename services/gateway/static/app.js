@@ -56,8 +56,10 @@
     return err.body.message || "操作失败";
   }
 
+  const app = { api, state, describe, newKey, toast };      // what openings.js needs
+
   // -- views --------------------------------------------------------------------------------------
-  const VIEWS = ["login", "register", "receipt", "work", "case"];
+  const VIEWS = ["login", "register", "receipt", "work", "case", "new"];
   function show(name) {
     for (const v of VIEWS) $(`#view-${v}`).hidden = v !== name;
     for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("active", a.id === `nav-${name}` ||
@@ -74,6 +76,7 @@
       else if (view === "receipt" && state.receipt) { show("receipt"); }
       else if (view === "case" && parts[1] && parts[2]) { show("case"); await loadCase(parts[1], decodeURIComponent(parts[2])); }
       else if (view === "overdue") { show("work"); await loadWork(true); }
+      else if (view === "new") { show("new"); await JiefenOpenings.show(app, parts[1], parts[2]); }   // openings.js
       else { show("work"); await loadWork(false); }
     } catch (err) { toast(describe(err)); }
   }
@@ -88,6 +91,7 @@
     $("#who-name").textContent = `${user.name}（${label("roles", user.role)}） · ${user.org_name}`;
     $("#nav").hidden = false; $("#who").hidden = false;
     $("#nav-register").hidden = !canRegister();
+    await JiefenOpenings.signedIn(app);                        // 新建案件: the openings this user may use
     fillSelect($("#f-channel"), enums.channels, "window");
     fillSelect($("#f-category"), enums.categories, "", "请选择");
     fillSelect($("#w-service"), Object.fromEntries(services.map((s) => [s.name, s.label])), "", "全部业务");

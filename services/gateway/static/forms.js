@@ -74,7 +74,7 @@ const JiefenForms = (() => {
         };
         box.append(h("legend", { text: labelOf(f) }));
         if (kind === "rows") box.append(h("button", { type: "button", class: "ghost small add", text: `＋ 添加${f.label}`, onclick: addRow }));
-        else addRow();
+        if (kind !== "rows" || f.required) addRow();          // a required list starts with its first row
         return h("div", { class: "field", "data-field": f.name, "data-kind": kind }, box, help, err);
       }
       default: return wrap(h("input", { id, name: f.name, required: f.required }));
