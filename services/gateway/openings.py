@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from marshmallow import Schema
 
-from contracts import petition as pt
+from contracts import diversion as dv, mediation as pm, petition as pt, recommendation as rc
+from contracts.enums import EVIDENCE_KINDS
 from contracts.errors import JiefenError, validation_error
 from contracts.labels import refusal_in_chinese
 from contracts.legal import format_basis
@@ -42,6 +43,7 @@ class Opening:
     # fields the page does not ask for or asks for differently: name -> widget (HIDDEN: the service
     # fills it, e.g. the receiving body is the signed-in user's organisation)
     widgets: dict[str, dict] = field(default_factory=dict)
+    on_behalf: bool = False             # a party's act the staff record (data.party_act: which party, evidence)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -62,6 +64,42 @@ OPENINGS: tuple[Opening, ...] = (
 )
 
 
+# -- the courts', committees' and issuers' own openings (issue 14; s3-14c) ---------------------------
+OPENINGS += (
+    Opening("mediation", "apply", "人民调解委员会登记调解申请", {"mediation_committee": ("pmc",)},
+            pm.ApplySchema, "PML Art 17", event="apply", on_behalf=True,
+            help="当事人到本委员会书面或口头申请调解，由工作人员登记并记录申请人的申请材料。",
+            widgets={"committee_id": HIDDEN, "handoff": HIDDEN}),
+    Opening("mediation", "initiate_proactive", "主动调解", {"mediation_committee": ("pmc",)},
+            pm.ProactiveSchema, "PML Art 17", event="initiate_proactive",
+            help="人民调解委员会主动调解本辖区的民间纠纷，登记后先征询当事人意愿。",
+            widgets={"committee_id": HIDDEN}),
+    Opening("diversion", "receive_complaint", "登记起诉材料（诉前调解）", {"court": ("filing",)},
+            dv.ComplaintSchema, "CPL Art 122-123; OMR Art 8", event="receive_complaint",
+            help="立案庭（诉讼服务中心）收到的起诉材料，登记后引导当事人选择诉前调解。",
+            widgets={"court_id": HIDDEN, "handoff": HIDDEN}),
+    Opening("diversion", "apply_for_confirmation", "登记司法确认申请", {"court": ("filing",)},
+            dv.JcApplySchema, "CPL Art 205; CPLI Art 351-354", event="apply",
+            help="双方当事人自调解协议生效之日起三十日内共同向本院申请确认调解协议。",
+            widgets={"handoff": HIDDEN, "applied_at": HIDDEN}),
+    Opening("recommendation", "draft", "起草司法建议、检察建议", {"court": ("issuer",), "procuratorate": ("issuer",)},
+            rc.DraftSchema, "JSR Art 1, 3; PRR", event="draft",
+            help="审判、检察工作中发现有关单位存在的问题，起草建议书，经审批后制发送达。",
+            widgets={"source_cases": HIDDEN, "risk_pattern": HIDDEN}),
+)
+
+# the party's act the staff record with an opening that is the party's own (PML Art 17: the application)
+PARTY_ACT_FIELD = {
+    "name": "party_act", "label": "代当事人记录", "required": True, "help": "申请由哪位当事人提出，依据什么材料",
+    "widget": {"kind": "group"}, "fields": [
+        {"name": "party", "label": "提出申请的当事人（第几位，按上面填写的顺序）", "required": True,
+         "widget": {"kind": "number"}, "help": ""},
+        {"name": "evidence_kind", "label": "依据的材料", "required": True, "widget": {"kind": "choice"},
+         "options": [{"value": k, "label": v} for k, v in EVIDENCE_KINDS.items()], "help": ""},
+        {"name": "evidence_ref", "label": "材料编号或扫描件编号", "required": True, "widget": {"kind": "text"}, "help": ""},
+    ]}
+
+
 def find(service: str, command: str) -> Opening | None:
     return next((o for o in OPENINGS if o.key == (service, command)), None)
 
@@ -69,8 +107,9 @@ def find(service: str, command: str) -> Opening | None:
 @lru_cache(maxsize=64)
 def _described(service: str, command: str) -> tuple:
     opening = find(service, command)
-    return tuple({**f, "widget": opening.widgets.get(f["name"], f["widget"])}
-                 for f in schema_fields(opening.schema, opening.event))
+    described = tuple({**f, "widget": opening.widgets.get(f["name"], f["widget"])}
+                      for f in schema_fields(opening.schema, opening.event))
+    return described + ((PARTY_ACT_FIELD,) if opening.on_behalf else ())
 
 
 def describe(opening: Opening) -> dict:

@@ -20,6 +20,9 @@ SERVICE_LABELS = {
     "supervision": "督办",
 }
 
+# services hosting more than one case type: its own first, then the others (e.g. 司法确认 at the court)
+SERVICE_CASE_TYPES = {"diversion": ("diversion", "jc")}
+
 
 @dataclass(frozen=True)
 class Settings:

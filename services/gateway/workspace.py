@@ -12,7 +12,7 @@ from contracts import enums
 from contracts.errors import JiefenError
 from contracts.labels import FIELDS, choice_label
 from services.gateway.http import route
-from services.gateway.settings import SERVICE_LABELS
+from services.gateway.settings import SERVICE_CASE_TYPES, SERVICE_LABELS
 
 TASK_FILTERS = {"text", "category", "channel", "status", "service", "created_from", "created_to", "scope",
                 "org_id", "party_id_number"}
@@ -35,11 +35,12 @@ class WorkspaceRoutes:
         scope = args.pop("scope", "mine")
         wanted_service = args.pop("service", None)
         rows, problems = {}, []
-        for service in self.gate.settings.services:
+        # each case type a service hosts (the court's 司法确认 beside its diversion cases)
+        for service, case_type in ((s, t) for s in self.gate.settings.services for t in SERVICE_CASE_TYPES.get(s, (None,))):
             if wanted_service and service != wanted_service:
                 continue
             try:
-                definition = self._definition(service)
+                definition = self._definition(service, case_type)
             except JiefenError as err:
                 problems.append({"service": service, "service_label": SERVICE_LABELS.get(service, service),
                                  "message": "暂时无法查询，请稍后刷新"})
@@ -53,6 +54,8 @@ class WorkspaceRoutes:
                 continue
             filters = {k: v for k, v in args.items() if k != "status"}
             filters["status"] = states
+            if case_type:
+                filters["case_type"] = case_type
             for query in _queries(filters):
                 try:
                     found = self.rpc(service, "find_cases", user.actor(), query, {"number": 1, "size": PER_SERVICE})
@@ -74,7 +77,7 @@ class WorkspaceRoutes:
         user = self.gate.user(request)
         service = self._known(service)
         entries = self.rpc(service, "case_history", user.actor(), case_id)
-        definition = self._definition(service)
+        definition = self._definition(service, request.args.get("case_type"))
         states = {s["code"]: s["label"] for s in definition["states"]}
         events = {e["id"]: e for e in definition["events"]}
         out = []
@@ -108,7 +111,8 @@ class WorkspaceRoutes:
 
     def _who(self, entry: dict) -> str:
         if entry.get("role") == "sys":
-            return "系统（期限计时）"
+            # a clock's sweep, or another body's act coming back (e.g. the court's ruling on 司法确认)
+            return "系统自动记录（期限计时或关联案件的办理结果）"
         org = self.gate.directory.get(entry.get("org_id") or "")
         name = self._user_name(entry.get("user_id")) or "工作人员"
         return f"{name}（{enums.ROLES.get(entry.get('role'), '')}，{org.name if org else ''}）"

@@ -15,13 +15,16 @@ STAFF = {**USERS,
          "pmc": {"user_id": "pmc-01", "name": "周建国", "role": "pmc", "org_id": "zj-pmc-jiyang"},
          "mediator": {"user_id": "mediator-01", "name": "陈静", "role": "mediator", "org_id": "zj-pmc-jiyang"},
          "filing": {"user_id": "filing-01", "name": "吴磊", "role": "filing", "org_id": "zj-court"},
-         "judge": {"user_id": "judge-01", "name": "郑华", "role": "judge", "org_id": "zj-court"}}
+         "judge": {"user_id": "judge-01", "name": "郑华", "role": "judge", "org_id": "zj-court"},
+         "court_issuer": {"user_id": "issuer-02", "name": "沈洁", "role": "issuer", "org_id": "zj-court"},
+         "recipient": {"user_id": "rcpt-01", "name": "何平", "role": "rcpt", "org_id": "zj-nr"}}
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 STATE_CODE = re.compile(r"\b[A-Z]{2,4}_[A-Z_]+\b")
 HEX_ID = re.compile(r"\b(?=[0-9]*[a-f])[0-9a-f]{12,}\b")   # an 18-digit ID number is personal data, not a code
 ENGLISH = re.compile(r"[A-Za-z]{2,}")
-CASE_NO = re.compile(r"\b[A-Z]{2}-\d{6}-\d{4}-\d{6}\b")     # 一案一码: the case number is meant to be read
+# 一案一码: the case number is meant to be read (a Chinese word may follow it with no space: no \b there)
+CASE_NO = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}-\d{6}-\d{4}-\d{6}(?![0-9])")
 
 
 URL = re.compile(r"https?://\S+")                              # the lookup address printed for residents
@@ -43,9 +46,15 @@ def users_file(tmp_path):
 
 
 @pytest.fixture
-def gateway_config(service_config, web_config, users_file):
+def gateway_services():
+    """The case services a journey's gateway speaks to (each one running in the test: see its fixtures)."""
+    return ["intake", "mediation", "diversion"]
+
+
+@pytest.fixture
+def gateway_config(service_config, web_config, users_file, gateway_services):
     return {**service_config, **web_config,
-            "GATEWAY": gateway_settings(users_file, services=["intake", "mediation", "diversion"], rpc_timeout=10)}
+            "GATEWAY": gateway_settings(users_file, services=gateway_services, rpc_timeout=10)}
 
 
 @pytest.fixture
@@ -64,12 +73,21 @@ def diversion(container_factory, service_config):
     return container
 
 
+@pytest.fixture
+def recommendation(container_factory, service_config):
+    from services.recommendation.service import RecommendationService
+    container = container_factory(RecommendationService, service_config)
+    container.start()
+    return container
+
+
 def test_the_internal_code_check_catches_codes():
     assert "PM_APPLIED" in internal_codes("状态 PM_APPLIED")
     assert "chosen_by_parties" in internal_codes("方式 chosen_by_parties")
     assert "0f3a9c2b7d1e4f5a" in internal_codes("上级 0f3a9c2b7d1e4f5a")
     assert "JSON" in internal_codes("版本 JSON")
     assert internal_codes("案件编号 JF-330681-2026-000123 已登记，身份证号码 330681199006073218") == []
+    assert internal_codes("分流至诉非分流：JC-330681-2026-000001已办结") == []
 
 
 def test_mediation_then_court_confirmation_in_the_page(drive, mediation, diversion, site):
@@ -121,3 +139,25 @@ def test_the_registration_works_with_the_keyboard_alone(drive, site):
     seen = drive("keyboard_register", {"password": PASSWORD, "applicant_id": person_id("19910101", 55)})
     assert seen["receipt_no"].startswith("JF-330681-")
     assert seen["category"] == "邻里纠纷" and seen["applicant"] == "王五"
+
+
+@pytest.mark.parametrize("gateway_services", [["intake", "recommendation"]])
+def test_a_court_recommendation_drafted_approved_served_replied_verified_in_the_page(drive, recommendation, site):
+    seen = drive("recommendation_journey", {"password": PASSWORD}, timeout=300)
+    assert "起草司法建议、检察建议" in seen["openings"]
+    assert "综合治理类司法建议" in seen["kind_choices"] and "再审检察建议" not in seen["kind_choices"]
+    assert seen["rc_no"].startswith("RC-") and seen["drafted"] == "起草"
+    assert seen["issued"] == "已制发" and seen["served"] == "已送达待回复"
+    assert any(d.startswith("司法建议书") for d in seen["documents"]), seen["documents"]
+    assert "书面回复" in seen["recipient_actions"]
+    assert seen["replied"] == "已书面回复" and seen["final"] == "办结"
+    assert "确认落实（办结）" in seen["timeline"][0] and "沈洁" in seen["timeline"][0]
+    from tests.unit.test_documents import norm, pypdf_text
+    text = pypdf_text(open(seen["letter_pdf"], "rb").read())
+    year = seen["timeline"][0][:4]
+    number = re.escape(norm(f"暨法建〔{year}〕")) + r"\d+" + re.escape(norm("号"))
+    assert re.search(number, text), text[:400]                       # ×法建〔年〕×号: JSR Art 6 ¶2; 附件1
+    for needed in ("司法建议书", "诸暨市自然资源和规划局", "宅基地审批后实地放样并公示", "诸暨市人民法院"):
+        assert norm(needed) in text, needed
+    problems = {s["screen"]: internal_codes(s["text"]) for s in seen["texts"]}
+    assert {k: v for k, v in problems.items() if v} == {}

@@ -300,9 +300,10 @@
       return h("span", { class: `clock ${cls}` }, `${d.label} ${JiefenForms.ymd(d.due_date)}前 ${left}`);
     });
   }
-  async function definition(service) {
-    if (!state.definitions[service]) state.definitions[service] = await api("GET", `/api/${service}/definition`);
-    return state.definitions[service];
+  async function definition(service, caseType) {
+    const key = caseType ? `${service}/${caseType}` : service;       // a service may host more than one case type
+    if (!state.definitions[key]) state.definitions[key] = await api("GET", `/api/${service}/definition${caseType ? `?case_type=${encodeURIComponent(caseType)}` : ""}`);
+    return state.definitions[key];
   }
   /* one list across every case service (GET /api/tasks): overdue first, then the nearest due date */
   async function loadWork(overdue) {
@@ -361,7 +362,7 @@
     $("#case-error").textContent = "";
     const base = `/api/${service}/cases/${encodeURIComponent(caseId)}`;
     let c, def;
-    try { [c, def] = await Promise.all([api("GET", base), definition(service)]); }
+    try { c = await api("GET", base); def = await definition(service, c.case_type); }
     catch (err) { $("#case-error").textContent = describe(err); return; }
     state.case = { service, c, def };
     renderCase(service, c, def);
@@ -433,17 +434,20 @@
     if (c.parent) links.push(h("li", {}, "来源案件：", h("a", { href: `#/case/${c.parent.service}/${encodeURIComponent(c.parent.case_id)}`,
       text: `查看${svcLabel(c.parent.service)}案件` })));
     for (const l of c.links || []) {
-      const kind = { child: "分流至", parent: "来源", duplicate_of: "重复件", source: "来源" }[l.link_type] || "关联";
+      const kind = l.purpose === "judicial_confirmation" ? "申请司法确认：" :
+        ({ child: "分流至", parent: "来源", duplicate_of: "重复件", source: "来源" }[l.link_type] || "关联");
       const target = l.case_id ? h("a", { href: `#/case/${l.service}/${encodeURIComponent(l.case_id)}`, text: l.case_no || "查看案件" })
         : h("span", { class: "muted", text: "待接收（自动刷新）" });
-      links.push(h("li", {}, `${kind}${svcLabel(l.service)}：`, target, l.status && l.case_id ? h("span", { class: "badge small", text: l.terminal ? "已办结" : "办理中" }) : ""));
+      links.push(h("li", {}, kind.endsWith("：") ? kind : `${kind}${svcLabel(l.service)}：`, target, l.status && l.case_id ? h("span", { class: "badge small", text: l.terminal ? "已办结" : "办理中" }) : ""));
     }
     $("#c-links").replaceChildren(...(links.length ? links : [h("li", { class: "empty", text: "无关联案件" })]));
   }
   async function loadTimeline(service, caseId) {
     const base = `/api/${service}/cases/${encodeURIComponent(caseId)}`;
     try {
-      const [entries, verify] = await Promise.all([api("GET", `${base}/timeline`), api("GET", `${base}/verify`)]);
+      const ct = state.case && state.case.c && state.case.c.case_id === caseId ? state.case.c.case_type : "";
+      const [entries, verify] = await Promise.all([api("GET", `${base}/timeline${ct ? `?case_type=${encodeURIComponent(ct)}` : ""}`),
+        api("GET", `${base}/verify`)]);
       $("#c-timeline").replaceChildren(...entries.slice().reverse().map((e) => h("li", {},
         h("div", { class: "when", text: fmtTime(e.at) }),
         h("div", { class: "what" }, h("b", { text: e.event_label }), e.changed ? ` ${e.from_label} → ${e.to_label}` : ""),
