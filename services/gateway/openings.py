@@ -44,6 +44,9 @@ class Opening:
     # fills it, e.g. the receiving body is the signed-in user's organisation)
     widgets: dict[str, dict] = field(default_factory=dict)
     on_behalf: bool = False             # a party's act the staff record (data.party_act: which party, evidence)
+    # choices that depend on the kind of the user's organisation: field -> organisation kind -> the values
+    # offered (e.g. a court issues 司法建议 only, a procuratorate 检察建议 only: JSR Art 1; PRR)
+    choices_by_org_kind: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -85,7 +88,9 @@ OPENINGS += (
     Opening("recommendation", "draft", "起草司法建议、检察建议", {"court": ("issuer",), "procuratorate": ("issuer",)},
             rc.DraftSchema, "JSR Art 1, 3; PRR", event="draft",
             help="审判、检察工作中发现有关单位存在的问题，起草建议书，经审批后制发送达。",
-            widgets={"source_cases": HIDDEN, "risk_pattern": HIDDEN}),
+            widgets={"source_cases": HIDDEN, "risk_pattern": HIDDEN},
+            choices_by_org_kind={"kind": {side: tuple(k for k, (issuer, _) in rc.KINDS.items() if issuer == side)
+                                          for side in (rc.COURT, rc.PROCURATORATE)}}),
 )
 
 # the party's act the staff record with an opening that is the party's own (PML Art 17: the application)
@@ -112,13 +117,21 @@ def _described(service: str, command: str) -> tuple:
     return described + ((PARTY_ACT_FIELD,) if opening.on_behalf else ())
 
 
-def describe(opening: Opening) -> dict:
-    """The opening as the page and a terminal need it: title, basis in Chinese, the fields of its form."""
+def describe(opening: Opening, org_kind: str | None = None) -> dict:
+    """The opening as the page and a terminal need it: title, basis in Chinese, the fields of its form
+    (with ``org_kind``: the choices that organisation may make)."""
     basis = format_basis(opening.basis)
     return {"service": opening.service, "service_label": SERVICE_LABELS.get(opening.service, opening.service),
             "command": opening.command, "title": opening.title, "help": opening.help,
             "basis": opening.basis, "basis_text": basis["text"], "articles": basis["articles"],
-            "fields": [dict(f) for f in _described(*opening.key)]}
+            "fields": [_narrowed(dict(f), opening, org_kind) for f in _described(*opening.key)]}
+
+
+def _narrowed(f: dict, opening: Opening, org_kind: str | None) -> dict:
+    allowed = opening.choices_by_org_kind.get(f["name"], {}).get(org_kind or "")
+    if allowed is not None and f.get("options"):
+        f["options"] = [o for o in f["options"] if o["value"] in allowed]
+    return f
 
 
 def available(org_kind: str | None, role: str, services) -> list[Opening]:
@@ -132,7 +145,8 @@ class OpeningRoutes:
     def openings(self, request):
         """The case-opening commands the signed-in user may use, with the fields of each form."""
         user = self.gate.user(request)
-        return [describe(o) for o in available(self._org_kind(user), user.role, self.gate.settings.services)]
+        kind = self._org_kind(user)
+        return [describe(o, kind) for o in available(kind, user.role, self.gate.settings.services)]
 
     @route("POST", "/api/openings/<service>/<command>")
     def open_case(self, request, service, command):

@@ -297,7 +297,7 @@ def recommendation_journey(page, base: str, shots: Path, args: dict) -> dict:
 
     # 2. consult the recipient, submit, approve and sign, serve
     def consult(f):
-        _field(f, "method").locator("select").select_option(label="座谈沟通")
+        _field(f, "method").locator("select").select_option(label="座谈会")
         _field(f, "note").locator("textarea").first.fill("与自然资源和规划局座谈，对方对问题无异议。")
     _act(page, "consult_recipient", consult, texts, shots, "rec-2-consult")
     _act(page, "submit", lambda f: None, texts, shots, "rec-2-submit")
@@ -309,14 +309,14 @@ def recommendation_journey(page, base: str, shots: Path, args: dict) -> dict:
         _field(f, "signed_by_president").locator("input").check()
         period = _field(f, "reply_period")
         period.locator('[data-field="amount"] input').fill("2")
-        period.locator('[data-field="unit"] select').select_option(index=1)
+        period.locator('[data-field="unit"] select').select_option(label="月")
         seen["unit_choices"] = period.locator('[data-field="unit"] option').all_inner_texts()
     _act(page, "approve_issue", approve, texts, shots, "rec-3-approve")
     seen["issued"] = page.inner_text("#c-status")
 
     def serve(f):
         _field(f, "recipient_org_id").locator("select").select_option(label="诸暨市自然资源和规划局")
-        _field(f, "manner").locator("select").select_option(label="书面送达")
+        _field(f, "manner").locator("select").select_option(label="书面")
         _field(f, "received_by").locator("input").fill("何平")
     _act(page, "serve", serve, texts, shots, "rec-3-serve")
     seen["served"] = page.inner_text("#c-status")
@@ -337,9 +337,9 @@ def recommendation_journey(page, base: str, shots: Path, args: dict) -> dict:
     seen["recipient_actions"] = page.locator("#c-actions button").all_inner_texts()
 
     def reply(f):
-        _field(f, "adoption").locator("select").select_option(label="采纳并落实")
+        _field(f, "adoption").locator("select").select_option(label="采纳")
         _field(f, "reply").locator("textarea").fill("我局采纳建议，已建立宅基地审批后实地放样和公示制度。")
-        _field(f, "measures").locator("textarea").fill("制定放样公示办法，组织各自然资源所开展占道建房专项巡查。")
+        _field(f, "measures").locator("input, textarea").first.fill("制定放样公示办法，组织各自然资源所开展占道建房专项巡查。")
         _field(f, "evidence").locator("button.add").click()
         row = _field(f, "evidence").locator(".sub-row").first
         row.locator('[data-field="document_id"] input').fill("诸自然资规〔2026〕31号")
@@ -352,7 +352,7 @@ def recommendation_journey(page, base: str, shots: Path, args: dict) -> dict:
     # 4. the court verifies and closes
     _sign_in(page, base, "issuer-02", pw)
     _open_from_work_list(page, seen["rc_no"], texts, "rec-5-court")
-    _act(page, "verify_implementation", lambda f: _field(f, "method").locator("select").select_option(label="实地核查"),
+    _act(page, "verify_implementation", lambda f: _field(f, "method").locator("select").select_option(label="实地查看"),
          texts, shots, "rec-5-verify")
     _act(page, "mark_implemented",
          lambda f: _field(f, "findings").locator("textarea").fill("实地核查，放样公示制度已执行，未再发现占道建房。"),
