@@ -139,6 +139,9 @@ def _terminal(env, case: Case) -> bool:
     return ct.state(case.status).terminal
 
 
+CHILD_ENTERED_BY = "child_entered_by"      # key in CaseLink.handoff: the event that brought the child to its state
+
+
 def apply_child_event(env, payload: dict, source: str | None = None, checked: bool = False) -> str | None:
     """Record a child's state on the parent's link, once per event id. Returns the parent case id
     when the event was new and concerns one of this service's cases. ``source``: the exchange's service;
@@ -170,8 +173,9 @@ def apply_child_event(env, payload: dict, source: str | None = None, checked: bo
             s.commit()                      # the link already shows this (the RPC reply got here first):
             return payload["parent_case_id"]   # the parent still re-checks its own state
         if link.target_status != payload["to"]:
-            # how the child reached its state, e.g. PM_PERFORMING by the court's confirmation (the lookup says so)
-            link.target_event = payload.get("entered_by")
+            # how the child reached its state, e.g. PM_PERFORMING by the court's confirmation (the resident's
+            # lookup says so); kept beside the hand-off's decision, which is delivered by then (no new column)
+            link.handoff = {**(link.handoff or {}), CHILD_ENTERED_BY: payload.get("entered_by")}
         link.target_version = payload["version"]
         link.target_case_id, link.target_case_no = payload["case_id"], payload["case_no"]
         link.target_status, link.target_terminal = payload["to"], bool(payload["terminal"])

@@ -121,7 +121,6 @@ class CaseLink(Base):
     target_status: Mapped[str | None] = mapped_column(String(40))
     target_version: Mapped[int] = mapped_column(Integer, default=0)   # newest child event applied
     target_terminal: Mapped[bool] = mapped_column(Boolean, default=False)
-    target_event: Mapped[str | None] = mapped_column(String(64), nullable=True)   # the event that brought it to target_status
     basis: Mapped[str] = mapped_column(Text, default="")
     handoff: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)   # the decision sent with a child hand-off (may carry parties: encrypted)
     created_at: Mapped[datetime]
