@@ -182,6 +182,10 @@ def _value_text(key: str, value, f: dict, directory, names) -> str:
         if "party" in value:            # a signature: which party, in what form
             forms = {o["value"]: o["label"] for s in f.get("fields") or [] for o in s.get("options") or []}
             return f"第{value['party']}位（{forms.get(value.get('form'), '已签署')}）"
+        if "amount" in value and value.get("unit") in ("days", "months", "working_days"):      # a period
+            return f"{value['amount']}{ {'days': '日', 'months': '个月', 'working_days': '个工作日'}[value['unit']]}"
+        if value.get("document_id"):    # a document named by its number (a 建议's reply evidence)
+            return f"{value.get('title') or '材料'}（{value['document_id']}）"
         return "已记录"
     widget = (f.get("widget") or {}).get("kind")
     if widget == "org" or key.endswith("org_id") or key in ("court_id", "committee_id"):

@@ -152,6 +152,8 @@ def test_a_court_recommendation_drafted_approved_served_replied_verified_in_the_
     assert "书面回复" in seen["recipient_actions"]
     assert seen["replied"] == "已书面回复" and seen["final"] == "办结"
     assert "确认落实（办结）" in seen["timeline"][0] and "沈洁" in seen["timeline"][0]
+    timeline = "\n".join(seen["timeline"])
+    assert "书面回复的期限：2个月" in timeline and "宅基地审批放样公示办法（诸自然资规〔2026〕31号）" in timeline
     from tests.unit.test_documents import norm, pypdf_text
     text = pypdf_text(open(seen["letter_pdf"], "rb").read())
     year = seen["timeline"][0][:4]

@@ -419,9 +419,12 @@
     const dl = $("#c-facts");
     const rows = [["业务", svcLabel(service)], ["承办机构", orgName(c.org_id)],
       ["来源渠道", label("channels", c.channel)], ["纠纷类别", label("categories", c.category)],
-      ["纠纷简述", c.summary], ["请求事项", c.request], ["事实与理由", c.facts], ["登记时间", fmtTime(c.created_at)],
+      ...(service === "recommendation"                 // a 建议 keeps its title, recommendations and problems there
+        ? [["标题", c.summary], ["具体建议", c.request], ["发现的问题", c.facts]]
+        : [["纠纷简述", c.summary], ["请求事项", c.request], ["事实与理由", c.facts]]), ["登记时间", fmtTime(c.created_at)],
       ["督办", c.supervised ? "已列入督办" : ""]];
     dl.replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
+    $("#c-parties").hidden = $("#c-parties").previousElementSibling.hidden = !(c.parties || []).length;   // a 建议 has none
     $("#c-parties tbody").replaceChildren(...(c.parties || []).map((p, i) => h("tr", {},
       h("td", { text: `第${i + 1}位` }), h("td", { text: label("party_roles", p.role) }), h("td", { text: p.name }),
       h("td", { text: p.id_number || "" }), h("td", { text: p.phone || "" }))));
