@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from marshmallow import Schema
 
@@ -47,6 +48,9 @@ class Opening:
     # choices that depend on the kind of the user's organisation: field -> organisation kind -> the values
     # offered (e.g. a court issues 司法建议 only, a procuratorate 检察建议 only: JSR Art 1; PRR)
     choices_by_org_kind: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # how the body becomes the command's arguments, for a command not shaped command(payload, key):
+    # body -> the positional arguments before the idempotency key (default: the body itself)
+    arguments: Callable[[dict], tuple] | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -163,7 +167,8 @@ class OpeningRoutes:
         key = idempotency_key(request)
         body = json_body(request, self.gate.settings.max_body)
         try:
-            created = self.rpc(service, command, user.actor(), body, key)
+            args = opening.arguments(body) if opening.arguments else (body,)
+            created = self.rpc(service, command, user.actor(), *args, key)
         except JiefenError as err:
             raise _unwrapped(err, opening) from None
         return 201, {**created, "service": service}

@@ -77,14 +77,14 @@ TERMINAL_WORDS = ("本事项已办结。", "如有新的情况，可以再到窗
 def explain(found: dict, directory, state_labels: dict[str, str] | None = None, today: date | None = None) -> dict:
     """{"where", "who", "next_date", "may_do", "basis"} in plain words for the resident."""
     children = [c for c in found.get("children") or [] if c.get("status") and c.get("status") != "awaiting_service"]
-    service, status, entered_by = ("intake", found.get("status"), None)
+    service, status, entered_by = (found.get("service") or "intake", found.get("status"), None)
     if children:
         service, status, entered_by = children[-1]["service"], children[-1]["status"], children[-1].get("entered_by")
     where, may_do, basis = ENTERED_BY.get((service, status, entered_by)) or STAGES.get((service, status), ("", "", ""))
     if not where:
         label = (state_labels or {}).get(status) or found.get("status_label") or "办理中"
         where = f"正在{SERVICE_WORDS.get(service, '办理')}，目前进展：{label}。"
-    if found.get("closed") and not children:
+    if found.get("closed") and not children and (service == "intake" or not STAGES.get((service, status))):
         where, may_do = TERMINAL_WORDS
     org = directory.get(found.get("handling_org_id") or "") if found.get("handling_org_id") else None
     centre = directory.get(found.get("org_id") or "") if found.get("org_id") else None
@@ -92,6 +92,8 @@ def explain(found: dict, directory, state_labels: dict[str, str] | None = None, 
     who = handler.name if handler else "本中心"
     phone = getattr(handler, "phone", None) if handler else None
     next_date = found.get("next_deadline")
+    if (service, status) in UNTIL_NEXT_DATE and next_date:      # a right that runs out: say the day
+        may_do += f"请在{_ymd(next_date)}前提出。"
     return {
         "where": where,
         "who": who + (f"（电话：{phone}）" if phone else ""),
@@ -107,3 +109,33 @@ def _ymd(iso: str) -> str:
     except ValueError:
         return iso
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+# -- a petition registered at a petition office: the petitioner's own lookup (LVR Art 21 ¶2) -----------
+# the case number's prefix names the service that issued the query code; the centre's (JF-) is intake's
+LOOKUP_PREFIXES = {"PT": "petition"}
+# stages whose next date is the last day of the resident's own right (复查/复核 within 30 days of receipt)
+UNTIL_NEXT_DATE = {("petition", "PT_OPINION_SERVED"), ("petition", "PT_REVIEW_SERVED")}
+
+
+def lookup_service(case_no: str | None, services) -> str:
+    service = LOOKUP_PREFIXES.get((case_no or "").strip().upper().split("-", 1)[0])
+    return service if service in services else "intake"
+
+
+STAGES.update({
+    ("petition", "PT_RECEIVED"): ("信访部门已登记，将在十五日内转送、交办有权处理的机关，或告知您是否受理。", "", "LVR Art 22, 23"),
+    ("petition", "PT_OPINION_SERVED"): ("处理意见书已送达您。",
+                                         "对处理意见不服的，可以自收到之日起三十日内请求原办理机关的上一级机关复查。",
+                                         "LVR Art 35"),
+    ("petition", "PT_REVIEW_SERVED"): ("复查意见已送达您。",
+                                        "对复查意见不服的，可以自收到之日起三十日内向复查机关的上一级机关请求复核。",
+                                        "LVR Art 36"),
+    ("petition", "PT_FINAL"): ("复核意见已作出，信访事项办理终结。",
+                               "以同一事实和理由再次提出的，有关机关不再受理；如有新的事实和理由，可以重新提出。", "LVR Art 36"),
+    ("petition", "PT_CLOSED"): ("信访事项已办结。", "如对办理情况有意见，可以对办理情况作出评价。", "LVR Art 21, 33"),
+    ("petition", "PT_REDIRECTED"): ("信访事项不予受理，已书面告知您向有权处理的机关提出。", "请按告知书所列途径提出。",
+                                    "LVR Art 22, 23"),
+    ("petition", "PT_ROUTED_LEGAL"): ("您的诉求依法应通过诉讼、仲裁、行政复议等法定途径解决，已告知您应去的机关。",
+                                      "请按告知的法定途径提出。", "LVR Art 31"),
+})

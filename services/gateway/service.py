@@ -153,7 +153,8 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes):   # worksp
         self.gate.check_lookup(request, case_no)
         try:
             args = load(LookupArgs, _query(request, {"case_no", "query_code"}))
-            found = self.rpc("intake", "lookup_by_query_code", None, args["case_no"], args["query_code"])
+            found = self.rpc(plain.lookup_service(args["case_no"], self.gate.settings.services),
+                             "lookup_by_query_code", None, args["case_no"], args["query_code"])
         except JiefenError as err:
             if err.code in ("NOT_FOUND", "VALIDATION_ERROR"):    # only failed tries count
                 self.gate.lookup_failed(request, case_no)

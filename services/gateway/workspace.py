@@ -165,6 +165,9 @@ def _data_lines(data: dict, fields: dict, directory, names) -> list[str]:
     for key, value in data.items():
         if value in (None, "", [], {}, False) or key in ("summary", "request", "facts", "parties"):
             continue
+        if key == "party_act" and isinstance(value, dict):      # staff recorded a party's own act
+            lines.append(_party_act_line(value))
+            continue
         f = fields.get(key) or {}
         label = f.get("label") or FIELDS.get(key, ("",))[0]
         if not label or (f.get("widget") or {}).get("kind") == "hidden":
@@ -207,3 +210,10 @@ def _value_text(key: str, value, f: dict, directory, names) -> str:
         except ValueError:
             pass
     return raw
+
+
+def _party_act_line(act: dict) -> str:
+    """代为记录：第1位当事人本人所为（书面申请，复查申请书（2026）第1号）: whose act, on what evidence."""
+    evidence = "，".join(x for x in (enums.EVIDENCE_KINDS.get(act.get("evidence_kind"), ""),
+                                     str(act.get("evidence_ref") or "")) if x)
+    return f"代为记录：第{act.get('party')}位当事人本人所为（{evidence or '已记录'}）"

@@ -1,15 +1,13 @@
 """The intake case type: the one-stop window (浙江省平安建设条例 Art 39; SPEC §2)."""
 from __future__ import annotations
 
-import hashlib
-
-
 from contracts import intake as c
 from contracts.enums import EXTERNAL_CHANNELS
 from contracts.idnumbers import ric_warning
 from infra.casetype import CaseType, ClockDef, EventDef, Guard, Period, StateDef
 from infra.engine import new_query_code
 from infra.models import Case, CaseLink, Party
+from infra.querycode import legacy_query_code_hash, query_code_hash  # noqa: F401  (intake's lookup)
 from infra.pii import keyring
 from services.intake import duplicates, routing
 
@@ -25,17 +23,6 @@ STATES = (
     StateDef("IN_TRACKING", "跟踪督办", basis="PSR Art 39"),
     StateDef("IN_CLOSED", "办结销号", terminal=True, basis="PSR Art 39"),
 )
-
-
-def query_code_hash(case_id: str, code: str) -> str:
-    """Only this keyed hash of the resident's query code is stored: 8 characters of a 32-letter alphabet
-    are too few to survive an unkeyed hash being guessed offline from a copied database."""
-    return keyring().audit_mac(f"query-code:{case_id}:{code.upper()}")
-
-
-def legacy_query_code_hash(case_id: str, code: str) -> str:
-    """Cases registered before the keyed hash (issue 12) keep their unkeyed one."""
-    return hashlib.sha256(f"{case_id}:{code.upper()}".encode()).hexdigest()
 
 
 # -- effects: the domain change each event makes to the case row (no I/O beyond the session) -------

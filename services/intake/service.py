@@ -15,6 +15,7 @@ from contracts.schemas import KEY, CommandSchema, RegisterCaseSchema
 from infra import clocks, handoff
 from infra.db import read_session
 from infra.models import Case
+from infra.querycode import LookupArgs
 from infra.service import CaseService, Platform, api, load
 from infra.views import iso
 from services.intake import duplicates
@@ -36,11 +37,6 @@ class RegisterArgs(Schema):
 
 class RouteArgs(CommandSchema):
     target = fields.String(required=True, validate=validate.OneOf(ROUTE_EVENTS))
-
-
-class LookupArgs(Schema):
-    case_no = fields.String(required=True, validate=validate.Length(min=5, max=40))
-    query_code = fields.String(required=True, validate=validate.Length(min=4, max=16))
 
 
 class IntakeService(CaseService):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from contracts.petition import (HANDLING_BASES, LEGAL_PROCEDURES, OPINION_OUTCOMES, ORAL_CHANNELS,
                                 PETITION_CHANNELS, REDIRECT_KINDS, SATISFACTION, SATISFACTION_VIA, SERVICE_METHODS)
+from infra import querycode
 from infra.models import CaseLink, Party
 from services.petition import litigation, rules
 
@@ -63,6 +64,7 @@ def register(case, data: dict, ctx) -> None:
         "group_visit": {"visitor_count": data.get("visitor_count"), "representatives": data["representatives"]}
         if data["group_visit"] else None,
         "registered": _stamp(ctx)})
+    querycode.issue(case, ctx)      # the petitioner follows the matter with it (LVR Art 21 ¶2)
 
 
 def register_from_handoff(case, data: dict, ctx) -> None:

@@ -14,10 +14,10 @@ from nameko.events import event_handler
 from nameko.timer import timer
 
 from contracts.schemas import CreateArgs
-from infra import handoff
+from infra import handoff, querycode
 from infra.db import read_session
 from infra.service import CaseService, Platform, api, load
-from services.petition import rules
+from services.petition import lookup, rules
 from services.petition.casetype import PETITION
 
 HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
@@ -34,6 +34,16 @@ class PetitionService(CaseService):
         """Register a petition received by any LVR Art 17 channel at a petition office or organ."""
         load(CreateArgs, {"idempotency_key": idempotency_key})
         return self.platform.fire(self.platform.actor(), "register", data=petition, idempotency_key=idempotency_key)
+
+    @api
+    def lookup_by_query_code(self, case_no: str, query_code: str) -> dict:
+        """For the petitioner (no actor): where the matter stands, which body has it, the next date and the
+        milestones, with the case number and the query code given at registration (LVR Art 21 ¶2)."""
+        args = load(querycode.LookupArgs, {"case_no": case_no, "query_code": query_code})
+        settings = self.platform.env.config.get("intake", {})
+        failures = self.platform.limiter("lookup_failures", int(settings.get("lookup_failures_per_case", 10)),
+                                         float(settings.get("lookup_window_seconds", 600)))
+        return lookup.lookup(self.platform, args["case_no"], args["query_code"], failures)
 
     @api
     def open_from_handoff(self, handoff: dict, idempotency_key: str | None = None) -> dict:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import eventlet
@@ -44,9 +45,11 @@ def shots(tmp_path):
 def drive(site, shots):
     """drive("window", {...}) -> what the browser saw (the driver's JSON); fails with its message."""
     def run(scenario: str, args: dict, timeout: float = 120) -> dict:
+        # files, not pipes: a journey's screen texts overflow a pipe's buffer and the driver would block
+        stdout, stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         proc = subprocess.Popen([sys.executable, "-m", "tests.browser.window_driver", scenario, site, str(shots),
-                                 json.dumps(args, ensure_ascii=False)], cwd=ROOT, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                 json.dumps(args, ensure_ascii=False)], cwd=ROOT, stdout=stdout,
+                                stderr=stderr, env={**os.environ, "PYTHONPATH": str(ROOT)})
         waited = 0.0
         while proc.poll() is None:          # keep the hub turning: the services answer from this process
             eventlet.sleep(0.1)
@@ -54,7 +57,8 @@ def drive(site, shots):
             if waited > timeout:
                 proc.kill()
                 pytest.fail(f"browser scenario {scenario} took over {timeout}s")
-        out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
+        stdout.seek(0), stderr.seek(0)
+        out, err = stdout.read().decode(), stderr.read().decode()
         lines = [line for line in out.splitlines() if line.startswith("{")]
         if not lines:
             pytest.fail(f"browser scenario {scenario} printed nothing; stderr:\n{err[-3000:]}")

@@ -401,3 +401,11 @@ def keyboard_register(page, base: str, shots: Path, args: dict) -> dict:
 
 JOURNEYS = {"mediation_journey": mediation_journey, "court_journey": court_journey,
             "recommendation_journey": recommendation_journey, "keyboard_register": keyboard_register}
+
+
+def _more_journeys() -> dict:        # journeys kept in modules of their own (imported late: they import this one)
+    from tests.browser.petition_journey import petition_journey
+    return {"petition_journey": petition_journey}
+
+
+JOURNEYS.update(_more_journeys())

@@ -392,6 +392,16 @@ def test_openapi_documents_every_api_route_with_the_error_contract(web):
         route = getattr(attr, "route", None)
         if route and route[1].startswith("/api/") or route and route[1] == "/openapi.json":
             routes.add((route[0], route[1].replace("<", "{").replace(">", "}")))
+    # the openings (services/gateway/openings.py) are documented one path per opening, with its contract
+    from services.gateway.openings import OPENINGS, OpeningRoutes
+    from services.gateway.settings import CASE_SERVICES
+    for attr in vars(OpeningRoutes).values():
+        route = getattr(attr, "route", None)
+        if route and "<command>" in route[1]:
+            routes |= {(route[0], f"/api/openings/{o.service}/{o.command}") for o in OPENINGS
+                       if o.service in CASE_SERVICES}
+        elif route:
+            routes.add((route[0], route[1]))
     assert routes == documented
     schemas = spec["components"]["schemas"]
     assert schemas["RegisterCase"]["required"] == ["category", "channel", "parties", "request", "summary"]

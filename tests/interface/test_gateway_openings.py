@@ -80,6 +80,18 @@ def test_registering_a_letter_opens_one_case_per_key_at_the_users_office(web):
     assert found["total"] == 1
     history = web.get(f"/api/petition/cases/{case['case_id']}/history", headers=xfb).json()
     assert [(e["event"], e["user_id"], e["role"]) for e in history] == [("register", "xfb-01", "xfb")]
+    # the petitioner follows it with the code given once at registration (LVR Art 21 ¶2)
+    code = case["query_code"]
+    assert len(code) == 8 and again.json()["query_code"] == code
+    seen = web.get("/api/public/lookup", params={"case_no": case["case_no"], "query_code": code.lower()})
+    assert seen.status_code == 200, seen.text
+    view = seen.json()
+    assert view["status_label"] == "登记" and view["channel_label"] == "信访"
+    assert view["plain"]["who"] == "诸暨市信访局（电话：0575-00000003）"
+    assert "十五日内" in view["plain"]["where"] and view["plain"]["next_date"].endswith("日")
+    assert [m["label"] for m in view["milestones"]] == ["登记"]
+    assert_error(web.get("/api/public/lookup", params={"case_no": case["case_no"], "query_code": "WRONG999"}),
+                 404, "NOT_FOUND")
 
 
 def test_bad_input_is_named_in_chinese_and_other_roles_are_refused(web):

@@ -38,3 +38,16 @@ def test_a_state_without_words_still_reads_chinese_and_every_stage_is_plain():
     assert words["where"] == "正在人民法院诉前调解，目前进展：调解中。"
     for where, may_do, _ in STAGES.values():
         assert not re.search(r"[A-Za-z_]", where + may_do)
+
+
+def test_a_petitioner_reads_the_last_day_for_a_review_and_the_final_word_after_re_review():
+    from services.gateway.plain import lookup_service
+    served = explain({"service": "petition", "status": "PT_OPINION_SERVED", "org_id": "zj-centre",
+                      "handling_org_id": "zj-pmc-jiyang", "next_deadline": "2026-12-31", "children": []}, DIRECTORY)
+    assert "三十日内请求原办理机关的上一级机关复查" in served["may_do"] and served["may_do"].endswith("请在2026年12月31日前提出。")
+    final = explain({"service": "petition", "status": "PT_FINAL", "closed": True, "org_id": "zj-centre",
+                     "children": []}, DIRECTORY)
+    assert "办理终结" in final["where"] and "窗口" not in final["may_do"]       # not the centre's closing words
+    assert lookup_service("pt-330681-2026-000001", ("intake", "petition")) == "petition"
+    assert lookup_service("PT-330681-2026-000001", ("intake",)) == "intake"
+    assert lookup_service("JF-330681-2026-000001", ("intake", "petition")) == "intake"

@@ -21,8 +21,9 @@ const JiefenOpenings = (() => {
       h("a", { class: `button ${chosen === o ? "primary" : "ghost"}`, href: `#/new/${o.service}/${o.command}`, text: o.title }),
       h("span", { class: "muted", text: ` ${o.service_label}` })))
       : [h("li", { class: "empty", text: "您的岗位没有可新建的案件" })]));
+    $("#new-done").hidden = true;
     if (!chosen) { $("#new-form").hidden = true; return; }
-    if (!current || current.opening !== chosen) open(app, chosen);
+    if (!current || current.opening !== chosen || $("#new-form").hidden) open(app, chosen);
   }
 
   function open(app, o) {
@@ -44,6 +45,8 @@ const JiefenOpenings = (() => {
       ev.preventDefault();
       if (!current) return;
       const { opening: o, form, key } = current;
+      for (const el of document.querySelectorAll("#new-fields .err")) el.textContent = "";   // last answer's
+      for (const el of document.querySelectorAll("#new-fields .invalid")) el.classList.remove("invalid");
       const { data, ok } = form.collect();
       $("#new-error").textContent = "";
       if (!ok) { $("#new-error").textContent = "请先填写标出的项目"; return; }
@@ -52,7 +55,15 @@ const JiefenOpenings = (() => {
         const created = await app.api("POST", `/api/openings/${o.service}/${o.command}`, data, { "Idempotency-Key": key });
         current = null;
         app.toast(`已登记：${created.case_no}`);
-        location.hash = `#/case/${o.service}/${encodeURIComponent(created.case_id)}`;
+        const page = `#/case/${o.service}/${encodeURIComponent(created.case_id)}`;
+        if (!created.query_code) { location.hash = page; return; }
+        // the code is shown once, here: the person who brought the matter follows it with it
+        $("#new-form").hidden = true;
+        $("#nd-case-no").textContent = created.case_no;
+        $("#nd-query-code").textContent = created.query_code;
+        $("#nd-lookup-url").textContent = `${location.origin}/lookup`;
+        $("#nd-open-case").setAttribute("href", page);
+        $("#new-done").hidden = false;
       } catch (err) {
         $("#new-error").textContent = app.describe(err);
         const fields = err.body && err.body.details && err.body.details.fields;
