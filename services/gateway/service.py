@@ -37,7 +37,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 FILTERS = set(FindCasesSchema().fields)
 SUPERVISION_FILTERS = {"service", "case_type", "org_id", "town_id", "category", "channel"}
 DEFINITION_TTL = 300.0
-_definitions: dict[str, tuple[float, dict]] = {}     # service -> (fetched at, case definition)
+_definitions: dict[tuple, tuple[float, dict]] = {}   # (service, case type) -> (fetched at, case definition)
 
 
 def load(schema, payload, where: str | None = None) -> dict:
