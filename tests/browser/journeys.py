@@ -236,6 +236,7 @@ def court_journey(page, base: str, shots: Path, args: dict) -> dict:
         _ymd(_field(f, "served_on"), "2026", "12", "8")
     _act(page, "confirm", confirm, texts, shots, "court-3-confirm")
     seen["jc_final"] = page.inner_text("#c-status")
+    seen["jc_facts"] = page.inner_text("#c-facts")
     seen["jc_timeline"] = page.locator("#c-timeline li").all_inner_texts()
     page.screenshot(path=str(shots / "court-3-confirmed.png"), full_page=True)
     _sign_out(page)

@@ -125,6 +125,7 @@ def test_mediation_then_court_confirmation_in_the_page(drive, mediation, diversi
     assert seen["after_application"] == "司法确认中"
     assert seen["jc_no"].startswith("JC-") and "受理（调确字）" in seen["filing_actions"]
     assert seen["jc_after_filing"] == "审查中" and seen["jc_final"] == "裁定有效"
+    assert "业务\n司法确认" in seen["jc_facts"] or "业务\t司法确认" in seen["jc_facts"], seen["jc_facts"]
     assert "裁定调解协议有效" in seen["jc_timeline"][0] and "郑华" in seen["jc_timeline"][0]
     assert seen["mediation_after_ruling"] == "履行监督"
     assert "确认调解协议有效" in seen["mediation_timeline"][0]

@@ -417,7 +417,7 @@
     $("#c-status").textContent = c.status_label;
     $("#c-status").className = `badge${c.terminal ? " done" : ""}`;
     const dl = $("#c-facts");
-    const rows = [["业务", svcLabel(service)], ["承办机构", orgName(c.org_id)],
+    const rows = [["业务", c.case_type && c.case_type !== service && def.label ? def.label : svcLabel(service)],   // e.g. 司法确认 ["承办机构", orgName(c.org_id)],
       ["来源渠道", label("channels", c.channel)], ["纠纷类别", label("categories", c.category)],
       ...(service === "recommendation"                 // a 建议 keeps its title, recommendations and problems there
         ? [["标题", c.summary], ["具体建议", c.request], ["发现的问题", c.facts]]
