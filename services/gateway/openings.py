@@ -100,12 +100,13 @@ OPENINGS += (
 # the party's act the staff record with an opening that is the party's own (PML Art 17: the application)
 PARTY_ACT_FIELD = {
     "name": "party_act", "label": "代当事人记录", "required": True, "help": "申请由哪位当事人提出，依据什么材料",
-    "widget": {"kind": "group"}, "fields": [
+    "widget": {"kind": "group"}, "options": [], "fields": [
         {"name": "party", "label": "提出申请的当事人（第几位，按上面填写的顺序）", "required": True,
-         "widget": {"kind": "number"}, "help": ""},
+         "widget": {"kind": "number"}, "options": [], "help": ""},
         {"name": "evidence_kind", "label": "依据的材料", "required": True, "widget": {"kind": "choice"},
          "options": [{"value": k, "label": v} for k, v in EVIDENCE_KINDS.items()], "help": ""},
-        {"name": "evidence_ref", "label": "材料编号或扫描件编号", "required": True, "widget": {"kind": "text"}, "help": ""},
+        {"name": "evidence_ref", "label": "材料编号或扫描件编号", "required": True, "widget": {"kind": "text"},
+         "options": [], "help": ""},
     ]}
 
 
