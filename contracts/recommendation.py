@@ -169,15 +169,16 @@ class ServeSchema(Schema):
 
 
 class EvidenceSchema(Schema):
-    """A document kept elsewhere, referenced by its id and SHA-256 digest (never the content)."""
+    """A document kept elsewhere, referenced by its id and, when a scanned file is kept, that file's SHA-256
+    digest (never the content). A paper document a clerk records in the page has its number only (issue 14)."""
     document_id = fields.String(required=True, validate=validate.Length(min=1, max=128))
-    sha256 = fields.String(required=True, validate=SHA256_HEX)
+    sha256 = fields.String(load_default=None, allow_none=True, validate=SHA256_HEX)
     title = text("name")
     media_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
     @post_load
     def lower(self, data, **kwargs):
-        return {**data, "sha256": data["sha256"].lower()}
+        return {**data, "sha256": data["sha256"].lower() if data.get("sha256") else None}
 
 
 def _unique_documents(items: list[dict], field: str) -> None:

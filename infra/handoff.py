@@ -114,8 +114,11 @@ def authentic_child_event(env, payload: dict, source: str) -> dict | None:
         log.warning("event %s from %s: the child case does not name this parent; ignored",
                     str(payload.get("event_id"))[:40], source)
         return None
+    # the event brought the child where it stands only if nothing happened to it since (its own version)
+    entered_by = payload.get("event") if payload.get("version") == child["version"] else None
     return {**payload, "case_id": child["case_id"], "case_no": child["case_no"], "case_type": child["case_type"],
-            "to": child["status"], "terminal": bool(child["terminal"]), "version": child["version"]}
+            "to": child["status"], "terminal": bool(child["terminal"]), "version": child["version"],
+            "entered_by": entered_by}
 
 
 def _read_child(env, source: str, payload: dict) -> dict:
@@ -136,6 +139,9 @@ def _read_child(env, source: str, payload: dict) -> dict:
 def _terminal(env, case: Case) -> bool:
     ct = env.siblings[case.case_type].case_type if case.case_type in env.siblings else env.case_type
     return ct.state(case.status).terminal
+
+
+CHILD_ENTERED_BY = "child_entered_by"      # key in CaseLink.handoff: the event that brought the child to its state
 
 
 def apply_child_event(env, payload: dict, source: str | None = None, checked: bool = False) -> str | None:
@@ -168,6 +174,10 @@ def apply_child_event(env, payload: dict, source: str | None = None, checked: bo
         if link.target_case_id == payload["case_id"] and link.target_version >= payload["version"]:
             s.commit()                      # the link already shows this (the RPC reply got here first):
             return payload["parent_case_id"]   # the parent still re-checks its own state
+        if link.target_status != payload["to"]:
+            # how the child reached its state, e.g. PM_PERFORMING by the court's confirmation (the resident's
+            # lookup says so); kept beside the hand-off's decision, which is delivered by then (no new column)
+            link.handoff = {**(link.handoff or {}), CHILD_ENTERED_BY: payload.get("entered_by")}
         link.target_version = payload["version"]
         link.target_case_id, link.target_case_no = payload["case_id"], payload["case_no"]
         link.target_status, link.target_terminal = payload["to"], bool(payload["terminal"])

@@ -57,10 +57,13 @@ def case_view(case: Case, env, actor: Actor | None, now: datetime, extra: dict |
 
 
 def link_view(link) -> dict:
+    # a child hand-off made for a purpose says so (e.g. judicial_confirmation: the page reads 申请司法确认)
+    purpose = (link.handoff or {}).get("purpose") if link.link_type == "child" else None
     return {
         "link_type": link.link_type, "service": link.target_service, "case_id": link.target_case_id,
         "case_no": link.target_case_no, "status": link.target_status, "terminal": link.target_terminal,
         "basis": link.basis, "created_at": iso(link.created_at), "updated_at": iso(link.updated_at),
+        **({"purpose": purpose} if purpose else {}),
     }
 
 

@@ -150,15 +150,20 @@ def _supervision(case: dict, ctx: Context) -> str:
 
 # -- 司法建议书 / 检察建议书 (JSR Art 6–8; PRR) -------------------------------------------------------------
 def _recommendation(case: dict, ctx: Context) -> str:
+    # as the recommendation service stores a draft (services/recommendation/casetype.py draft): the title as
+    # the case's summary, the problems as its facts, the recommendations as its request, the recipient's ref
     d = _data(case)
     letter = d.get("letter") or {}
-    draft = d.get("draft") or d
+    recipient = (d.get("recipient") or {}).get("org_id")
+    period = letter.get("reply_period") or {}
+    within = f"{period['amount']}{'个月' if period.get('unit') == 'months' else '日'}" if period.get("amount") else "二个月"
     return f"""
-<p class="flat">{e(ctx.org_name(d.get('recipient_org_id') or draft.get('recipient_org_id')))}：</p>
-<p>{e(draft.get('found_in') or '')}</p>
-<h2>一、发现的问题</h2><p>{e(draft.get('problems') or '')}</p>
-<h2>二、具体建议</h2><p>{e(draft.get('recommendations') or '')}</p>
-<p>请你单位自收到本建议书之日起{e((letter.get('reply_period') or {}).get('amount') or '二个月')}内将采纳落实情况书面回复本院。</p>
+<p class="flat">{e(ctx.org_name(recipient))}：</p>
+<p><b>{e(case.get('summary') or '')}</b></p>
+<p>{e(d.get('found_in') or '')}</p>
+<h2>一、发现的问题</h2><p>{e(case.get('facts') or '')}</p>
+<h2>二、具体建议</h2><p>{e(case.get('request') or '')}</p>
+<p>请你单位自收到本建议书之日起{e(within)}内将采纳落实情况书面回复本院。</p>
 <div class="seal"><span>{e(ctx.org_name(case.get('org_id')))}（印章）</span><span>{ymd(letter.get('issued_at') or ctx.today)}</span></div>"""
 
 

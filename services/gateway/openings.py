@@ -19,7 +19,8 @@ from typing import Callable
 
 from marshmallow import Schema
 
-from contracts import petition as pt
+from contracts import diversion as dv, mediation as pm, petition as pt, recommendation as rc
+from contracts.enums import EVIDENCE_KINDS
 from contracts.errors import JiefenError, validation_error
 from contracts.labels import refusal_in_chinese
 from contracts.legal import format_basis
@@ -43,6 +44,10 @@ class Opening:
     # fields the page does not ask for or asks for differently: name -> widget (HIDDEN: the service
     # fills it, e.g. the receiving body is the signed-in user's organisation)
     widgets: dict[str, dict] = field(default_factory=dict)
+    on_behalf: bool = False             # a party's act the staff record (data.party_act: which party, evidence)
+    # choices that depend on the kind of the user's organisation: field -> organisation kind -> the values
+    # offered (e.g. a court issues 司法建议 only, a procuratorate 检察建议 only: JSR Art 1; PRR)
+    choices_by_org_kind: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     # how the body becomes the command's arguments, for a command not shaped command(payload, key):
     # body -> the positional arguments before the idempotency key (default: the body itself)
     arguments: Callable[[dict], tuple] | None = None
@@ -66,6 +71,45 @@ OPENINGS: tuple[Opening, ...] = (
 )
 
 
+# -- the courts', committees' and issuers' own openings (issue 14; s3-14c) ---------------------------
+OPENINGS += (
+    Opening("mediation", "apply", "人民调解委员会登记调解申请", {"mediation_committee": ("pmc",)},
+            pm.ApplySchema, "PML Art 17", event="apply", on_behalf=True,
+            help="当事人到本委员会书面或口头申请调解，由工作人员登记并记录申请人的申请材料。",
+            widgets={"committee_id": HIDDEN, "handoff": HIDDEN}),
+    Opening("mediation", "initiate_proactive", "主动调解", {"mediation_committee": ("pmc",)},
+            pm.ProactiveSchema, "PML Art 17", event="initiate_proactive",
+            help="人民调解委员会主动调解本辖区的民间纠纷，登记后先征询当事人意愿。",
+            widgets={"committee_id": HIDDEN}),
+    Opening("diversion", "receive_complaint", "登记起诉材料（诉前调解）", {"court": ("filing",)},
+            dv.ComplaintSchema, "CPL Art 122-123; OMR Art 8", event="receive_complaint",
+            help="立案庭（诉讼服务中心）收到的起诉材料，登记后引导当事人选择诉前调解。",
+            widgets={"court_id": HIDDEN, "handoff": HIDDEN}),
+    Opening("diversion", "apply_for_confirmation", "登记司法确认申请", {"court": ("filing",)},
+            dv.JcApplySchema, "CPL Art 205; CPLI Art 351-354", event="apply",
+            help="双方当事人自调解协议生效之日起三十日内共同向本院申请确认调解协议。",
+            widgets={"handoff": HIDDEN, "applied_at": HIDDEN}),
+    Opening("recommendation", "draft", "起草司法建议、检察建议", {"court": ("issuer",), "procuratorate": ("issuer",)},
+            rc.DraftSchema, "JSR Art 1, 3; PRR", event="draft",
+            help="审判、检察工作中发现有关单位存在的问题，起草建议书，经审批后制发送达。",
+            widgets={"source_cases": HIDDEN, "risk_pattern": HIDDEN},
+            choices_by_org_kind={"kind": {side: tuple(k for k, (issuer, _) in rc.KINDS.items() if issuer == side)
+                                          for side in (rc.COURT, rc.PROCURATORATE)}}),
+)
+
+# the party's act the staff record with an opening that is the party's own (PML Art 17: the application)
+PARTY_ACT_FIELD = {
+    "name": "party_act", "label": "代当事人记录", "required": True, "help": "申请由哪位当事人提出，依据什么材料",
+    "widget": {"kind": "group"}, "options": [], "fields": [
+        {"name": "party", "label": "提出申请的当事人（第几位，按上面填写的顺序）", "required": True,
+         "widget": {"kind": "number"}, "options": [], "help": ""},
+        {"name": "evidence_kind", "label": "依据的材料", "required": True, "widget": {"kind": "choice"},
+         "options": [{"value": k, "label": v} for k, v in EVIDENCE_KINDS.items()], "help": ""},
+        {"name": "evidence_ref", "label": "材料编号或扫描件编号", "required": True, "widget": {"kind": "text"},
+         "options": [], "help": ""},
+    ]}
+
+
 def find(service: str, command: str) -> Opening | None:
     return next((o for o in OPENINGS if o.key == (service, command)), None)
 
@@ -73,17 +117,26 @@ def find(service: str, command: str) -> Opening | None:
 @lru_cache(maxsize=64)
 def _described(service: str, command: str) -> tuple:
     opening = find(service, command)
-    return tuple({**f, "widget": opening.widgets.get(f["name"], f["widget"])}
-                 for f in schema_fields(opening.schema, opening.event))
+    described = tuple({**f, "widget": opening.widgets.get(f["name"], f["widget"])}
+                      for f in schema_fields(opening.schema, opening.event))
+    return described + ((PARTY_ACT_FIELD,) if opening.on_behalf else ())
 
 
-def describe(opening: Opening) -> dict:
-    """The opening as the page and a terminal need it: title, basis in Chinese, the fields of its form."""
+def describe(opening: Opening, org_kind: str | None = None) -> dict:
+    """The opening as the page and a terminal need it: title, basis in Chinese, the fields of its form
+    (with ``org_kind``: the choices that organisation may make)."""
     basis = format_basis(opening.basis)
     return {"service": opening.service, "service_label": SERVICE_LABELS.get(opening.service, opening.service),
             "command": opening.command, "title": opening.title, "help": opening.help,
             "basis": opening.basis, "basis_text": basis["text"], "articles": basis["articles"],
-            "fields": [dict(f) for f in _described(*opening.key)]}
+            "fields": [_narrowed(dict(f), opening, org_kind) for f in _described(*opening.key)]}
+
+
+def _narrowed(f: dict, opening: Opening, org_kind: str | None) -> dict:
+    allowed = opening.choices_by_org_kind.get(f["name"], {}).get(org_kind or "")
+    if allowed is not None and f.get("options"):
+        f["options"] = [o for o in f["options"] if o["value"] in allowed]
+    return f
 
 
 def available(org_kind: str | None, role: str, services) -> list[Opening]:
@@ -97,7 +150,8 @@ class OpeningRoutes:
     def openings(self, request):
         """The case-opening commands the signed-in user may use, with the fields of each form."""
         user = self.gate.user(request)
-        return [describe(o) for o in available(self._org_kind(user), user.role, self.gate.settings.services)]
+        kind = self._org_kind(user)
+        return [describe(o, kind) for o in available(kind, user.role, self.gate.settings.services)]
 
     @route("POST", "/api/openings/<service>/<command>")
     def open_case(self, request, service, command):

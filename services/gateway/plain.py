@@ -54,6 +54,13 @@ STAGES: dict[tuple[str, str], tuple[str, str, str]] = {
     ("petition", "PT_RECHECK"): ("复核机关正在复核，一般在三十日内提出复核意见。", "", "LVR Art 36"),
     ("petition", "PT_FINAL"): ("复核意见已作出，信访事项办理终结。", "", "LVR Art 36"),
 }
+# (service, state, the event that brought the case there) where the same state means something else for
+# the resident: performing a court-confirmed agreement is enforceable (CPL Art 206; PML Art 33 ¶2)
+ENTERED_BY: dict[tuple[str, str, str], tuple[str, str, str]] = {
+    ("mediation", "PM_PERFORMING", "confirmation_granted"): (
+        "人民法院已裁定确认调解协议有效，双方应当按约定履行。",
+        "一方拒绝履行或者未全部履行的，对方可以向作出确认裁定的人民法院申请强制执行。", "PML Art 33; CPL Art 206"),
+}
 # the centre's working words a resident should not have to decode (跟踪督办 is the centre's follow-up)
 RESIDENT_LABELS = {"跟踪督办": "已转交办理部门", "已分流": "已转交办理部门", "分流至人民调解": "转交人民调解委员会",
                    "分流至诉非分流": "转交人民法院诉前调解", "分流至信访": "转交信访部门",
@@ -70,10 +77,10 @@ TERMINAL_WORDS = ("本事项已办结。", "如有新的情况，可以再到窗
 def explain(found: dict, directory, state_labels: dict[str, str] | None = None, today: date | None = None) -> dict:
     """{"where", "who", "next_date", "may_do", "basis"} in plain words for the resident."""
     children = [c for c in found.get("children") or [] if c.get("status") and c.get("status") != "awaiting_service"]
-    service, status = (found.get("service") or "intake", found.get("status"))
+    service, status, entered_by = (found.get("service") or "intake", found.get("status"), None)
     if children:
-        service, status = children[-1]["service"], children[-1]["status"]
-    where, may_do, basis = STAGES.get((service, status), ("", "", ""))
+        service, status, entered_by = children[-1]["service"], children[-1]["status"], children[-1].get("entered_by")
+    where, may_do, basis = ENTERED_BY.get((service, status, entered_by)) or STAGES.get((service, status), ("", "", ""))
     if not where:
         label = (state_labels or {}).get(status) or found.get("status_label") or "办理中"
         where = f"正在{SERVICE_WORDS.get(service, '办理')}，目前进展：{label}。"

@@ -27,7 +27,7 @@ from services.gateway.auth import Auth
 from services.gateway.http import PAGE_HEADERS, check_text, idempotency_key, json_body, route
 from services.gateway.rpc import Caller, ServiceRpc
 from services.gateway.schemas import FireBodySchema, PageQuerySchema, SignInSchema
-from services.gateway.settings import SERVICE_LABELS
+from services.gateway.settings import SERVICE_CASE_TYPES, SERVICE_LABELS
 from services.gateway.documents import DocumentRoutes
 from services.gateway.openings import OpeningRoutes
 from services.gateway.receipts import ReceiptRoutes
@@ -38,7 +38,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 FILTERS = set(FindCasesSchema().fields)
 SUPERVISION_FILTERS = {"service", "case_type", "org_id", "town_id", "category", "channel"}
 DEFINITION_TTL = 300.0
-_definitions: dict[str, tuple[float, dict]] = {}     # service -> (fetched at, case definition)
+_definitions: dict[tuple, tuple[float, dict]] = {}   # (service, case type) -> (fetched at, case definition)
 
 
 def load(schema, payload, where: str | None = None) -> dict:
@@ -272,7 +272,7 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes, ReceiptRout
     @route("GET", "/api/<service>/definition")
     def definition(self, request, service):
         self.gate.user(request)
-        return self._definition(self._known(service))
+        return self._definition(self._known(service), request.args.get("case_type"))
 
     @route("GET", "/api/<service>/cases")
     def find_cases(self, request, service):
@@ -332,12 +332,15 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes, ReceiptRout
                               {"service": service, "services": list(self.gate.settings.services)})
         return service
 
-    def _definition(self, service: str) -> dict:
-        cached = _definitions.get(service)
+    def _definition(self, service: str, case_type: str | None = None) -> dict:
+        """The case type as data; ``case_type`` one the service hosts besides its own (e.g. diversion's jc)."""
+        if case_type not in SERVICE_CASE_TYPES.get(service, ())[1:]:
+            case_type = None
+        cached = _definitions.get((service, case_type))
         if cached and time.monotonic() - cached[0] < DEFINITION_TTL:
             return cached[1]
-        definition = self.rpc(service, "case_definition", None)
-        _definitions[service] = (time.monotonic(), definition)
+        definition = self.rpc(service, "case_definition", None, *((case_type,) if case_type else ()))
+        _definitions[(service, case_type)] = (time.monotonic(), definition)
         return definition
 
     def _event_labels(self, service: str) -> dict:

@@ -20,6 +20,10 @@ SERVICE_LABELS = {
     "supervision": "督办",
 }
 
+# services hosting more than one case type: its own first, then the others (e.g. 司法确认 at the court)
+SERVICE_CASE_TYPES = {"diversion": ("diversion", "jc"),
+                      "supervision": ("supervision", "listed_supervision", "return_visit", "warning_task")}   # 挂牌督办, 回访, 预警处置
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -12,16 +12,13 @@ from contracts import enums
 from contracts.errors import JiefenError
 from contracts.labels import FIELDS, choice_label
 from services.gateway.http import route
-from services.gateway.settings import SERVICE_LABELS
+from services.gateway.settings import SERVICE_CASE_TYPES, SERVICE_LABELS
 
 TASK_FILTERS = {"text", "category", "channel", "status", "service", "created_from", "created_to", "scope",
                 "org_id", "party_id_number"}
 # audit entries that are no event of a case type (infra/issued.py: a document issued, its hash recorded)
 OTHER_ENTRIES = {"document_issued": "出具文书（存证）"}
 PER_SERVICE = 100            # the most open cases one service contributes to the merged list
-# case types besides a service's default whose cases are staff work too (issue 15: 回访, 预警处置)
-TASK_TYPES = {"supervision": ("return_visit", "warning_task")}
-_type_definitions: dict = {}     # (service, case type) -> definition (they change only with a deployment)
 
 
 class WorkspaceRoutes:
@@ -40,11 +37,12 @@ class WorkspaceRoutes:
         scope = args.pop("scope", "mine")
         wanted_service = args.pop("service", None)
         rows, problems = {}, []
-        for service in self.gate.settings.services:
+        # each case type a service hosts (the court's 司法确认 beside its diversion cases)
+        for service, case_type in ((s, t) for s in self.gate.settings.services for t in SERVICE_CASE_TYPES.get(s, (None,))):
             if wanted_service and service != wanted_service:
                 continue
             try:
-                definition = self._with_task_types(service, self._definition(service))
+                definition = self._definition(service, case_type)
             except JiefenError as err:
                 problems.append({"service": service, "service_label": SERVICE_LABELS.get(service, service),
                                  "message": "暂时无法查询，请稍后刷新"})
@@ -58,6 +56,8 @@ class WorkspaceRoutes:
                 continue
             filters = {k: v for k, v in args.items() if k != "status"}
             filters["status"] = states
+            if case_type:
+                filters["case_type"] = case_type
             for query in _queries(filters):
                 try:
                     found = self.rpc(service, "find_cases", user.actor(), query, {"number": 1, "size": PER_SERVICE})
@@ -72,23 +72,6 @@ class WorkspaceRoutes:
         items = sorted(rows.values(), key=_urgency)
         return {"items": items, "total": len(items), "problems": problems, "scope": scope}
 
-    def _with_task_types(self, service: str, definition: dict) -> dict:
-        """The service's default case type with the states and events of its other task types merged in,
-        so their open cases are listed and their timelines read in words (state codes differ by type)."""
-        extra = []
-        for code in TASK_TYPES.get(service, ()):
-            if (service, code) not in _type_definitions:
-                _type_definitions[(service, code)] = self.rpc(service, "case_definition", None, code)
-            extra.append(_type_definitions[(service, code)])
-        if not extra:
-            return definition
-        events: dict = {}
-        for d in (definition, *extra):      # an id shared by several types (期限预警) keeps the default's
-            for e in d["events"]:
-                events.setdefault(e["id"], e)
-        return {**definition, "states": [s for d in (definition, *extra) for s in d["states"]],
-                "events": list(events.values())}
-
     @route("GET", "/api/<service>/cases/<case_id>/timeline")
     def timeline(self, request, service, case_id):
         """The audit trail as a person reads it: event and state names, who acted (name, role,
@@ -96,7 +79,10 @@ class WorkspaceRoutes:
         user = self.gate.user(request)
         service = self._known(service)
         entries = self.rpc(service, "case_history", user.actor(), case_id)
-        definition = self._with_task_types(service, self._definition(service))
+        case_type = request.args.get("case_type")
+        if not case_type and len(SERVICE_CASE_TYPES.get(service, ())) > 1:     # a caller that did not say
+            case_type = self.rpc(service, "get_case", user.actor(), case_id)["case_type"]
+        definition = self._definition(service, case_type)
         states = {s["code"]: s["label"] for s in definition["states"]}
         events = {e["id"]: e for e in definition["events"]}
         out = []
@@ -131,7 +117,8 @@ class WorkspaceRoutes:
 
     def _who(self, entry: dict) -> str:
         if entry.get("role") == "sys":
-            return "系统（期限计时）"
+            # a clock's sweep, or another body's act coming back (e.g. the court's ruling on 司法确认)
+            return "系统自动记录（期限计时或关联案件的办理结果）"
         org = self.gate.directory.get(entry.get("org_id") or "")
         name = self._user_name(entry.get("user_id")) or "工作人员"
         return f"{name}（{enums.ROLES.get(entry.get('role'), '')}，{org.name if org else ''}）"
@@ -212,6 +199,10 @@ def _value_text(key: str, value, f: dict, directory, names) -> str:
         if "party" in value:            # a signature: which party, in what form
             forms = {o["value"]: o["label"] for s in f.get("fields") or [] for o in s.get("options") or []}
             return f"第{value['party']}位（{forms.get(value.get('form'), '已签署')}）"
+        if "amount" in value and value.get("unit") in ("days", "months", "working_days"):      # a period
+            return f"{value['amount']}{ {'days': '日', 'months': '个月', 'working_days': '个工作日'}[value['unit']]}"
+        if value.get("document_id"):    # a document named by its number (a 建议's reply evidence)
+            return f"{value.get('title') or '材料'}（{value['document_id']}）"
         return "已记录"
     widget = (f.get("widget") or {}).get("kind")
     if widget == "org" or key.endswith("org_id") or key in ("court_id", "committee_id"):

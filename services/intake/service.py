@@ -127,7 +127,7 @@ class IntakeService(CaseService):
                                 "status": e.to_state, "status_label": INTAKE.state(e.to_state).label}
                                for e in self._entries(s, case.id) if e.event not in QUIET_EVENTS],
                 "next_deadline": min((c["due_date"] for c in running), default=None),
-                "children": [{"service": l.target_service, "status": l.target_status}
+                "children": [{"service": l.target_service, "status": l.target_status, "entered_by": (l.handoff or {}).get(handoff.CHILD_ENTERED_BY)}
                              for l in case.links if l.link_type == "child"],
             }
 

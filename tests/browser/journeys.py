@@ -173,6 +173,197 @@ def mediation_journey(page, base: str, shots: Path, args: dict) -> dict:
     return seen
 
 
+def _ymd(field, y: str, m: str, d: str) -> None:
+    name = field.get_attribute("data-field")
+    for part, text in zip(("y", "m", "d"), (y, m, d)):
+        field.locator(f'input[name="{name}-{part}"]').fill(text)
+
+
+def _until_status(page, status: str, texts: list, name: str) -> None:
+    """The case page as the hand-back lands: read again until the state shows (a positive signal)."""
+    for _ in range(40):
+        if page.inner_text("#c-status") == status:
+            _screen(page, texts, name)
+            return
+        page.wait_for_timeout(1500)
+        page.reload()
+        page.wait_for_selector("#view-case:not([hidden]) #c-timeline li", timeout=WAIT)
+    raise AssertionError(f"the case never showed {status}: {page.inner_text('#c-status')}")
+
+
+def court_journey(page, base: str, shots: Path, args: dict) -> dict:
+    """The mediation journey up to the written agreement (above), then: the committee records the parties'
+    joint application for 司法确认 (PML Art 33; CPL Art 205) → the court's filing officer files the JC case
+    (调确字, JC11 Art 4) → the judge confirms the agreement (CPL Art 206) → the mediation case follows →
+    the resident reads it at the lookup."""
+    seen = mediation_journey(page, base, shots, args)
+    texts, pw = seen["texts"], args["password"]
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # 6. the committee records the joint application both parties signed at its office
+    _sign_in(page, base, "pmc-01", pw)
+    _open_from_work_list(page, seen["mediation_no"], texts, "court-1-committee")
+    seen["committee_actions_after_agreement"] = page.locator("#c-actions button").all_inner_texts()
+
+    def application(f):
+        for box in _field(f, "applicants").locator("input").all():
+            box.check()
+        _field(f, "court_id").locator("select").select_option(label="诸暨市人民法院")
+        act = f.locator("fieldset.party-act")
+        act.locator('[data-field="party"] select').select_option(value="1")
+        act.locator('[data-field="evidence_kind"] select').select_option(label="书面申请")
+        act.locator('[data-field="evidence_ref"] input').fill("司法确认申请书（双方签名）第1号")
+    _act(page, "apply_judicial_confirmation", application, texts, shots, "court-1-application")
+    seen["after_application"] = page.inner_text("#c-status")
+    _sign_out(page)
+
+    # 7. the court's filing officer sees the JC case in the task list and files it
+    _sign_in(page, base, "filing-01", pw)
+    seen["jc_no"] = _open_from_work_list(page, "JC-", texts, "court-2-filing")
+    seen["filing_actions"] = page.locator("#c-actions button").all_inner_texts()
+    _act(page, "accept", lambda f: _field(f, "docket_no").locator("input").fill("（2026）浙0681民特118号"),
+         texts, shots, "court-2-accept")
+    seen["jc_after_filing"] = page.inner_text("#c-status")
+    _sign_out(page)
+
+    # 8. the judge hears both parties and confirms the agreement
+    _sign_in(page, base, "judge-01", pw)
+    _open_from_work_list(page, seen["jc_no"], texts, "court-3-judge")
+
+    def confirm(f):
+        _field(f, "ruling_no").locator("input").fill("（2026）浙0681民特118号")
+        _field(f, "parties_heard").locator("input").check()
+        _ymd(_field(f, "served_on"), "2026", "12", "8")
+    _act(page, "confirm", confirm, texts, shots, "court-3-confirm")
+    seen["jc_final"] = page.inner_text("#c-status")
+    seen["jc_facts"] = page.inner_text("#c-facts")
+    seen["jc_timeline"] = page.locator("#c-timeline li").all_inner_texts()
+    page.screenshot(path=str(shots / "court-3-confirmed.png"), full_page=True)
+    _sign_out(page)
+
+    # 9. the mediation case follows: the committee sees the confirmation on its case
+    _sign_in(page, base, "pmc-01", pw)
+    page.click("#nav-work")
+    page.select_option("#w-scope", "all")              # waiting for the court, not for the committee
+    row = page.locator(f'#work-table tr[data-case-no="{seen["mediation_no"]}"]').first
+    row.wait_for(timeout=HANDOFF_WAIT)
+    row.locator("a").click()
+    page.wait_for_selector("#view-case:not([hidden]) #c-timeline li", timeout=WAIT)
+    _until_status(page, "履行监督", texts, "court-4-mediation-follows")
+    seen["mediation_after_ruling"] = page.inner_text("#c-status")
+    seen["mediation_timeline"] = page.locator("#c-timeline li").all_inner_texts()
+    page.screenshot(path=str(shots / "court-4-mediation-follows.png"), full_page=True)
+    _sign_out(page)
+
+    # 10. the resident's lookup says the court confirmed the agreement
+    page.goto(f"{base}/lookup?case_no={seen['intake_no']}")
+    page.fill("#l-code", seen["query_code"])
+    page.click("#lookup-submit")
+    page.wait_for_selector("#lookup-result:not([hidden])", timeout=WAIT)
+    seen["lookup_after_ruling"] = {k: page.inner_text(f"#lr-{k}") for k in ("where", "who", "may-do", "basis")}
+    _screen(page, texts, "court-5-lookup")
+    page.screenshot(path=str(shots / "court-5-lookup.png"), full_page=True)
+    return seen
+
+
+def recommendation_journey(page, base: str, shots: Path, args: dict) -> dict:
+    """The court drafts a 司法建议 in the page (新建案件) → consults the recipient (JSR Art 5) → submits →
+    the 审判委员会 approves and the president signs (JSR Art 6-7: ×法建〔年〕×号) → served on the recipient
+    organ → the recipient's staff see it in their task list and reply in writing (POL Art 21; JSR Art 8)
+    → the court verifies (核实) → closed. The 司法建议书 is printed as PDF."""
+    seen: dict = {"texts": []}
+    texts, pw = seen["texts"], args["password"]
+
+    # 1. the court's research office drafts it (an opening: no API step)
+    _sign_in(page, base, "issuer-02", pw)
+    page.click("#nav-new")
+    page.locator('a[href="#/new/recommendation/draft"]').click()
+    page.wait_for_selector("#new-form:not([hidden])", timeout=WAIT)
+    form = page.locator("#new-fields")
+    seen["openings"] = page.locator("#new-list li a").all_inner_texts()
+    seen["kind_choices"] = _field(form, "kind").locator("option").all_inner_texts()
+    _field(form, "kind").locator("select").select_option(label="综合治理类司法建议")
+    _field(form, "recipient_org_id").locator("select").select_option(label="诸暨市自然资源和规划局")
+    _field(form, "title").locator("input, textarea").first.fill("关于规范农村宅基地审批和加强相邻关系纠纷源头治理的司法建议书")
+    _field(form, "problems").locator("textarea").fill("本院审理的多起相邻关系、宅基地纠纷案件中，宅基地审批后未实地放样，建房占用公共通道引发纠纷。")
+    _field(form, "recommendations").locator("textarea").fill("一、宅基地审批后实地放样并公示；二、建房期间加强巡查，发现占道及时制止。")
+    _field(form, "found_in").locator("textarea, input").first.fill("2026年本院审理的相邻关系纠纷案件")
+    _screen(page, texts, "rec-1-draft-form")
+    page.screenshot(path=str(shots / "rec-1-draft-form.png"), full_page=True)
+    page.click("#new-submit")
+    page.wait_for_selector("#view-case:not([hidden]) #c-timeline li", timeout=WAIT)
+    page.wait_for_selector("#c-actions button, #c-actions .empty", timeout=WAIT)
+    seen["rc_no"] = page.inner_text("#c-no")
+    seen["drafted"] = page.inner_text("#c-status")
+
+    # 2. consult the recipient, submit, approve and sign, serve
+    def consult(f):
+        _field(f, "method").locator("select").select_option(label="座谈会")
+        _field(f, "note").locator("textarea").first.fill("与自然资源和规划局座谈，对方对问题无异议。")
+    _act(page, "consult_recipient", consult, texts, shots, "rec-2-consult")
+    _act(page, "submit", lambda f: None, texts, shots, "rec-2-submit")
+
+    def approve(f):
+        _field(f, "approved_by").locator("select").select_option(label="审判委员会")
+        _field(f, "meeting_ref").locator("input").fill("审判委员会2026年第12次会议")
+        _field(f, "signed_by").locator("input").fill("院长 周明")
+        _field(f, "signed_by_president").locator("input").check()
+        period = _field(f, "reply_period")
+        period.locator('[data-field="amount"] input').fill("2")
+        period.locator('[data-field="unit"] select').select_option(label="月")
+        seen["unit_choices"] = period.locator('[data-field="unit"] option').all_inner_texts()
+    _act(page, "approve_issue", approve, texts, shots, "rec-3-approve")
+    seen["issued"] = page.inner_text("#c-status")
+
+    def serve(f):
+        _field(f, "recipient_org_id").locator("select").select_option(label="诸暨市自然资源和规划局")
+        _field(f, "manner").locator("select").select_option(label="书面")
+        _field(f, "received_by").locator("input").fill("何平")
+    _act(page, "serve", serve, texts, shots, "rec-3-serve")
+    seen["served"] = page.inner_text("#c-status")
+    letter = page.locator('#c-documents li[data-document="recommendation"]')
+    letter.wait_for(timeout=WAIT)
+    seen["documents"] = page.locator("#c-documents li").all_inner_texts()
+    with page.expect_download(timeout=60_000) as download:
+        letter.locator("button", has_text="下载电子版").click()
+    pdf = shots / "rec-3-letter.pdf"
+    download.value.save_as(str(pdf))
+    seen["letter_pdf"] = str(pdf)
+    page.screenshot(path=str(shots / "rec-3-served.png"), full_page=True)
+    _sign_out(page)
+
+    # 3. the recipient organ sees it in its task list and replies in writing
+    _sign_in(page, base, "rcpt-01", pw)
+    _open_from_work_list(page, seen["rc_no"], texts, "rec-4-recipient")
+    seen["recipient_actions"] = page.locator("#c-actions button").all_inner_texts()
+
+    def reply(f):
+        _field(f, "adoption").locator("select").select_option(label="采纳")
+        _field(f, "reply").locator("textarea").fill("我局采纳建议，已建立宅基地审批后实地放样和公示制度。")
+        _field(f, "measures").locator("input, textarea").first.fill("制定放样公示办法，组织各自然资源所开展占道建房专项巡查。")
+        _field(f, "evidence").locator("button.add").click()
+        row = _field(f, "evidence").locator(".sub-row").first
+        row.locator('[data-field="document_id"] input').fill("诸自然资规〔2026〕31号")
+        row.locator('[data-field="title"] input').fill("宅基地审批放样公示办法")
+        _field(f, "signed_by").locator("input").fill("局长 陆军")
+    _act(page, "submit_reply", reply, texts, shots, "rec-4-reply")
+    seen["replied"] = page.inner_text("#c-status")
+    _sign_out(page)
+
+    # 4. the court verifies and closes
+    _sign_in(page, base, "issuer-02", pw)
+    _open_from_work_list(page, seen["rc_no"], texts, "rec-5-court")
+    _act(page, "verify_implementation", lambda f: _field(f, "method").locator("select").select_option(label="实地查看"),
+         texts, shots, "rec-5-verify")
+    _act(page, "mark_implemented",
+         lambda f: _field(f, "findings").locator("textarea").fill("实地核查，放样公示制度已执行，未再发现占道建房。"),
+         texts, shots, "rec-5-closed")
+    seen["final"] = page.inner_text("#c-status")
+    seen["timeline"] = page.locator("#c-timeline li").all_inner_texts()
+    page.screenshot(path=str(shots / "rec-5-closed.png"), full_page=True)
+    return seen
+
+
 def keyboard_register(page, base: str, shots: Path, args: dict) -> dict:
     """The clerk signs in and registers a claim with the keyboard alone: Tab, arrows, typing, Enter."""
     kb = page.keyboard
@@ -209,7 +400,8 @@ def keyboard_register(page, base: str, shots: Path, args: dict) -> dict:
             "applicant": page.inner_text("#r-applicant"), "tab_order": order}
 
 
-JOURNEYS = {"mediation_journey": mediation_journey, "keyboard_register": keyboard_register}
+JOURNEYS = {"mediation_journey": mediation_journey, "court_journey": court_journey,
+            "recommendation_journey": recommendation_journey, "keyboard_register": keyboard_register}
 
 
 def _more_journeys() -> dict:        # journeys kept in modules of their own (imported late: they import this one)

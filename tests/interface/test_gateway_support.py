@@ -41,7 +41,8 @@ def gateway_config(service_config, web_config, users_file):
 
 @pytest.fixture
 def gateway(container_factory, gateway_config):
-    from services.gateway.service import GatewayService
+    from services.gateway.service import GatewayService, _definitions
+    _definitions.clear()            # case definitions cached by an earlier test's gateway (another service set)
     container = container_factory(GatewayService, gateway_config)
     container.start()
     return container

@@ -83,13 +83,16 @@ def test_the_termination_notice_tells_the_parties_their_other_channels():
 
 
 def test_a_procuratorial_recommendation_is_numbered_and_addressed():
-    c = case(case_no="RC-330681-2026-000003", org_id="zj-proc",
-             data={"recipient_org_id": "zj-nr", "problems": "违法占地查处不及时", "recommendations": "建立巡查制度",
-                   "found_in": "在办理某案中发现", "letter": {"doc_no": "暨检建〔2026〕3号", "issued_at": "2026-11-30"}})
+    # the shape the recommendation service stores (services/recommendation/casetype.py draft, approve_issue)
+    c = case(case_no="RC-330681-2026-000003", org_id="zj-proc", summary="关于加强违法占地查处的检察建议",
+             facts="违法占地查处不及时", request="建立巡查制度",
+             data={"recipient": {"org_id": "zj-nr", "name": "诸暨市自然资源和规划局"}, "found_in": "在办理某案中发现",
+                   "letter": {"doc_no": "暨检建〔2026〕3号", "issued_at": "2026-11-30",
+                              "reply_period": {"amount": 2, "unit": "months"}}})
     assert d.available("recommendation", c) == [{"kind": "recommendation", "title": "检察建议书"}]
     text = pdf_text(d.DOCUMENTS["recommendation"], c, "recommendation")
     for needed in ("检察建议书", "暨检建〔2026〕3号", "诸暨市自然资源和规划局", "违法占地查处不及时", "建立巡查制度",
-                   "诸暨市人民检察院（印章）", "2026年11月30日"):
+                   "关于加强违法占地查处的检察建议", "收到本建议书之日起2个月内", "诸暨市人民检察院（印章）", "2026年11月30日"):
         assert norm(needed) in text, needed
 
 

@@ -301,9 +301,10 @@
       return h("span", { class: `clock ${cls}` }, `${d.label} ${JiefenForms.ymd(d.due_date)}前 ${left}`);
     });
   }
-  async function definition(service) {
-    if (!state.definitions[service]) state.definitions[service] = await api("GET", `/api/${service}/definition`);
-    return state.definitions[service];
+  async function definition(service, caseType) {
+    const key = caseType ? `${service}/${caseType}` : service;       // a service may host more than one case type
+    if (!state.definitions[key]) state.definitions[key] = await api("GET", `/api/${service}/definition${caseType ? `?case_type=${encodeURIComponent(caseType)}` : ""}`);
+    return state.definitions[key];
   }
   /* one list across every case service (GET /api/tasks): overdue first, then the nearest due date */
   async function loadWork(overdue) {
@@ -362,7 +363,7 @@
     $("#case-error").textContent = "";
     const base = `/api/${service}/cases/${encodeURIComponent(caseId)}`;
     let c, def;
-    try { [c, def] = await Promise.all([api("GET", base), definition(service)]); }
+    try { c = await api("GET", base); def = await definition(service, c.case_type); }
     catch (err) { $("#case-error").textContent = describe(err); return; }
     state.case = { service, c, def };
     renderCase(service, c, def);
@@ -417,14 +418,17 @@
     $("#c-status").textContent = c.status_label;
     $("#c-status").className = `badge${c.terminal ? " done" : ""}`;
     const dl = $("#c-facts");
-    const rows = [["业务", svcLabel(service)], ["承办机构", orgName(c.org_id)],
+    const rows = [["业务", c.case_type && c.case_type !== service && def.label ? def.label : svcLabel(service)],   // e.g. 司法确认 ["承办机构", orgName(c.org_id)],
       ["来源渠道", label("channels", c.channel)], ["纠纷类别", label("categories", c.category)],
-      ["纠纷简述", c.summary], ["请求事项", c.request], ["事实与理由", c.facts], ["登记时间", fmtTime(c.created_at)],
+      ...(service === "recommendation"                 // a 建议 keeps its title, recommendations and problems there
+        ? [["标题", c.summary], ["具体建议", c.request], ["发现的问题", c.facts]]
+        : [["纠纷简述", c.summary], ["请求事项", c.request], ["事实与理由", c.facts]]), ["登记时间", fmtTime(c.created_at)],
       ["督办", c.supervised ? "已列入督办" : ""],
       // a court-delegated mediation (委派调解, SPEC §7): the delegating court's deadline governs
       ["调解方式", c.mode_label], ["委派法院案件", c.court_case_no],
       ["法院委派期限", c.court_deadline ? `${c.court_deadline.label} ${JiefenForms.ymd(c.court_deadline.due_date || c.court_deadline.due_at)}前` : ""]];
     dl.replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
+    $("#c-parties").hidden = $("#c-parties").previousElementSibling.hidden = !(c.parties || []).length;   // a 建议 has none
     $("#c-parties tbody").replaceChildren(...(c.parties || []).map((p, i) => h("tr", {},
       h("td", { text: `第${i + 1}位` }), h("td", { text: label("party_roles", p.role) }), h("td", { text: p.name }),
       h("td", { text: p.id_number || "" }), h("td", { text: p.phone || "" }))));
@@ -437,17 +441,20 @@
     if (c.parent) links.push(h("li", {}, "来源案件：", h("a", { href: `#/case/${c.parent.service}/${encodeURIComponent(c.parent.case_id)}`,
       text: `查看${svcLabel(c.parent.service)}案件` })));
     for (const l of c.links || []) {
-      const kind = { child: "分流至", parent: "来源", duplicate_of: "重复件", source: "来源" }[l.link_type] || "关联";
+      const kind = l.purpose === "judicial_confirmation" ? "申请司法确认：" :
+        ({ child: "分流至", parent: "来源", duplicate_of: "重复件", source: "来源" }[l.link_type] || "关联");
       const target = l.case_id ? h("a", { href: `#/case/${l.service}/${encodeURIComponent(l.case_id)}`, text: l.case_no || "查看案件" })
         : h("span", { class: "muted", text: "待接收（自动刷新）" });
-      links.push(h("li", {}, `${kind}${svcLabel(l.service)}：`, target, l.status && l.case_id ? h("span", { class: "badge small", text: l.terminal ? "已办结" : "办理中" }) : ""));
+      links.push(h("li", {}, kind.endsWith("：") ? kind : `${kind}${svcLabel(l.service)}：`, target, l.status && l.case_id ? h("span", { class: "badge small", text: l.terminal ? "已办结" : "办理中" }) : ""));
     }
     $("#c-links").replaceChildren(...(links.length ? links : [h("li", { class: "empty", text: "无关联案件" })]));
   }
   async function loadTimeline(service, caseId) {
     const base = `/api/${service}/cases/${encodeURIComponent(caseId)}`;
     try {
-      const [entries, verify] = await Promise.all([api("GET", `${base}/timeline`), api("GET", `${base}/verify`)]);
+      const ct = state.case && state.case.c && state.case.c.case_id === caseId ? state.case.c.case_type : "";
+      const [entries, verify] = await Promise.all([api("GET", `${base}/timeline${ct ? `?case_type=${encodeURIComponent(ct)}` : ""}`),
+        api("GET", `${base}/verify`)]);
       $("#c-timeline").replaceChildren(...entries.slice().reverse().map((e) => h("li", {},
         h("div", { class: "when", text: fmtTime(e.at) }),
         h("div", { class: "what" }, h("b", { text: e.event_label }), e.changed ? ` ${e.from_label} → ${e.to_label}` : ""),
