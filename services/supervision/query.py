@@ -87,7 +87,9 @@ def keep(d: figures.Data, filters: dict) -> set | None:
 
 def group_label(group_by: str | None, key, directory) -> str:
     if key is None:
-        return "未归属" if group_by in ("town", "channel", "category") else "全部"
+        if group_by == "town":
+            return "县本级"           # cases of county-level bodies (the centre, courts, departments): no town
+        return "未归属" if group_by in ("channel", "category") else "全部"
     if group_by in ("org", "town"):
         org = directory.get(key)
         return org.name if org else key

@@ -17,7 +17,7 @@ def test_the_director_sees_the_figures_and_charts_and_drills_down(loaded, drive,
     # both charts drawn on a canvas, the bars carrying the table's numbers
     assert all(size and size[0] > 100 and size[1] > 100 for size in seen["charts"])
     assert seen["chart_series"] == [["受理矛盾纠纷（件）", [0, 7]], ["化解（件）", [0, 4]]]   # a matter counts where it was received
-    assert [row[:2] for row in seen["groups"]] == [["诸暨市暨阳街道办事处", "0"], ["未归属", "7"]]
+    assert [row[:2] for row in seen["groups"]] == [["诸暨市暨阳街道办事处", "0"], ["县本级", "7"]]
     # i1 m2 j1 j2 p2 are neighbours' disputes at county level: 5 reaches the yellow threshold [A]
     assert len(seen["warnings"]) == 1 and "【黄色预警】县本级邻里纠纷集中发生 5 件" in seen["warnings"][0]
     assert seen["drill_title"] == "按期办结率：7 件" and "NO-m2" not in seen["drill_cases"]   # closed on time

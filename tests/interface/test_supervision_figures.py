@@ -23,7 +23,7 @@ def test_every_figure_over_rpc_equals_the_known_answer(loaded, rpc_as):
 def test_by_town_with_labels_and_the_router_reads_them_too(loaded, rpc_as):
     got = rpc_as("router").supervision.figures(PERIOD, "town")
     groups = {g["key"]: g for g in got["groups"]}
-    assert groups[TOWN]["label"] == "诸暨市暨阳街道办事处" and groups[None]["label"] == "未归属"
+    assert groups[TOWN]["label"] == "诸暨市暨阳街道办事处" and groups[None]["label"] == "县本级"
     assert groups[TOWN]["values"]["mediation_success_rate"] == {"value": 1.0, "numerator": 1, "denominator": 1}
     filtered = rpc_as("supv").supervision.figures(PERIOD, None, {"service": "mediation"})
     assert filtered["total"]["mediation_success_rate"]["denominator"] == 2 and filtered["total"]["received"]["value"] == 1
@@ -87,7 +87,7 @@ def test_the_monthly_report_is_a_workbook_with_the_months_figures(loaded, rpc_as
     rate_row = next(r for r in ws.iter_rows(min_row=5) if r[0].value == "按期办结率")
     assert rate_row[1].number_format == "0.0%"
     towns = {r[0]: r[1:] for r in wb["分乡镇"].iter_rows(min_row=2, values_only=True)}
-    assert towns["诸暨市暨阳街道办事处"][:2] == (0, 0) and towns["未归属"][0] == 4
+    assert towns["诸暨市暨阳街道办事处"][:2] == (0, 0) and towns["县本级"][0] == 4
     stages = {(r[0], r[1]): r[2:] for r in wb["环节用时"].iter_rows(min_row=2, values_only=True)}
     assert stages[("人民调解", "调解中")] == (3.0, 1)          # m1 only: m2's stay ended in September
 

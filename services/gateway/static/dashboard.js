@@ -101,6 +101,7 @@
     }
     const bars = echarts.getInstanceByDom($("chart-groups")) || echarts.init($("chart-groups"));
     bars.setOption({
+      animation: false,     // drawn final at once: printed and captured pages show the real heights
       title: { text: "受理与化解（按分组）", textStyle: { fontSize: 14 } }, tooltip: {}, legend: { bottom: 0 },
       grid: { top: 40, left: 40, right: 10, bottom: 80 },
       xAxis: { type: "category", data: data.groups.map((g) => g.label), axisLabel: { interval: 0, rotate: 20 } },
@@ -110,6 +111,7 @@
     }, true);
     const pie = echarts.getInstanceByDom($("chart-routes")) || echarts.init($("chart-routes"));
     pie.setOption({
+      animation: false,
       title: { text: "分流去向", textStyle: { fontSize: 14 } }, tooltip: { trigger: "item" },
       series: [{ type: "pie", radius: ["35%", "65%"], top: 30,
                  data: ROUTES.map((n) => ({ name: defs[n].label, value: data.total[n].value })) }],
