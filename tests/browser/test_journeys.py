@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
-from services.gateway.passwords import hash_password
 from tests.factories import person_id
 from tests.interface.test_gateway_support import PASSWORD, USERS, gateway_settings
 
@@ -35,14 +33,6 @@ def internal_codes(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
     for word in allowed:                                        # e.g. the resident's query code on the receipt
         text = text.replace(word, "")
     return sorted({m for rx in (SNAKE, STATE_CODE, HEX_ID, ENGLISH) for m in rx.findall(text)})
-
-
-@pytest.fixture
-def users_file(tmp_path):
-    path = tmp_path / "users.yaml"
-    rows = [{**u, "password_hash": hash_password(PASSWORD, n=2 ** 10)} for u in STAFF.values()]
-    path.write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture

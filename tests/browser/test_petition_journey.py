@@ -7,9 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import yaml
 
-from services.gateway.passwords import hash_password
 from tests.browser.test_journeys import internal_codes
 from tests.factories import person_id
 from tests.interface.test_gateway_support import PASSWORD, USERS, gateway_settings
@@ -20,14 +18,6 @@ STAFF = {**USERS,
          "review": {"user_id": "sup-01", "name": "吴建华", "role": "sup", "org_id": "zj-gov-county"},
          "recheck": {"user_id": "sup-02", "name": "沈国平", "role": "sup", "org_id": "sx-gov"}}
 BEIJING = timezone(timedelta(hours=8))
-
-
-@pytest.fixture
-def users_file(tmp_path):
-    path = tmp_path / "users.yaml"
-    rows = [{**u, "password_hash": hash_password(PASSWORD, n=2 ** 10)} for u in STAFF.values()]
-    path.write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture

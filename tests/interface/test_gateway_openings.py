@@ -7,24 +7,14 @@ a role or organisation kind the table does not list is refused. Real RabbitMQ, S
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from services.gateway.passwords import hash_password
 from tests.interface.petition_walk import petition
 from tests.interface.test_gateway_support import (  # noqa: F401  (fixtures)
-    PASSWORD, USERS, assert_error, gateway, gateway_settings, key)
+    PASSWORD, USERS, assert_error, gateway, gateway_settings, key, users_file)
 
 STAFF = {**USERS,
          "xfb": {"user_id": "xfb-01", "name": "孙伟", "role": "xfb", "org_id": "zj-xfj-county"},
          "handler": {"user_id": "handler-01", "name": "钱敏", "role": "handler", "org_id": "zj-nr"}}
-
-
-@pytest.fixture
-def users_file(tmp_path):
-    path = tmp_path / "users.yaml"
-    rows = [{**u, "password_hash": hash_password(PASSWORD, n=2 ** 10)} for u in STAFF.values()]
-    path.write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture

@@ -8,26 +8,16 @@ RabbitMQ, SQLite and PostgreSQL.
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from services.gateway.passwords import hash_password
 from tests.factories import claim
 from tests.interface.test_gateway_support import (  # noqa: F401  (fixtures)
-    PASSWORD, USERS, assert_error, gateway, gateway_settings, key)
+    PASSWORD, USERS, assert_error, gateway, gateway_settings, key, users_file)
 
 STAFF = {**USERS,
          "pmc": {"user_id": "pmc-01", "name": "周建国", "role": "pmc", "org_id": "zj-pmc-jiyang"},
          "filing": {"user_id": "filing-01", "name": "吴磊", "role": "filing", "org_id": "zj-court"},
          "court_issuer": {"user_id": "issuer-02", "name": "沈洁", "role": "issuer", "org_id": "zj-court"},
          "proc_issuer": {"user_id": "issuer-01", "name": "冯刚", "role": "issuer", "org_id": "zj-proc"}}
-
-
-@pytest.fixture
-def users_file(tmp_path):
-    path = tmp_path / "users.yaml"
-    rows = [{**u, "password_hash": hash_password(PASSWORD, n=2 ** 10)} for u in STAFF.values()]
-    path.write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture

@@ -21,10 +21,12 @@ USERS = {
 
 
 @pytest.fixture
-def users_file(tmp_path):
+def users_file(tmp_path, request):
+    """The gateway's users: the test module's ``STAFF`` when it names more people, else ``USERS``."""
     path = tmp_path / "users.yaml"
+    staff = getattr(request.module, "STAFF", USERS)
     # n=2**10 keeps the tests quick; the stored parameters travel with each hash
-    rows = [{**u, "password_hash": hash_password(PASSWORD, n=2 ** 10)} for u in USERS.values()]
+    rows = [{**u, "password_hash": hash_password(PASSWORD, n=2 ** 10)} for u in staff.values()]
     path.write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
     return str(path)
 
