@@ -103,14 +103,6 @@ def operations(services: tuple[str, ...]) -> dict:
             "tags": ["resident"], "summary": "群众凭案件编号和查询码查询办理进度（无需登录，限频）", "security": [],
             "parameters": [{"in": "query", "schema": LookupArgs}],
             "responses": _responses(200, "LookupResult", 400, 404, 429, 503)}},
-        "/api/public/evaluation": {"post": {     # issue 15: the resident evaluates a closed case (PSR Art 62)
-            "tags": ["resident"], "summary": "群众凭案件编号和查询码评价已办结案件：满意、基本满意或不满意（无需登录，限频，每案一次）",
-            "security": [], "parameters": [KEY_HEADER],
-            "requestBody": {"required": True, "content": _json({"type": "object", "required": ["case_no", "query_code", "rating"],
-                "properties": {"case_no": {"type": "string"}, "query_code": {"type": "string"},
-                               "rating": {"type": "string", "enum": ["satisfied", "basically_satisfied", "dissatisfied"]},
-                               "reason": {"type": "string", "maxLength": 500, "description": "不满意时必填"}}})},
-            "responses": _responses(201, {"type": "object"}, 400, 404, 409, 422, 429, 503, description="evaluated")}},
         "/api/intake/cases": {"post": {
             "tags": ["intake"], "summary": "接待登记（窗口受理员）：返回案件编号和查询码",
             "parameters": [KEY_HEADER], "requestBody": {"required": True, "content": _json("RegisterCase")},
@@ -154,9 +146,15 @@ def operations(services: tuple[str, ...]) -> dict:
             "responses": _responses(200, "Sweep", 400, *AUTHED, 403, 404)}},
         **(supervision_operations() if "supervision" in services else {}),
         **openings_operations(services),
+        **other_module_operations(services),        # workspace, documents, receipts (openapi_routes.py)
         "/openapi.json": {"get": {"tags": ["reference"], "summary": "本文档", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3", "content": _json({"type": "object"})}}}},
     }
+
+
+def other_module_operations(services: tuple[str, ...]) -> dict:
+    from services.gateway.openapi_routes import operations_for
+    return operations_for(services)
 
 
 def supervision_operations() -> dict:
@@ -170,6 +168,14 @@ def supervision_operations() -> dict:
     filters = {"in": "query", "schema": FiltersSchema}
     obj = {"type": "object"}
     return {
+        "/api/public/evaluation": {"post": {     # issue 15: the resident evaluates a closed case (PSR Art 62)
+            "tags": ["resident"], "summary": "群众凭案件编号和查询码评价已办结案件：满意、基本满意或不满意（无需登录，限频，每案一次）",
+            "security": [], "parameters": [KEY_HEADER],
+            "requestBody": {"required": True, "content": _json({"type": "object", "required": ["case_no", "query_code", "rating"],
+                "properties": {"case_no": {"type": "string"}, "query_code": {"type": "string"},
+                               "rating": {"type": "string", "enum": ["satisfied", "basically_satisfied", "dissatisfied"]},
+                               "reason": {"type": "string", "maxLength": 500, "description": "不满意时必填"}}})},
+            "responses": _responses(201, {"type": "object"}, 400, 404, 409, 422, 429, 503, description="evaluated")}},
         "/api/supervision/figures": {"get": {
             "tags": ["supervision"], "summary": "中心指标：受理、分流、化解、按期办结率、超期、调解成功率、司法确认率、重复信访率……",
             "parameters": [*period, group_by, filters], "responses": _responses(200, obj, 400, *AUTHED, 403)}},
@@ -361,10 +367,3 @@ def render_html(spec: dict) -> str:
     return "\n".join(out)
 
 
-# -- the operations of the gateway's other route modules (services/gateway/openapi_routes.py) -----------
-_service_operations = operations
-
-
-def operations(services: tuple[str, ...]) -> dict:   # noqa: F811  (extends the table above)
-    from services.gateway.openapi_routes import OPERATIONS
-    return {**_service_operations(services), **OPERATIONS}

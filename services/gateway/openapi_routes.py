@@ -55,3 +55,10 @@ OPERATIONS = {
         "responses": _ok("the document", {"type": "string"}, "text/html")}},
     **receipts.OPERATIONS,
 }
+
+# routes that answer only when their service is deployed at this gateway (else 503: not documented)
+SERVICE_OF = {"/api/mediation/mediators": "mediation", **{path: "intake" for path in receipts.OPERATIONS}}
+
+
+def operations_for(services: tuple[str, ...]) -> dict:
+    return {path: op for path, op in OPERATIONS.items() if path not in SERVICE_OF or SERVICE_OF[path] in services}

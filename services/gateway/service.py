@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from contracts import enums
 from contracts.errors import JiefenError, validation_error
+from contracts.evaluation import EvaluateArgs
 from contracts.idnumbers import ID_ABSENT_REASONS
 from contracts.schemas import FindCasesSchema
 from infra.ops import Ops
@@ -170,9 +171,10 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes, ReceiptRout
         body = json_body(request, self.gate.settings.max_body)
         case_no = body.get("case_no") if isinstance(body.get("case_no"), str) else None
         self.gate.check_lookup(request, case_no)
+        args = load(EvaluateArgs, {**body, "idempotency_key": key})     # a bad form costs no call (and no try)
         try:
-            return 201, self.rpc("supervision", "evaluate", None, case_no, body.get("query_code"),
-                                 body.get("rating"), body.get("reason"), key)
+            return 201, self.rpc("supervision", "evaluate", None, args["case_no"], args["query_code"],
+                                 args["rating"], args["reason"], key)
         except JiefenError as err:
             if err.code == "NOT_FOUND":          # only a wrong number or code counts as a failed try
                 self.gate.lookup_failed(request, case_no)
