@@ -92,6 +92,9 @@ FROM (SELECT root_case_id, min(resolved_at) AS first FROM sv_cases
       GROUP BY root_case_id) m
 WHERE r.case_id = m.root_case_id
 """
+# the state half-way: a mediation that did not succeed failed there; one petition in a hundred cases reached 复查
+MIDDLE = """CASE WHEN c.case_type = 'mediation' AND c.concluded_ok IS FALSE THEN 'PM_TERMINATED'
+  WHEN c.case_type = 'petition' AND right(c.case_no, 2) = '15' THEN 'PT_REVIEW' ELSE 'X_WORK' END"""
 # three versions per case: created, half-way (routing, answer, reply…), closed (if done)
 GENERATE_HISTORY = """
 INSERT INTO sv_history (case_id, version, event, from_state, to_state, at)
@@ -101,11 +104,12 @@ SELECT c.case_id, v.n,
                       CASE right(c.case_no, 1) WHEN '0' THEN 'route_to_mediation' WHEN '1' THEN 'route_to_petition'
                            WHEN '4' THEN 'route_to_diversion'
                            WHEN '2' THEN 'answer_on_spot' WHEN '3' THEN 'answer_on_spot' ELSE 'classify' END
-                     WHEN c.case_type = 'recommendation' THEN 'submit_reply' ELSE 'work' END
+                     WHEN c.case_type = 'recommendation' THEN 'submit_reply'
+                     WHEN c.case_type = 'petition' AND c.repeated THEN 'reject_duplicate' ELSE 'work' END
     ELSE CASE WHEN c.case_type = 'recommendation' THEN 'mark_implemented' ELSE 'close' END END,
   CASE v.n WHEN 1 THEN NULL WHEN 2 THEN CASE WHEN c.case_type <> 'recommendation' THEN 'X_OPEN'
-    WHEN c.overdue_ever THEN 'RC_OVERDUE' ELSE 'RC_AWAITING_REPLY' END ELSE 'X_WORK' END,
-  CASE v.n WHEN 1 THEN 'X_OPEN' WHEN 2 THEN 'X_WORK' ELSE c.status END,
+    WHEN c.overdue_ever THEN 'RC_OVERDUE' ELSE 'RC_AWAITING_REPLY' END ELSE """ + MIDDLE + """ END,
+  CASE v.n WHEN 1 THEN 'X_OPEN' WHEN 2 THEN """ + MIDDLE + """ ELSE c.status END,
   CASE v.n WHEN 1 THEN c.created_at WHEN 2 THEN c.created_at + (c.updated_at - c.created_at) / 2 ELSE c.updated_at END
 FROM sv_cases c CROSS JOIN (VALUES (1), (2), (3)) v(n)
 WHERE v.n < 3 OR c.terminal
