@@ -15,7 +15,7 @@ from infra.orgs import load_directory
 from services.supervision import early_warning, figures, figures_sql, query, warnings_sql
 from services.supervision.ingest import apply_facts
 from tests.interface.supervision_walk import loaded, supervision
-from tests.unit.supervision_dataset import NOW, case, child
+from tests.unit.supervision_dataset import NOW, case, child, clock
 from tests.unit.test_supervision_warnings import ESCALATING, LATE
 
 __all__ = ["loaded", "supervision"]
@@ -42,6 +42,12 @@ WARNED = [
     # one late in ten: below the yellow share, but risen from none in September: yellow
     *[_mediation(f"md{n}", "zj-pmc-medical", f"10-{10 + n}", LATE if n == 0 else (), "medical") for n in range(10)],
     *[_mediation(f"ms{n}", "zj-pmc-medical", f"09-{10 + n}", category="medical") for n in range(4)],
+    # late and closed in September: a period from October 1 does not involve it, so (as in the reference,
+    # which holds only the cases the period involves) it is not in the prior share either
+    case("mc", "mediation", "mediation", "zj-pmc-medical", [
+        ("apply", None, "PM_APPLIED", "09-05 09:00"), ("withdraw", "PM_APPLIED", "PM_CLOSED", "09-08 09:00")],
+        category="medical", terminal=True,
+        clocks=[clock("acceptance", "stopped", "09-06 23:59", expired="09-07 00:00", stopped="09-08 09:00")]),
     *ESCALATING,                                                                          # failed mediation → petition
     case("rv", "petition", "petition", "zj-xfj-county", [
         ("register", None, "PT_RECEIVED", "09-02 09:00"), ("conclude", "PT_RECEIVED", "PT_CONCLUDED", "09-20 09:00"),
