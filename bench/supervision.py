@@ -27,7 +27,7 @@ from infra.calendar import SHANGHAI, Calendar
 from infra.config import load_config
 from infra.db import make_engine, normalise_url, read_session, upgrade
 from infra.orgs import load_directory
-from services.supervision import caselist, early_warning, feed, figures, figures_sql, query
+from services.supervision import caselist, early_warning, feed, figures, figures_sql, query, warnings_sql
 from services.supervision.ingest import town_of
 from services.supervision.store import MIGRATIONS
 
@@ -167,13 +167,27 @@ def bench_queries(engine, directory) -> None:
             t_all, _ = timed(lambda: figures_sql.compute(s, q, "town"))
             print(f"    slowest single query {max(worst, t_stage, t_drill, t_list) * 1000:.1f} ms; the whole "
                   f"figures(…, 'town') call (every query above, total and by town) {t_all * 1000:.0f} ms")
-            if label.startswith("October"):
-                # the early-warning rules still run in Python over the period's rows (query.load_data)
-                config = load_config()
-                t_warn, found = timed(lambda: early_warning.run(
-                    query.load_data(s, q.period, NOW, Calendar(str(config.path("holidays")))),
-                    config["supervision"]["warnings"]))
-                print(f"    warnings (Python rules)    {t_warn * 1000:8.1f}          ({len(found)} warnings)")
+            bench_warnings(s, q, label.startswith("October"))
+
+
+def bench_warnings(s, q: figures_sql.Scope, reference: bool) -> None:
+    """研判预警 as SQL (warnings_sql.py): each rule's queries, and the whole ``warnings`` call (as the service
+    makes it: names in Chinese); for the month also the reference rules in Python over the period's rows."""
+    config = load_config()
+    thresholds = config["supervision"]["warnings"]
+    directory = load_directory(str(config.path("organisations")))
+    name = lambda code: query.name_of(code, directory)                          # noqa: E731
+    for rule, fn in warnings_sql.RULES.items():
+        t_rule, found = timed(lambda: fn(s, q, thresholds[rule], name))
+        print(f"    warnings: {rule:<16} {t_rule * 1000:8.1f}          ({len(found)} warnings, "
+              f"{sum(len(w['case_ids']) for w in found):,} cases behind them)")
+    t_all, found = timed(lambda: warnings_sql.run(s, q, thresholds, name))
+    print(f"    the whole warnings call (SQL) {t_all * 1000:6.0f} ms   ({len(found)} warnings)")
+    if reference:
+        t_warn, want = timed(lambda: early_warning.run(
+            query.load_data(s, q.period, NOW, Calendar(str(config.path("holidays")))), thresholds, name))
+        print(f"    the same in Python (early_warning over query.load_data, the reference) {t_warn * 1000:.0f} ms; "
+              f"equal: {want == found}")
 
 
 def bench_throughput(engine, schema: str, events: int) -> None:

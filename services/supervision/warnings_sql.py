@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from services.supervision import figures
 from services.supervision.early_warning import LEVELS, ORDER, _level, _warning
@@ -29,15 +29,19 @@ def _is(col, value):
 
 def _groups(session, ids, keys: tuple, t: dict) -> dict:
     """group key (a tuple of ``keys``' values) -> sorted case ids, for the groups of the select ``ids`` with at
-    least the lowest threshold's number of cases: one GROUP BY … HAVING, then the ids of those groups only."""
+    least the lowest threshold's number of cases: one GROUP BY … HAVING, then one query for the ids of those
+    groups only."""
     cols = [C.c[k] for k in keys]
     count = func.count()
-    warned = session.execute(ids.with_only_columns(*cols, count).group_by(*cols).having(count >= _lowest(t))).all()
-    out = {}
-    for row in warned:
-        where = [_is(col, value) for col, value in zip(cols, row[:-1])]
-        out[tuple(row[:-1])] = sorted(session.scalars(ids.where(*where)))
-    return out
+    warned = [tuple(r[:-1]) for r in
+              session.execute(ids.with_only_columns(*cols, count).group_by(*cols).having(count >= _lowest(t)))]
+    if not warned:
+        return {}
+    out: dict = {key: [] for key in warned}
+    which = or_(*(and_(*(_is(col, value) for col, value in zip(cols, key))) for key in warned))
+    for row in session.execute(ids.with_only_columns(*cols, C.c.case_id).where(which)):
+        out[tuple(row[:-1])].append(row[-1])
+    return {key: sorted(found) for key, found in out.items()}
 
 
 def repeated_petitions(session, q: Scope, t: dict, name) -> list[dict]:
@@ -66,30 +70,30 @@ def category_surge(session, q: Scope, t: dict, name) -> list[dict]:
     return out
 
 
-def _entered(*states: str):
-    return exists().where(H.c.case_id == C.c.case_id, H.c.to_state.in_(states))
-
-
 def escalating_matters(session, q: Scope, t: dict, name) -> list[dict]:
     """A matter whose mediation failed and that went on to a petition, or a petition that reached 复查/复核,
     with a change in the period: the dispute is escalating (矛盾升级; PSR Art 50, 54; LVR Art 35-36).
-    Every such matter has a petition, so only the matters (``root_case_id``) of the period's petitions are
-    aggregated; a matter's cases are then split at any case the period does not involve, as the reference
-    walks a case's parents only through the cases it holds (``figures.Data.root``)."""
+    Only the matters (``root_case_id``) with a case the period involves that entered a failed or a review
+    state (the history's ``to_state``, index ix_sv_history_to_state: migration sv0004) and an involved petition
+    are read, with their history entries; these few rows are then grouped as the reference groups them: a
+    matter's cases are split at any case the period does not involve (``figures.Data.root`` walks a case's
+    parents only through the cases it holds)."""
     involved = _involved(q)
-    with_petition = select(C.c.root_case_id).where(involved, C.c.case_type == "petition")
-    flag = lambda cond: func.max(case((cond, 1), else_=0))                          # noqa: E731
-    failed, petition = flag(_entered(*FAILED)), flag(C.c.case_type == "petition")
-    reviewed = flag(and_(C.c.case_type == "petition", _entered(*REVIEWED)))
-    recent = flag(exists().where(H.c.case_id == C.c.case_id, _in(H.c.at, q.period)))
-    matters = select(C.c.root_case_id).where(involved, C.c.root_case_id.in_(with_petition)) \
-        .group_by(C.c.root_case_id).having(and_(recent == 1, or_(and_(failed == 1, petition == 1), reviewed == 1)))
-    rows = session.execute(select(
-        C.c.case_id, C.c.parent_case_id, C.c.case_type, C.c.case_no, _entered(*FAILED).label("failed"),
-        _entered(*REVIEWED).label("reviewed"),
-        exists().where(H.c.case_id == C.c.case_id, _in(H.c.at, q.period)).label("recent"))
-        .where(involved, C.c.root_case_id.in_(matters))).all()
-    by_id = {r.case_id: r for r in rows}
+    marked = select(C.c.root_case_id).join(H, H.c.case_id == C.c.case_id).where(
+        H.c.to_state.in_(FAILED + REVIEWED), involved)
+    matters = select(C.c.root_case_id).where(involved, C.c.case_type == "petition", C.c.root_case_id.in_(marked))
+    cases = and_(involved, C.c.root_case_id.in_(matters))
+    by_id = {r.case_id: r for r in session.execute(
+        select(C.c.case_id, C.c.parent_case_id, C.c.case_type, C.c.case_no).where(cases))}
+    failed, reviewed, recent = set(), set(), set()
+    for case_id, to_state, at in session.execute(
+            select(H.c.case_id, H.c.to_state, H.c.at).join(C, C.c.case_id == H.c.case_id).where(cases)):
+        if to_state in FAILED:
+            failed.add(case_id)
+        if to_state in REVIEWED:
+            reviewed.add(case_id)
+        if at in q.period:
+            recent.add(case_id)
 
     def root(case_id: str) -> str:
         seen = set()
@@ -98,20 +102,20 @@ def escalating_matters(session, q: Scope, t: dict, name) -> list[dict]:
             case_id = parent
         return case_id
     groups: dict = defaultdict(list)
-    for r in rows:
-        groups[root(r.case_id)].append(r)
+    for case_id in by_id:
+        groups[root(case_id)].append(case_id)
     out = []
     for top, members in groups.items():
-        was_failed = any(r.failed for r in members)
-        petitions = any(r.case_type == "petition" for r in members)
-        was_reviewed = any(r.case_type == "petition" and r.reviewed for r in members)
-        if not any(r.recent for r in members) or not ((was_failed and petitions) or was_reviewed):
+        was_failed = any(c in failed for c in members)
+        petitions = any(by_id[c].case_type == "petition" for c in members)
+        was_reviewed = any(by_id[c].case_type == "petition" and c in reviewed for c in members)
+        if not any(c in recent for c in members) or not ((was_failed and petitions) or was_reviewed):
             continue
         steps = (["调解不成"] if was_failed else []) + (["信访"] if petitions else []) + \
             (["复查/复核"] if was_reviewed else [])
         out.append(_warning("escalating_matter", t.get("level", "red"), f"{by_id[top].case_no} 矛盾升级",
                             "同一纠纷先后经历" + "、".join(steps) + "，化解难度上升，建议领导包案、提级研判",
-                            [r.case_id for r in members], "PSR Art 50, 54; LVR Art 35-36", root_case_id=top))
+                            members, "PSR Art 50, 54; LVR Art 35-36", root_case_id=top))
     return out
 
 
