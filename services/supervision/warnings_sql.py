@@ -82,18 +82,16 @@ def escalating_matters(session, q: Scope, t: dict, name) -> list[dict]:
     marked = select(C.c.root_case_id).join(H, H.c.case_id == C.c.case_id).where(
         H.c.to_state.in_(FAILED + REVIEWED), involved)
     matters = select(C.c.root_case_id).where(involved, C.c.case_type == "petition", C.c.root_case_id.in_(marked))
-    cases = and_(involved, C.c.root_case_id.in_(matters))
-    by_id = {r.case_id: r for r in session.execute(
-        select(C.c.case_id, C.c.parent_case_id, C.c.case_type, C.c.case_no).where(cases))}
-    failed, reviewed, recent = set(), set(), set()
-    for case_id, to_state, at in session.execute(
-            select(H.c.case_id, H.c.to_state, H.c.at).join(C, C.c.case_id == H.c.case_id).where(cases)):
-        if to_state in FAILED:
-            failed.add(case_id)
-        if to_state in REVIEWED:
-            reviewed.add(case_id)
-        if at in q.period:
-            recent.add(case_id)
+    by_id, failed, reviewed, recent = {}, set(), set(), set()
+    for row in session.execute(select(C.c.case_id, C.c.parent_case_id, C.c.case_type, C.c.case_no, H.c.to_state, H.c.at)
+                               .join(H, H.c.case_id == C.c.case_id).where(involved, C.c.root_case_id.in_(matters))):
+        by_id[row.case_id] = row
+        if row.to_state in FAILED:
+            failed.add(row.case_id)
+        if row.to_state in REVIEWED:
+            reviewed.add(row.case_id)
+        if row.at in q.period:
+            recent.add(row.case_id)
 
     def root(case_id: str) -> str:
         seen = set()
