@@ -130,7 +130,7 @@ def overdue_share(session, q: Scope, t: dict, name) -> list[dict]:
                     _involved(q))
     rows = session.execute(select(C.c.org_id, count(now_), count(and_(now_, late)), count(then_),
                                   count(and_(then_, late))).where(disputes).group_by(C.c.org_id)).all()
-    out = []
+    warned = {}
     for org, n, n_late, m, m_late in rows:
         if not n or n < t["min_cases"]:
             continue
@@ -138,12 +138,18 @@ def overdue_share(session, q: Scope, t: dict, name) -> list[dict]:
         prior = m_late / m if m else 0.0
         level = "red" if ratio >= t["red"] else "yellow" if ratio >= t["yellow"] or ratio - prior >= t["rise"] and n_late else None
         if level:
-            ids = session.scalars(select(C.c.case_id).where(C.c.org_id == org, C.c.case_type.in_(DISPUTE_TYPES),
-                                                            now_, late))
-            out.append(_warning("overdue_share", level, f"{name(org)}超期占比 {ratio:.0%}",
-                                f"期间内{name(org)}新收 {n} 件，其中 {n_late} 件曾超期（{ratio:.0%}；上一同长期间 {prior:.0%}）。"
-                                f"阈值：黄 {t['yellow']:.0%} 或上升 {t['rise']:.0%}，红 {t['red']:.0%}",
-                                ids, "PSR Art 50, 60; LVR Art 34", org_id=org))
+            warned[org] = (level, n, n_late, ratio, prior)
+    late_ids: dict = defaultdict(list)
+    if warned:
+        for org, case_id in session.execute(select(C.c.org_id, C.c.case_id).where(
+                C.c.org_id.in_(warned), C.c.case_type.in_(DISPUTE_TYPES), now_, late)):
+            late_ids[org].append(case_id)
+    out = []
+    for org, (level, n, n_late, ratio, prior) in warned.items():
+        out.append(_warning("overdue_share", level, f"{name(org)}超期占比 {ratio:.0%}",
+                            f"期间内{name(org)}新收 {n} 件，其中 {n_late} 件曾超期（{ratio:.0%}；上一同长期间 {prior:.0%}）。"
+                            f"阈值：黄 {t['yellow']:.0%} 或上升 {t['rise']:.0%}，红 {t['red']:.0%}",
+                            late_ids[org], "PSR Art 50, 60; LVR Art 34", org_id=org))
     return out
 
 
