@@ -44,7 +44,7 @@ class Figure:
 
 
 class Data:
-    """The rows (dicts: case_id, service, case_type, org_id, town_id, county, category, channel, status,
+    """The rows (dicts: case_id, case_no, service, case_type, org_id, town_id, county, category, channel, status,
     terminal, created_at, closed_at, resolved_at, resolution, open_due_at, overdue_ever, parent_case_id,
     links) and each case's history (dicts: event, from, to, at, version; by version)."""
 

@@ -57,7 +57,7 @@ class DrillArgs(FiguresArgs):
                                   "figure")
 
 
-ROW_COLUMNS = ("case_id", "service", "case_type", "org_id", "town_id", "county", "category", "channel", "status",
+ROW_COLUMNS = ("case_id", "case_no", "service", "case_type", "org_id", "town_id", "county", "category", "channel", "status",
                "terminal", "created_at", "closed_at", "resolved_at", "resolution", "open_due_at", "overdue_ever",
                "parent_case_id", "links")
 

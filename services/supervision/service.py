@@ -26,8 +26,8 @@ from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
 from infra.models import Case
 from infra.views import case_view, iso
-from services.supervision import caselist, early_warning, feed, figures, figures_sql, query, replay, report
-from services.supervision import row_labels, satisfaction, warning_tasks
+from services.supervision import caselist, feed, figures, figures_sql, query, replay, report
+from services.supervision import row_labels, satisfaction, warning_tasks, warnings_sql
 from services.supervision.casetype import SUPERVISION
 from services.supervision.feed_topic import FeedTopic, figures_record
 from services.supervision.ingest import CASE_EVENTS, apply_facts, ingest, stale
@@ -163,13 +163,11 @@ class SupervisionService(CaseService):
         """研判预警 (PSR Art 50, 54) for a period: each warning with its level, cases and explanation."""
         self.store.centre_actor()
         args = load(query.WarningsArgs, {"period": period})
-        now = self.store.now()
+        scope = self._scope(args["period"]["first"], args["period"]["last"])
         with read_session(self.store.engine) as s:
-            d = query.load_data(s, figures.Period.of(args["period"]["first"], args["period"]["last"]), now,
-                                self.store.calendar)
-        found = early_warning.run(d, self.store.config["supervision"]["warnings"],
-                                  lambda code: query.name_of(code, self.store.directory))
-        return {"period": period, "now": iso(now), "items": found}
+            found = warnings_sql.run(s, scope, self.store.config["supervision"]["warnings"],
+                                     lambda code: query.name_of(code, self.store.directory))
+        return {"period": period, "now": iso(scope.now), "items": found}
 
     @api
     def feed_export(self, after_id: str | None = None, limit: int = 1000) -> dict:
@@ -326,8 +324,8 @@ class SupervisionService(CaseService):
         now = self.store.now()
         first, last = period or warning_tasks.window(to_shanghai_date(now), int(settings["warning_tasks"]["window_days"]))
         with read_session(self.store.engine) as s:
-            d = query.load_data(s, figures.Period.of(first, last), now, self.store.calendar)
-        found = early_warning.run(d, settings["warnings"], lambda code: query.name_of(code, self.store.directory))
+            found = warnings_sql.run(s, figures_sql.Scope(figures.Period.of(first, last), now), settings["warnings"],
+                                     lambda code: query.name_of(code, self.store.directory))
         centre = self.store._reader_actor["org_id"]
         wanted = sorted({c for w in found for c in w["case_ids"]})
         with read_session(self.store.engine) as s:

@@ -1,0 +1,121 @@
+"""研判预警 as SQL aggregations (services/supervision/warnings_sql.py), on SQLite and PostgreSQL: the service's
+``warnings`` gives exactly the pure reference's warnings (early_warning.py over query.load_data) on the figures'
+data set (tests/unit/supervision_dataset.py) with the warning rules' cases added, for several periods; every
+rule fires in it, and a matter whose first case the period does not involve is split as the reference splits it.
+On PostgreSQL, the same on the benchmark's generated county (bench/supervision.py)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from infra.config import load_config
+from infra.db import make_engine, read_session, service_db_url
+from infra.orgs import load_directory
+from services.supervision import early_warning, figures, figures_sql, query, warnings_sql
+from services.supervision.ingest import apply_facts
+from tests.interface.supervision_walk import loaded, supervision
+from tests.unit.supervision_dataset import NOW, case, child, clock
+from tests.unit.test_supervision_warnings import ESCALATING, LATE
+
+__all__ = ["loaded", "supervision"]
+PERIODS = [(date(2026, 9, 1), date(2026, 10, 31)), (date(2026, 10, 1), date(2026, 10, 31)),
+           (date(2026, 10, 15), date(2026, 10, 21))]
+
+
+def _mediation(case_id, org, day, clocks=(), category="neighbourhood"):
+    return case(case_id, "mediation", "mediation", org, [("apply", None, "PM_APPLIED", f"{day} 09:00")],
+                clocks=clocks, category=category)
+
+
+def _repeated(n):
+    return case(f"rp{n}", "petition", "petition", "zj-gov-jiyang", [
+        ("register", None, "PT_RECEIVED", f"10-0{n} 09:00"),
+        ("reject_duplicate", "PT_RECEIVED", "PT_REDIRECTED", f"10-0{n} 10:00")], terminal=True, category="administrative")
+
+
+WARNED = [
+    *[_repeated(n) for n in range(1, 5)],                                                 # red: 4 repeated
+    *[_mediation(f"nb{n}", "zj-pmc-jiyang", f"10-1{n}") for n in range(5)],                # a neighbourhood surge
+    _mediation("ol1", "zj-pmc-county", "10-11", LATE), _mediation("ol2", "zj-pmc-county", "10-12", LATE),
+    _mediation("ol3", "zj-pmc-county", "10-13"),                                          # overdue share 2/3: red
+    # one late in ten: below the yellow share, but risen from none in September: yellow
+    *[_mediation(f"md{n}", "zj-pmc-medical", f"10-{10 + n}", LATE if n == 0 else (), "medical") for n in range(10)],
+    *[_mediation(f"ms{n}", "zj-pmc-medical", f"09-{10 + n}", category="medical") for n in range(4)],
+    # late and closed in September: a period from October 1 does not involve it, so (as in the reference,
+    # which holds only the cases the period involves) it is not in the prior share either
+    case("mc", "mediation", "mediation", "zj-pmc-medical", [
+        ("apply", None, "PM_APPLIED", "09-05 09:00"), ("withdraw", "PM_APPLIED", "PM_CLOSED", "09-08 09:00")],
+        category="medical", terminal=True,
+        clocks=[clock("acceptance", "stopped", "09-06 23:59", expired="09-07 00:00", stopped="09-08 09:00")]),
+    *ESCALATING,                                                                          # failed mediation → petition
+    case("rv", "petition", "petition", "zj-xfj-county", [
+        ("register", None, "PT_RECEIVED", "09-02 09:00"), ("conclude", "PT_RECEIVED", "PT_CONCLUDED", "09-20 09:00"),
+        ("request_review", "PT_CONCLUDED", "PT_REVIEW", "10-16 09:00")], category="administrative"),   # 复查
+    # the matter's intake closed in August: the period does not involve it, so the reference sees the failed
+    # mediation (closed in October) and the petition as two matters, neither escalating
+    case("s1", "intake", "intake", "zj-centre", [
+        ("register_claim", None, "IN_RECEIVED", "08-01 09:00"), ("route_to_mediation", "IN_RECEIVED", "IN_ROUTED", "08-02 09:00"),
+        ("close", "IN_ROUTED", "IN_CLOSED", "08-02 10:00")], terminal=True, links=[child("mediation", "sm")]),
+    case("sm", "mediation", "mediation", "zj-pmc-county", [
+        ("open_from_handoff", None, "PM_ACCEPTED", "08-02 11:00"), ("declare_failure", "PM_ACCEPTED", "PM_TERMINATED", "09-20 09:00"),
+        ("archive", "PM_TERMINATED", "PM_CLOSED", "10-03 09:00")], parent=("intake", "s1"), terminal=True),
+    case("sp", "petition", "petition", "zj-xfj-county", [("register_from_handoff", None, "PT_RECEIVED", "10-05 09:00")],
+         parent=("intake", "s1"), category="administrative"),
+]
+
+
+def _reference(engine, directory, first, last, thresholds):
+    with read_session(engine) as s:
+        d = query.load_data(s, figures.Period.of(first, last), NOW, None)
+    return early_warning.run(d, thresholds, lambda code: query.name_of(code, directory))
+
+
+def test_sql_warnings_equal_the_reference_for_every_period(loaded, jiefen, rpc_as):
+    config = load_config(**jiefen)
+    engine = make_engine(*service_db_url("supervision", config))
+    directory = load_directory(str(config.path("organisations")))
+    for f in WARNED:
+        assert apply_facts(engine, directory, f, NOW)
+    thresholds = config["supervision"]["warnings"]
+    router = rpc_as("router").supervision
+    try:
+        for first, last in PERIODS:
+            got = router.warnings({"from": first.isoformat(), "to": last.isoformat()})["items"]
+            assert got == _reference(engine, directory, first, last, thresholds), (first, last)
+    finally:
+        engine.dispose()
+    october = router.warnings({"from": "2026-10-01", "to": "2026-10-31"})["items"]
+    assert {w["rule"] for w in october} == set(early_warning.RULES)
+    levels = {(w["rule"], w.get("org_id") or w.get("root_case_id") or w.get("town_id")): w["level"] for w in october}
+    assert levels[("overdue_share", "zj-pmc-medical")] == "yellow" and levels[("overdue_share", "zj-pmc-county")] == "red"
+    assert levels[("repeated_petitions", "zj-gov-jiyang")] == "red"
+    assert {w["root_case_id"]: w["case_ids"] for w in october if w["rule"] == "escalating_matter"} == {
+        "e1": ["e1", "em", "ep"], "rv": ["rv"]}                  # not s1, sm or sp: the matter is split
+
+
+def test_sql_warnings_equal_the_reference_on_the_generated_county(backend, jiefen):
+    """The benchmark's county (bench/supervision.py, generated by PostgreSQL): every rule, month and year."""
+    if backend != "postgresql":
+        pytest.skip("the benchmark's generator is PostgreSQL SQL")
+    from bench.supervision import NOW as BENCH_NOW, load
+    from infra.db import upgrade
+    from services.supervision.store import MIGRATIONS
+    config = load_config(**jiefen)
+    url, schema = service_db_url("supervision", config)
+    upgrade(url, schema, migrations=MIGRATIONS)
+    engine = make_engine(url, schema)
+    directory = load_directory(str(config.path("organisations")))
+    thresholds = config["supervision"]["warnings"]
+    name = lambda code: query.name_of(code, directory)                          # noqa: E731
+    try:
+        load(engine, 4000, directory)
+        for first, last in ((date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 1, 1), date(2026, 12, 31))):
+            q = figures_sql.Scope(figures.Period.of(first, last), BENCH_NOW)
+            with read_session(engine) as s:
+                got = warnings_sql.run(s, q, thresholds, name)
+                want = early_warning.run(query.load_data(s, q.period, BENCH_NOW, None), thresholds, name)
+            assert got == want
+            assert {w["rule"] for w in got} == set(early_warning.RULES), (first, last)
+    finally:
+        engine.dispose()
