@@ -17,7 +17,7 @@ from services.gateway import schemas as s
 from services.gateway.http import KEY_RE
 from services.gateway.settings import SERVICE_LABELS
 from infra.manage import CASE_SERVICES, case_types
-from services.intake.service import LookupArgs
+from contracts.intake import LookupArgs
 
 log = logging.getLogger(__name__)
 VERSION = "1.0.0"
