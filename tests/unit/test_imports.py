@@ -14,9 +14,16 @@ PACKAGES = ("contracts", "infra", "services")
 # Edges that are known and not yet removed: (importer, imported) -> why. Keep it short; each entry names
 # the work still to do. An entry whose edge has gone fails test_the_allow_list_is_current, so it is removed
 # with the edge.
-ALLOWED: dict[tuple[str, str], str] = {}
+ALLOWED: dict[tuple[str, str], str] = {
+    ("services.gateway.openapi", "infra.registry"):
+        "the OpenAPI document lists each event's data schema, read from every service's case type definition "
+        "(loaded by name at run time): the event schemas are in contracts/, but which event takes which "
+        "schema is declared only in services/*/casetype.py. To do: declare event -> schema in contracts/ "
+        "(or serve it over RPC: each service's `definition`), then drop this edge.",
+}
 
 
+REGISTRY = "contracts.services"   # the one module that names services' modules, as data (module:attribute)
 MODULE_REF = re.compile(r"^(contracts|infra|services)(\.\w+)+(:\w+)?$")
 
 
@@ -67,6 +74,8 @@ def _imports_of(module: str, path: pathlib.Path) -> set[str]:
             names = [f"{stem}.{a.name}" if _resolve(f"{stem}.{a.name}") == f"{stem}.{a.name}" else stem
                      for a in node.names]
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and MODULE_REF.match(node.value):
+            if module == REGISTRY:
+                continue        # the one table of services, loaded by name (infra/registry.py)
             names = [node.value.split(":")[0]]  # "services.intake.casetype:INTAKE" for importlib is an import too
         else:
             continue
@@ -109,10 +118,11 @@ def test_contracts_import_no_infra():
 
 
 def test_the_gateway_imports_no_other_service():
-    """The gateway reaches the case services over RPC; what it shows of them comes from contracts/."""
+    """The gateway reaches the case services over RPC; what it shows of them comes from contracts/. Loading
+    their case types through infra/registry.py is importing them too."""
     bad = sorted(e for e in _checked_edges()
-                 if e[0].startswith("services.gateway") and e[1].startswith("services.")
-                 and not e[1].startswith("services.gateway") and e[1] != "services")
+                 if e[0].startswith("services.gateway") and (e[1] == "infra.registry" or (
+                     e[1].startswith("services.") and not e[1].startswith("services.gateway"))))
     assert not bad, "the gateway imports a service:\n" + "\n".join(f"  {a} -> {b}" for a, b in bad)
 
 
@@ -171,6 +181,23 @@ def _a_loop(component, graph):
 def test_no_import_cycles():
     loops = _cycles(_checked_edges())
     assert not loops, "import cycles:\n" + "\n".join(f"  {loop}" for loop in loops)
+
+
+def test_every_case_type_module_is_in_the_one_table():
+    """A newcomer's service is registered in contracts/services.py or its case types are missing from
+    migrations, docs and the supervision tables: every services/*/...casetype module must be named there."""
+    table = (ROOT / "contracts" / "services.py").read_text(encoding="utf-8")
+    named = {m.group(1) for m in re.finditer(r'"(services\.[\w.]+):\w+"', table)}
+    modules = {m for m in MODULES if m.startswith("services.") and m.endswith("casetype")}
+    assert modules and modules <= named, sorted(modules - named)
+
+
+def test_a_late_import_and_a_module_path_in_a_string_count(tmp_path):
+    """`importlib.import_module("services.x")` or an import inside a function would dodge the rules above."""
+    fake = tmp_path / "fake.py"
+    fake.write_text('CASE = "services.intake.casetype:INTAKE"\n\n\ndef late():\n    from infra import engine\n'
+                    '    from . import clocks\n', encoding="utf-8")
+    assert _imports_of("infra.fake", fake) == {"services.intake.casetype", "infra.engine", "infra.clocks"}
 
 
 def test_the_cycle_finder_finds_a_long_loop():
