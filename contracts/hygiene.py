@@ -12,7 +12,7 @@ import json
 import re
 
 from contracts.errors import JiefenError, validation_error
-from infra.config import default_config
+from contracts.config import default_config
 
 _LIMITS = default_config()["limits"]
 MAX_BYTES = int(_LIMITS.get("body_bytes", 1_048_576))

@@ -83,3 +83,10 @@ class ReissueQueryCodeSchema(Schema):
     Neither code is stored or audited, only its keyed hash (个人信息保护法 Art 51(3): encryption)."""
     reissue_reason = fields.String(required=True, validate=validate.OneOf(REISSUE_REASONS))
     note = text("note", required=False, load_default="")
+
+
+class LookupArgs(Schema):
+    """A resident's lookup by case number and query code (each service's ``lookup_by_query_code``; the
+    gateway's public lookup page)."""
+    case_no = fields.String(required=True, validate=validate.Length(min=5, max=40))
+    query_code = fields.String(required=True, validate=validate.Length(min=4, max=16))

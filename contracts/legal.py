@@ -4,14 +4,13 @@ The code cites statutes by the keys of SPEC.md ("PML Art 29(1)", "LVR Art 20 ¶2
 ``format_basis`` turns such a citation into Chinese: the statute's name in 《》, article numbers in Chinese
 numerals (第二十九条第一款第（一）项); working notes in English, SPEC references and the [A]/[V?] markers
 are left out (they are for developers). ``articles`` lists each cited article with its text where the
-statute is in ``law_articles.json`` (extracted from the public law texts by ``python -m contracts.legal
+statute is in ``law_articles.json`` (extracted from the public law texts by ``python -m infra.citations
 extract <laws dir>``), for a hover.
 """
 from __future__ import annotations
 
 import json
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -187,42 +186,6 @@ def cited_articles(bases) -> dict[str, set[int]]:
                 for item in ITEM.finditer(m.group("arts")):
                     wanted.setdefault(key, set()).update(_article_label(item)[1])
     return wanted
-
-
-def all_bases() -> list[str]:
-    """Every citation the case types and contracts carry."""
-    from infra.manage import all_case_types
-    from contracts.labels import _choices_of, _harvested   # noqa: F401
-    out = []
-    for ct in all_case_types():
-        out.append(ct.basis)
-        out += [s.basis for s in ct.states]
-        out += [c.basis for c in ct.clocks]
-        for e in ct.events:
-            out.append(e.basis)
-            out += [g.basis for g in e.guards]
-            out += [g.message for g in e.guards]
-    return out
-
-
-def extract(laws_dir: str) -> dict:
-    wanted = cited_articles(all_bases())
-    out = {}
-    for key, numbers in sorted(wanted.items()):
-        filename = STATUTES[key][1]
-        if not filename or not (Path(laws_dir) / filename).exists():
-            continue
-        law = parse_law((Path(laws_dir) / filename).read_text(encoding="utf-8"))
-        out[key] = {str(n): law[n] for n in sorted(numbers) if n in law}
-    return out
-
-
-if __name__ == "__main__":          # python -m contracts.legal extract /work/shared/domain/laws
-    if len(sys.argv) != 3 or sys.argv[1] != "extract":
-        sys.exit("usage: python -m contracts.legal extract <laws dir>")
-    data = extract(sys.argv[2])
-    ARTICLES_FILE.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{sum(len(v) for v in data.values())} articles of {len(data)} statutes -> {ARTICLES_FILE}")
 
 
 _INNER = r"(?:[^（）()]|\([0-9a-z]+\))"          # an item like 31(1) may stand inside the parenthesis

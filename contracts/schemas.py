@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 
 from contracts.enums import CATEGORIES, CHANNELS, EVIDENCE_KINDS, PARTY_KINDS, PARTY_ROLES
 from contracts.idnumbers import ID_ABSENT_REASONS, id_problem, normalise as normalise_id, normalise_phone
-from infra.config import default_config
+from contracts.config import default_config
 
 LIMITS = default_config()["limits"]
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{5,8})$")   # mobile, landline, short service numbers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from contracts.enums import CATEGORIES
+from contracts.enums import CATEGORIES, CHANNELS
 from contracts.schemas import text
 
 # PSR Art 65 ¶1 (1)-(6): the grounds on which 约谈、通报、挂牌督办 and 限期整改 may be ordered
@@ -101,3 +101,16 @@ class CirculateSchema(Schema):
 
 class ClockEventSchema(Schema):
     clock = fields.String(required=True)
+
+
+# -- the centre's figures and lists (services/supervision/query.py; the gateway's OpenAPI) ----------------
+READ_SERVICES = ("intake", "mediation", "diversion", "petition", "recommendation")   # whose cases the read model holds
+
+
+class FiltersSchema(Schema):
+    service = fields.String(load_default=None, validate=validate.OneOf(READ_SERVICES))
+    case_type = fields.String(load_default=None)
+    org_id = fields.String(load_default=None)
+    town_id = fields.String(load_default=None)
+    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
+    channel = fields.String(load_default=None, validate=validate.OneOf(CHANNELS))

@@ -17,6 +17,9 @@ import hashlib
 import json
 from typing import Any
 
+from sqlalchemy import select, update
+
+from infra.casetype import NEW
 from infra.models import AuditEntry, Case
 from infra.pii import keyring
 from infra.timekeeping import utc
@@ -98,3 +101,42 @@ def daily_root(heads: list[tuple[str, int, str]]) -> str:
     for case_id, count, head in sorted(heads):
         h.update(f"{case_id}:{count}:{head}\n".encode())
     return h.hexdigest()
+
+
+# -- appending an entry (the transition engine's audit step; infra/issued.py's document entries) ----------
+PARTY_ACT = "party_act"
+
+
+def append_audit(session, case, actor, event, from_state, payload, now, party_act=None) -> AuditEntry:
+    last = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)
+                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    entry = AuditEntry(
+        case_id=case.id, seq=(last.seq + 1) if last else 1, at=now, user_id=actor.user_id, role=actor.role,
+        org_id=actor.org_id, event=event.id, from_state=None if from_state == NEW else from_state,
+        to_state=case.status, version=case.version, payload_digest=digest(payload),
+        summary=json.loads(canonical(public_summary(payload, party_act))), basis=event.basis,
+        prev_hash=last.hash if last else GENESIS)
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    # the anchor: a bulk UPDATE, so the ORM does not step the case's version a second time
+    session.execute(update(Case).where(Case.id == case.id).values(audit_head=entry.hash, audit_count=entry.seq)
+                    .execution_options(synchronize_session=False))
+    return entry
+
+
+PERSONAL_FIELDS = {"parties", "id_number", "phone", "address"}
+
+
+def public_summary(payload: dict, party_act: dict | None = None) -> dict:
+    """What the timeline shows of an event's data: no personal data, long text cut. A party's act
+    recorded by staff says so: which party, what evidence (the entry's user is who recorded it)."""
+    out = {}
+    if party_act is not None:
+        out[PARTY_ACT] = {**party_act, "recorded_by": "staff", "note": str(party_act.get("note") or "")[:200]}
+    for k, v in payload.items():
+        if k in PERSONAL_FIELDS:
+            continue
+        if isinstance(v, str) and len(v) > 200:
+            v = v[:200] + "…"
+        out[k] = v
+    return out

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from contracts.services import CASE_SERVICES
 from infra.config import Config, load_config
 from infra.db import normalise_url, service_db_url, sqlite_path
 
 
 def _services() -> list[str]:
-    from infra.manage import CASE_SERVICES
     return list(CASE_SERVICES)
 
 

@@ -15,7 +15,7 @@ from infra.models import Case, Clock
 from infra.timekeeping import utc
 
 if TYPE_CHECKING:   # pragma: no cover
-    from infra.engine import Env, GuardContext
+    from infra.context import Env, GuardContext
 
 log = logging.getLogger(__name__)
 ACTIVE = ("running", "paused")

@@ -2,13 +2,12 @@
 
 actor permission → version check → state machine (guards) → domain effect → clocks → audit entry →
 outbox rows → idempotency record → one commit. Anything that fails rolls the whole change back.
+The pipeline only: what a service hands it is in infra/context.py, the audit entry in infra/audit.py, the
+outbox rows in infra/outbox.py, case numbers in infra/numbering.py, query codes in infra/querycode.py.
 """
 from __future__ import annotations
 
-import json
-import secrets
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
@@ -22,46 +21,15 @@ from statemachine.exceptions import TransitionNotAllowed
 from contracts.errors import JiefenError, validation_error
 from infra import audit, clocks
 from infra.actors import Actor
-from infra.calendar import SHANGHAI, Calendar
+from infra.audit import PARTY_ACT, append_audit
 from infra.casetype import NEW, CaseType, EventDef
-from infra.config import Config
+from infra.context import Env, GuardContext
 from infra.db import is_postgres, write_session
-from infra.models import AuditEntry, Case, CaseParticipant, IdempotencyRecord, OutboxRow, Sequence
-from infra.orgs import Directory
-from infra.timekeeping import now as clock_now
+from infra.models import Case, CaseParticipant, IdempotencyRecord
+from infra.numbering import next_case_no
+from infra.outbox import write_outbox
 
-QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"   # no 0/O, 1/I: read aloud at the window
-
-
-@dataclass
-class Env:
-    """What the engine needs from a service: its name, case type, database and directories."""
-    service: str
-    case_type: CaseType
-    engine: Any
-    config: Config
-    directory: Directory
-    calendar: Calendar
-    now: Callable[[], datetime] = clock_now
-    trust: Any = None                   # infra.trust.Trust: the service's key and the client registry
-    amqp: dict | None = None            # nameko config for the service's own outgoing calls
-    siblings: dict = field(default_factory=dict)   # case type code -> Env, of every type the service keeps
-
-
-@dataclass
-class GuardContext:
-    """Handed to guards and effects: everything they may read, nothing they may write outside the case."""
-    env: Env
-    actor: Actor
-    session: Session
-    now: datetime
-    event: EventDef
-    from_state: str
-    extra: dict = field(default_factory=dict)   # effects leave results here (e.g. the query code)
-    outbox: list = field(default_factory=list)  # effects may add (event_type, payload) pairs
-
-
-PARTY, PARTY_ACT = "party", "party_act"
+PARTY = "party"
 
 
 def split_party_act(event: EventDef, actor: Actor, data: dict | None) -> tuple[dict, dict | None]:
@@ -172,8 +140,8 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
                                    f"代为记录的当事人行为：本案只有 {len(case.parties)} 位当事人")
         session.flush()
         _sync_participants(session, ct, case)
-        entry = _append_audit(session, case, recorder, event, from_state, payload, now, party_act)
-        _write_outbox(session, env, case, event, from_state, entry, ctx)
+        entry = append_audit(session, case, recorder, event, from_state, payload, now, party_act)
+        write_outbox(session, env, case, event, entry, ctx)
         result = view(case, ctx)
         if key:
             session.add(IdempotencyRecord(key=key, request_hash=request_hash, response=result, created_at=now))
@@ -228,92 +196,8 @@ def _load_or_new(session: Session, env: Env, event: EventDef, case_id: str | Non
         if case is None:
             raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在", {"case_id": case_id})
         return case
-    return Case(id=uuid.uuid4().hex, case_type=env.case_type.code, case_no=_next_case_no(session, env, now),
+    return Case(id=uuid.uuid4().hex, case_type=env.case_type.code, case_no=next_case_no(session, env, now),
                 status=NEW, org_id="", data={}, supervised=False, created_at=now, updated_at=now)
-
-
-def _next_case_no(session: Session, env: Env, now: datetime) -> str:
-    """一案一码: prefix-county-year-sequence."""
-    county = env.config.county_code
-    year = now.astimezone(SHANGHAI).year
-    prefix = env.case_type.case_no_prefix
-    return f"{prefix}-{county}-{year}-{next_sequence(session, f'{prefix}:{county}:{year}'):06d}"
-
-
-def next_sequence(session: Session, name: str) -> int:
-    """The next value of a named counter (case numbers, document numbers), in one statement:
-    ``INSERT … ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value``. Concurrent first
-    uses of a counter (a new service, every 1 January) no longer race an UPDATE-then-INSERT into a
-    unique violation; the row stays locked by the write transaction, and a rolled-back transaction gives
-    its number back, so committed numbers are unique and never reused."""
-    # core statements only: an ORM flush here would flush (and version) a case an effect is changing
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    else:   # pragma: no cover - jiefen runs on PostgreSQL and SQLite only
-        raise RuntimeError(f"next_sequence: unsupported database {dialect}")
-    stmt = upsert(Sequence).values(name=name, value=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[Sequence.name], set_={"value": Sequence.value + 1})
-    return session.execute(stmt.returning(Sequence.value)).scalar_one()
-
-
-def new_query_code() -> str:
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
-
-
-def _append_audit(session, case, actor, event, from_state, payload, now, party_act=None) -> AuditEntry:
-    last = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)
-                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
-    entry = AuditEntry(
-        case_id=case.id, seq=(last.seq + 1) if last else 1, at=now, user_id=actor.user_id, role=actor.role,
-        org_id=actor.org_id, event=event.id, from_state=None if from_state == NEW else from_state,
-        to_state=case.status, version=case.version, payload_digest=audit.digest(payload),
-        summary=json.loads(audit.canonical(public_summary(payload, party_act))), basis=event.basis,
-        prev_hash=last.hash if last else audit.GENESIS)
-    entry.hash = audit.entry_hash(entry)
-    session.add(entry)
-    # the anchor: a bulk UPDATE, so the ORM does not step the case's version a second time
-    session.execute(update(Case).where(Case.id == case.id).values(audit_head=entry.hash, audit_count=entry.seq)
-                    .execution_options(synchronize_session=False))
-    return entry
-
-
-PERSONAL_FIELDS = {"parties", "id_number", "phone", "address"}
-
-
-def public_summary(payload: dict, party_act: dict | None = None) -> dict:
-    """What the timeline shows of an event's data: no personal data, long text cut. A party's act
-    recorded by staff says so: which party, what evidence (the entry's user is who recorded it)."""
-    out = {}
-    if party_act is not None:
-        out[PARTY_ACT] = {**party_act, "recorded_by": "staff", "note": str(party_act.get("note") or "")[:200]}
-    for k, v in payload.items():
-        if k in PERSONAL_FIELDS:
-            continue
-        if isinstance(v, str) and len(v) > 200:
-            v = v[:200] + "…"
-        out[k] = v
-    return out
-
-
-def _write_outbox(session, env: Env, case: Case, event: EventDef, from_state: str, entry: AuditEntry,
-                  ctx: GuardContext) -> None:
-    state = env.case_type.state(case.status)
-    base = {
-        "service": env.service, "case_type": case.case_type, "case_id": case.id, "case_no": case.case_no,
-        "event": event.id, "from": entry.from_state, "to": case.status, "status_label": state.label,
-        "terminal": state.terminal, "version": case.version, "at": entry.at.isoformat(),
-        "org_id": case.org_id, "parent_service": case.parent_service, "parent_case_id": case.parent_case_id,
-        "supervised": case.supervised,
-    }
-    rows = [("case_registered" if event.creates else "case_transitioned", base)]
-    rows += [(etype, {**base, **extra}) for etype, extra in ctx.outbox]
-    for etype, payload in rows:
-        event_id = uuid.uuid4().hex
-        session.add(OutboxRow(id=event_id, created_at=entry.at, event_type=etype,
-                              payload={**payload, "event_id": event_id, "event_type": etype}))
 
 
 def prune_idempotency(env: Env, now: datetime | None = None) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from contracts.errors import JiefenError, validation_error
 from infra.db import is_postgres, write_session
-from infra.engine import _append_audit
+from infra.audit import append_audit
 from infra.models import AuditEntry, Case
 
 EVENT = "document_issued"
@@ -47,7 +47,7 @@ def record(env, actor, case_id: str, kind: str, sha256: str, title: str, basis: 
             if (e.summary or {}).get("sha256") == sha256 and (e.summary or {}).get("kind") == kind:
                 return {"recorded": False, "seq": e.seq, "sha256": sha256, "kind": kind}
         payload = {"kind": kind, "title": title, "sha256": sha256, "algorithm": "SHA-256"}
-        entry = _append_audit(s, case, actor, SimpleNamespace(id=EVENT, basis=basis or "PSR Art 39"),
+        entry = append_audit(s, case, actor, SimpleNamespace(id=EVENT, basis=basis or "PSR Art 39"),
                               case.status, payload, env.now())
         s.commit()
         return {"recorded": True, "seq": entry.seq, "sha256": sha256, "kind": kind}

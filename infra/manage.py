@@ -3,39 +3,14 @@ rabbitmq-definitions | rotate-key | reencrypt | anchor``."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from infra.config import ROOT, load_config
 from infra.db import service_db_url, upgrade
+# the services and their case types: one table, contracts/services.py (tests and tools import them from here too)
+from infra.registry import CASE_SERVICES, READ_MODELS, all_case_types, case_types, load
 
-# service name -> where its case types live (module:attribute); the first is the service's default
-CASE_SERVICES: dict[str, tuple[str, ...]] = {
-    "intake": ("services.intake.casetype:INTAKE",),
-    "mediation": ("services.mediation.casetype:MEDIATION",),
-    "diversion": ("services.diversion.casetype:DIVERSION", "services.diversion.jc_casetype:JUDICIAL_CONFIRMATION"),
-    "petition": ("services.petition.casetype:PETITION",),
-    "recommendation": ("services.recommendation.casetype:RECOMMENDATION",),
-    "supervision": ("services.supervision.casetype:SUPERVISION",
-                    "services.supervision.listed_casetype:LISTED_SUPERVISION",
-                    "services.supervision.return_visit_casetype:RETURN_VISIT",
-                    "services.supervision.warning_task_casetype:WARNING_TASK"),
-}
-# services that keep only their own tables (own alembic chain): name -> module:function(config)
-READ_MODELS: dict[str, str] = {"supervision": "services.supervision.store:migrate"}
 DOCS = ROOT / "docs" / "casetypes"
-
-
-def case_types(service: str) -> list:
-    out = []
-    for ref in CASE_SERVICES[service]:
-        module, attr = ref.split(":")
-        out.append(getattr(importlib.import_module(module), attr))
-    return out
-
-
-def all_case_types() -> list:
-    return [ct for service in CASE_SERVICES for ct in case_types(service)]
 
 
 def migrate() -> None:
@@ -45,8 +20,7 @@ def migrate() -> None:
         upgrade(url, schema)
         print(f"{service}: database at {url}{' schema ' + schema if schema else ''} is current")
     for service, ref in READ_MODELS.items():
-        module, attr = ref.split(":")
-        url, schema = getattr(importlib.import_module(module), attr)(config)
+        url, schema = load(ref)(config)
         print(f"{service}: database at {url}{' schema ' + schema if schema else ''} is current")
 
 

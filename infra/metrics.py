@@ -47,13 +47,16 @@ def http(route: str, method: str, status: int, seconds: float) -> None:
 
 
 class CaseFigures:
-    """Figures read from the databases of the services in this process when scraped."""
+    """Figures read from the databases of the services in this process when scraped. What it reads is
+    handed in by infra/ops.py (``local_services``, ``health``), which imports this module, not the reverse."""
+
+    def __init__(self, local_services, health):
+        self.local_services, self.health = local_services, health
 
     def describe(self):
         return []            # registering must not read any database
 
     def collect(self):
-        from infra import ops
         cases = GaugeMetricFamily("jiefen_cases", "Cases by state", labels=["service", "case_type", "status"])
         overdue = GaugeMetricFamily("jiefen_cases_overdue", "Open cases with a clock past due", labels=["service"])
         ready = GaugeMetricFamily("jiefen_service_ready", "1 when the service reads its database", labels=["service"])
@@ -62,8 +65,8 @@ class CaseFigures:
         waiting = GaugeMetricFamily("jiefen_handoff_waiting", "Hand-offs not yet opened", labels=["service"])
         hlag = GaugeMetricFamily("jiefen_handoff_lag_seconds", "Age of the oldest waiting hand-off", labels=["service"])
         swept = GaugeMetricFamily("jiefen_sweep_age_seconds", "Seconds since the last deadline sweep", labels=["service"])
-        for service, envs in ops.local_services().items():
-            h = ops.health(service, envs)
+        for service, envs in self.local_services().items():
+            h = self.health(service, envs)
             ready.add_metric([service], 1 if h["ready"] else 0)
             if h["last_sweep"]:
                 swept.add_metric([service], h["last_sweep"]["age_seconds"])
@@ -100,6 +103,8 @@ def _case_figures(envs: dict) -> tuple[dict, int]:
     return {(t, st): n for t, st, n in rows}, late or 0
 
 
-if not getattr(REGISTRY, "_jiefen_case_figures", False):
-    REGISTRY.register(CaseFigures())
-    REGISTRY._jiefen_case_figures = True
+def register_case_figures(local_services, health) -> None:
+    """Once per process (infra/ops.py calls it at import)."""
+    if not getattr(REGISTRY, "_jiefen_case_figures", False):
+        REGISTRY.register(CaseFigures(local_services, health))
+        REGISTRY._jiefen_case_figures = True

@@ -133,6 +133,9 @@ def local_services() -> dict[str, dict]:
     return out
 
 
+metrics.register_case_figures(local_services, health)
+
+
 def broker_health(amqp_uri: str, timeout: float = 3.0) -> dict:
     """Can this process reach RabbitMQ (a fresh connection, closed at once)?"""
     from kombu import Connection

@@ -1,14 +1,40 @@
-"""The outbox relay: events written in the case's transaction are published afterwards, with
-publisher confirms, and marked sent. Delivery is at-least-once; consumers dedupe by event_id."""
+"""The outbox: rows written in the case's transaction (``write_outbox``, the engine's outbox step), and the
+relay that publishes them afterwards, with publisher confirms, and marks them sent. Delivery is
+at-least-once; consumers dedupe by event_id."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 
 from infra.db import is_postgres, write_session
-from infra.models import OutboxRow
+from infra.models import AuditEntry, Case, OutboxRow
 from infra.trust import sign_event
+
+if TYPE_CHECKING:
+    from infra.casetype import EventDef
+    from infra.context import Env, GuardContext
+
+
+def write_outbox(session, env: Env, case: Case, event: EventDef, entry: AuditEntry, ctx: GuardContext) -> None:
+    """The rows the transition commits with the case: its own event, then those its effect added."""
+    state = env.case_type.state(case.status)
+    base = {
+        "service": env.service, "case_type": case.case_type, "case_id": case.id, "case_no": case.case_no,
+        "event": event.id, "from": entry.from_state, "to": case.status, "status_label": state.label,
+        "terminal": state.terminal, "version": case.version, "at": entry.at.isoformat(),
+        "org_id": case.org_id, "parent_service": case.parent_service, "parent_case_id": case.parent_case_id,
+        "supervised": case.supervised,
+    }
+    rows = [("case_registered" if event.creates else "case_transitioned", base)]
+    rows += [(etype, {**base, **extra}) for etype, extra in ctx.outbox]
+    for etype, payload in rows:
+        event_id = uuid.uuid4().hex
+        session.add(OutboxRow(id=event_id, created_at=entry.at, event_type=etype,
+                              payload={**payload, "event_id": event_id, "event_type": etype}))
+
 
 
 def relay(env, dispatch, batch: int = 100, claim_seconds: int = 30) -> int:

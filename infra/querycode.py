@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 
-from marshmallow import Schema, fields, validate
-
-from infra.engine import new_query_code
 from infra.pii import keyring
 
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"   # no 0/O, 1/I: read aloud at the window
 
-class LookupArgs(Schema):
-    case_no = fields.String(required=True, validate=validate.Length(min=5, max=40))
-    query_code = fields.String(required=True, validate=validate.Length(min=4, max=16))
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
 
 
 def query_code_hash(case_id: str, code: str) -> str:

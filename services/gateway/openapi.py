@@ -12,12 +12,13 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from contracts.errors import ERRORS
+from contracts.intake import LookupArgs
 from contracts.schemas import FindCasesSchema, RegisterCaseSchema
+from contracts.services import CASE_SERVICES
+from infra.registry import case_types
 from services.gateway import schemas as s
 from services.gateway.http import KEY_RE
 from services.gateway.settings import SERVICE_LABELS
-from infra.manage import CASE_SERVICES, case_types
-from services.intake.service import LookupArgs
 
 log = logging.getLogger(__name__)
 VERSION = "1.0.0"
@@ -159,8 +160,7 @@ def other_module_operations(services: tuple[str, ...]) -> dict:
 
 def supervision_operations() -> dict:
     """The centre's routes (roles supv and router at the county centre): services/supervision/."""
-    from contracts.supervision import ListSchema, OpenSupervisionSchema
-    from services.supervision.query import FiltersSchema
+    from contracts.supervision import FiltersSchema, ListSchema, OpenSupervisionSchema
     period = [{"in": "query", "name": n, "required": True, "description": d, "schema": {"type": "string", "format": "date"}}
               for n, d in (("from", "first day, Beijing time"), ("to", "last day, included"))]
     group_by = {"in": "query", "name": "group_by", "schema": {"type": "string",

@@ -33,7 +33,7 @@ from services.gateway.documents import DocumentRoutes
 from services.gateway.openings import OpeningRoutes
 from services.gateway.receipts import ReceiptRoutes
 from services.gateway.workspace import WorkspaceRoutes
-from services.intake.service import LookupArgs
+from contracts.intake import LookupArgs
 
 STATIC = Path(__file__).resolve().parent / "static"
 FILTERS = set(FindCasesSchema().fields)

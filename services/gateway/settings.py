@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from infra.config import ROOT
-from infra.manage import CASE_SERVICES as MANAGED
+from contracts.services import CASE_SERVICES as MANAGED
 
 # The case services sharing the uniform RPC surface (infra/service.py). A name outside this list is
 # a 404; a listed service that is not running answers 503.

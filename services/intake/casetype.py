@@ -5,7 +5,7 @@ from contracts import intake as c
 from contracts.enums import EXTERNAL_CHANNELS
 from contracts.idnumbers import ric_warning
 from infra.casetype import CaseType, ClockDef, EventDef, Guard, Period, StateDef
-from infra.engine import new_query_code
+from infra.querycode import new_query_code
 from infra.models import Case, CaseLink, Party
 from infra.querycode import legacy_query_code_hash, query_code_hash  # noqa: F401  (intake's lookup)
 from infra.pii import keyring

@@ -15,7 +15,7 @@ from contracts.schemas import KEY, CommandSchema, RegisterCaseSchema
 from infra import clocks, handoff
 from infra.db import read_session
 from infra.models import Case
-from infra.querycode import LookupArgs
+from contracts.intake import LookupArgs
 from infra.service import CaseService, Platform, api, load
 from infra.views import iso
 from services.intake import duplicates

@@ -13,8 +13,9 @@ import os
 from nameko.events import event_handler
 from nameko.timer import timer
 
+from contracts.intake import LookupArgs
 from contracts.schemas import CreateArgs
-from infra import handoff, querycode
+from infra import handoff
 from infra.db import read_session
 from infra.service import CaseService, Platform, api, load
 from services.petition import lookup, rules
@@ -39,7 +40,7 @@ class PetitionService(CaseService):
     def lookup_by_query_code(self, case_no: str, query_code: str) -> dict:
         """For the petitioner (no actor): where the matter stands, which body has it, the next date and the
         milestones, with the case number and the query code given at registration (LVR Art 21 ¶2)."""
-        args = load(querycode.LookupArgs, {"case_no": case_no, "query_code": query_code})
+        args = load(LookupArgs, {"case_no": case_no, "query_code": query_code})
         settings = self.platform.env.config.get("intake", {})
         failures = self.platform.limiter("lookup_failures", int(settings.get("lookup_failures_per_case", 10)),
                                          float(settings.get("lookup_window_seconds", 600)))

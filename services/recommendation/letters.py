@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from contracts.recommendation import COURT, KINDS
 from infra.calendar import SHANGHAI, add_months
-from infra.engine import next_sequence
+from infra.numbering import next_sequence
 
 SECTION = "recommendation"
 

@@ -8,11 +8,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import or_, select
 
 from contracts.enums import CATEGORIES, CHANNELS
+from contracts.supervision import READ_SERVICES, FiltersSchema
 from services.supervision import figures, figures_sql
 from services.supervision.models import SvCase, SvHistory
 
 SERVICE_LABELS = {"intake": "一站式受理", "mediation": "人民调解", "diversion": "诉非分流", "petition": "信访",
                   "recommendation": "司法建议、检察建议"}
+assert tuple(SERVICE_LABELS) == READ_SERVICES
 FILTERS = ("service", "case_type", "org_id", "town_id", "category", "channel")
 
 
@@ -27,15 +29,6 @@ class PeriodSchema(Schema):
             raise ValidationError("须不早于起始日期", "to")
         if (data["last"] - data["first"]).days > 3660:
             raise ValidationError("期间不超过十年", "to")
-
-
-class FiltersSchema(Schema):
-    service = fields.String(load_default=None, validate=validate.OneOf(SERVICE_LABELS))
-    case_type = fields.String(load_default=None)
-    org_id = fields.String(load_default=None)
-    town_id = fields.String(load_default=None)
-    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
-    channel = fields.String(load_default=None, validate=validate.OneOf(CHANNELS))
 
 
 class FiguresArgs(Schema):

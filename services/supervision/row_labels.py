@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from infra.manage import all_case_types
+from infra.registry import all_case_types
 from services.supervision.outcomes import RESOLVING_EVENTS
 
 SERVICES = {"intake": "一站式受理", "mediation": "人民调解", "diversion": "诉非分流", "petition": "信访",

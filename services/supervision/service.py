@@ -21,7 +21,7 @@ from contracts.schemas import KEY
 from infra.actors import system_actor
 from infra.calendar import to_shanghai_date
 from infra.db import read_session
-from infra.manage import all_case_types
+from infra.registry import all_case_types
 from infra.trust import verify_event
 from infra.service import CaseService, Platform, api, load, load_all
 from infra.models import Case

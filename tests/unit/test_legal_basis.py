@@ -32,7 +32,7 @@ def test_citation_keys_become_chinese(basis, text):
 
 
 def test_no_code_survives_in_any_basis_of_the_case_types():
-    from contracts.legal import all_bases
+    from infra.citations import all_bases
     for basis in all_bases():
         text = basis_text(basis)
         assert not re.search(r"[A-Za-z]", text), (basis, text)
