@@ -207,16 +207,16 @@ def assert_refused_for_role(walker: Walker, event_id: str, case: dict | None, ov
     """FORBIDDEN because of the caller's role (not its organisation), and nothing changed."""
     before = None if case is None else walker.snapshot(case["case_id"])
     err = expect_error("FORBIDDEN", walker.fire, event_id, case, overrides, role)
-    name = role if isinstance(role, str) else role.get("role")
-    assert err.details.get("reason") in ROLE_REASONS[name == "party"], (event_id, role, err.details)
+    assert err.details.get("reason") in ROLE_REASONS, (event_id, role, err.details)
     if case is not None:
         assert walker.snapshot(case["case_id"]) == before, (event_id, role)
     return err
 
 
-# the refusal reasons that blame the role: the engine's, or the trust layer's for a role the
-# caller's organisation cannot hold; party is refused to every caller (infra/trust.py)
-ROLE_REASONS = {False: {"role", "role_not_for_org"}, True: {"party_claimed"}}
+# the refusal reasons that blame the role, never the organisation: the engine's ("role", also for a
+# party's act recorded on an event the law does not give to a party), or the trust layer's for a role
+# the caller's organisation cannot hold or for a caller claiming to be a party (infra/trust.py)
+ROLE_REASONS = {"role", "role_not_for_org", "party_claimed"}
 
 
 def assert_every_role_event_pair(walker: Walker, roles) -> tuple[int, int]:
