@@ -220,7 +220,9 @@ def _event_dict(e: EventDef) -> dict:
 def _validator(guard: Guard):
     def check(*args, case=None, data=None, gctx=None, **kwargs):
         if not guard.check(case, data or {}, gctx):
-            raise JiefenError(guard.code, guard.message, {"basis": guard.basis})
+            # a FORBIDDEN guard is a body acting outside its remit: the organisation, not the role, is refused
+            reason = {"reason": "organisation"} if guard.code == "FORBIDDEN" else {}
+            raise JiefenError(guard.code, guard.message, {"basis": guard.basis, **reason})
     check.__name__ = f"guard_{abs(hash(guard.message))}"
     return check
 

@@ -46,9 +46,9 @@ def split_party_act(event: EventDef, actor: Actor, data: dict | None) -> tuple[d
         return data, None
     if PARTY not in event.roles:
         raise JiefenError("FORBIDDEN", f"事件 {event.id}（{event.label}）不由当事人作出，不能代为记录当事人行为",
-                          {"role": PARTY, "event": event.id, "allowed_roles": list(event.roles)})
+                          {"reason": "role", "role": PARTY, "event": event.id, "allowed_roles": list(event.roles)})
     if actor.is_system or actor.role == PARTY:
-        raise JiefenError("FORBIDDEN", "当事人的行为只能由机构工作人员代为记录", {"role": actor.role})
+        raise JiefenError("FORBIDDEN", "当事人的行为只能由机构工作人员代为记录", {"reason": "role", "role": actor.role})
     try:
         return data, PartyActSchema().load(raw if isinstance(raw, dict) else {"party": raw})
     except ValidationError as err:
@@ -89,7 +89,8 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
     if actor.role not in event.roles:
         hint = "；当事人的行为须由承办机构工作人员代为记录（data.party_act）" if PARTY in event.roles else ""
         raise JiefenError("FORBIDDEN", f"角色 {actor.role} 不可执行事件 {event.id}（{event.label}）{hint}",
-                          {"role": actor.role, "event": event.id, "allowed_roles": list(event.roles)})
+                          {"reason": "role", "role": actor.role, "event": event.id,
+                           "allowed_roles": list(event.roles)})
     payload = validate_data(event, data)
     request_hash = audit.digest({"event": event_id, "case_id": case_id, "data": payload,
                                  "expected_version": expected_version, "actor": recorder.to_dict(),
@@ -108,7 +109,7 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         if not event.creates:
             if not actor.is_system and not env.directory.governs_any(actor.org_id, ct.acting_orgs(case)):
                 raise JiefenError("FORBIDDEN", f"机构 {actor.org_id} 无权处理本案（承办机构 {case.org_id}）",
-                                  {"org_id": actor.org_id, "case_org_id": case.org_id})
+                                  {"reason": "organisation", "org_id": actor.org_id, "case_org_id": case.org_id})
             if case.version != expected_version:
                 raise JiefenError("VERSION_CONFLICT", f"案件已被更新（当前版本 {case.version}），请刷新后重试",
                                   {"expected_version": expected_version, "current_version": case.version})
@@ -125,7 +126,7 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         if party_act is not None and not event.creates and actor.org_id not in ct.acting_orgs(case):
             # a party's act is recorded where the party acts: the owning or a participating body itself
             raise JiefenError("FORBIDDEN", f"当事人的行为须由承办或参与本案的机构记录，{actor.org_id} 不是",
-                              {"org_id": actor.org_id, "case_org_id": case.org_id})
+                              {"reason": "organisation", "org_id": actor.org_id, "case_org_id": case.org_id})
         with session.no_autoflush:   # one flush, so one version step per event
             if event.effect is not None:
                 event.effect(case, payload, ctx)

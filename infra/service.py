@@ -375,7 +375,7 @@ class CaseService:
         """Run the deadline sweep now (operators; the timer runs it every JIEFEN_SWEEP_INTERVAL s)."""
         actor = self.platform.actor()
         if actor.role != "supv":
-            raise JiefenError("FORBIDDEN", "仅督办（supv）可手动触发期限巡检", {"role": actor.role})
+            raise JiefenError("FORBIDDEN", "仅督办（supv）可手动触发期限巡检", {"reason": "role", "role": actor.role})
         return self._sweep()
 
     @timer(interval=SWEEP_INTERVAL)
@@ -445,7 +445,8 @@ class CaseService:
         ct = self.platform.env_for(case.case_type).case_type
         # sys: another service's own key (a parent reading its child case before it reacts, infra/handoff.py)
         if not actor.is_system and not self.platform.env.directory.governs_any(actor.org_id, ct.acting_orgs(case)):
-            raise JiefenError("FORBIDDEN", f"机构 {actor.org_id} 无权查看本案", {"org_id": actor.org_id})
+            raise JiefenError("FORBIDDEN", f"机构 {actor.org_id} 无权查看本案",
+                              {"reason": "organisation", "org_id": actor.org_id})
         return case
 
     @staticmethod

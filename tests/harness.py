@@ -41,12 +41,13 @@ class Walker:
     roles: dict[str, str]                    # event id -> a role allowed to fire it
     path_overrides: dict[str, dict] = field(default_factory=dict)   # target event -> {event: data}
     skip_events: set[str] = field(default_factory=set)              # events driven elsewhere (sys)
+    outsiders: dict[str, dict] = field(default_factory=dict)        # role -> that role at a body outside the case
 
     def data_for(self, event: str, case: dict | None, overrides: dict | None = None) -> dict:
         source = (overrides or {}).get(event, self.examples.get(event, {}))
         return source(case) if callable(source) else dict(source)
 
-    def fire(self, event: str, case: dict | None, overrides: dict | None = None, role: str | None = None) -> dict:
+    def fire(self, event: str, case: dict | None, overrides: dict | None = None, role: str | dict | None = None) -> dict:
         return self.call(role or self.roles[event], event, None if case is None else case["case_id"],
                          self.data_for(event, case, overrides), None if case is None else case["version"])
 
@@ -129,12 +130,32 @@ def wait_for(predicate: Callable, timeout: float = 60, interval: float = 0.3):
     raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")
 
 
-def case_snapshot(service_proxy, case_id: str) -> tuple:
-    """What a refused event must leave untouched: the case row, its links and clocks, its audit chain."""
+def case_snapshot(service_proxy, case_id: str, outbox: Callable[[str], int] | None = None) -> tuple:
+    """What a refused event must leave untouched: the case row, its links and clocks, its audit chain,
+    and (given ``outbox``, see ``outbox_rows``) the events written for it."""
     case = service_proxy.get_case(case_id)
     history = service_proxy.case_history(case_id)
     return (case["status"], case["version"], case["updated_at"], case["data"], case["links"], case["clocks"],
-            case["supervised"], [(h["seq"], h["hash"]) for h in history])
+            case["supervised"], [(h["seq"], h["hash"]) for h in history],
+            None if outbox is None else outbox(case_id))
+
+
+def outbox_rows(container) -> Callable[[str], int]:
+    """case id -> how many outbox rows the service holds for it (sent or not: the relay marks, never
+    deletes), read straight from the service's database: a refused event must write none."""
+    from sqlalchemy import func, select
+
+    from infra.db import write_session
+    from infra.models import OutboxRow
+    from infra.service import Platform
+    platform = next(e for e in container.extensions if isinstance(e, Platform))
+    engine = next(iter(platform.envs.values())).engine
+
+    def count(case_id: str) -> int:
+        with write_session(engine) as s:
+            payload_case = OutboxRow.payload["case_id"].as_string()
+            return s.scalar(select(func.count()).select_from(OutboxRow).where(payload_case == case_id))
+    return count
 
 
 def child_links(case: dict) -> list[dict]:
@@ -181,12 +202,38 @@ def assert_every_refused_pair(walker: Walker) -> int:
     return refused
 
 
+def assert_refused_for_role(walker: Walker, event_id: str, case: dict | None, overrides: dict | None,
+                            role) -> JiefenError:
+    """FORBIDDEN because of the caller's role (not its organisation), and nothing changed."""
+    before = None if case is None else walker.snapshot(case["case_id"])
+    err = expect_error("FORBIDDEN", walker.fire, event_id, case, overrides, role)
+    assert err.details.get("reason") in ROLE_REASONS, (event_id, role, err.details)
+    if case is not None:
+        assert walker.snapshot(case["case_id"]) == before, (event_id, role)
+    return err
+
+
+# the refusal reasons that blame the role, never the organisation: the engine's ("role", also for a
+# party's act recorded on an event the law does not give to a party), or the trust layer's for a role
+# the caller's organisation cannot hold or for a caller claiming to be a party (infra/trust.py)
+ROLE_REASONS = {"role", "role_not_for_org", "party_claimed"}
+
+
 def assert_every_role_event_pair(walker: Walker, roles) -> tuple[int, int]:
-    """Roles an event lists may fire it; every other caller role gets FORBIDDEN and changes nothing."""
+    """Roles an event lists may fire it; every other caller role gets FORBIDDEN for its role and changes
+    nothing. System-only events, driven elsewhere, are still refused to every caller role; the
+    walker's ``outsiders`` (an allowed role at a body that does not govern the case) are refused for
+    their organisation."""
     paths = walker.reachable()
     forbidden = allowed = 0
     for event in walker.ct.events:
         if event.id in walker.skip_events:
+            if event.roles == ("sys",) and event.sources and event.sources[0] in paths:
+                source = event.sources[0]
+                case = walker.drive(paths[source], walker.path_overrides.get(event.id, {}))
+                for role in roles:
+                    assert_refused_for_role(walker, event.id, case, walker.overrides_for(paths[source]), role)
+                    forbidden += 1
             continue
         overrides = walker.path_overrides.get(event.id, {})
         source = None if event.creates else event.sources[0]
@@ -197,10 +244,15 @@ def assert_every_role_event_pair(walker: Walker, roles) -> tuple[int, int]:
         for role in roles:
             if role in event.roles:
                 continue
-            before = None if case is None else walker.snapshot(case["case_id"])
-            expect_error("FORBIDDEN", walker.fire, event.id, case, merged, role)
-            if case is not None:
-                assert walker.snapshot(case["case_id"]) == before
+            assert_refused_for_role(walker, event.id, case, merged, role)
+            forbidden += 1
+        for role, outsider in walker.outsiders.items():
+            if case is None or role not in event.roles:
+                continue
+            before = walker.snapshot(case["case_id"])
+            err = expect_error("FORBIDDEN", walker.fire, event.id, case, merged, outsider)
+            assert err.details.get("reason") == "organisation", (event.id, outsider, err.details)
+            assert walker.snapshot(case["case_id"]) == before
             forbidden += 1
         for role in event.roles:
             if role not in roles:

@@ -91,7 +91,10 @@ class RecommendationService(CaseService):
 
     # -- helpers -------------------------------------------------------------------------------------
     def _fire(self, actor: Actor, event: str, case_id: str | None = None, **kwargs) -> dict:
-        if case_id is not None:
+        known = self.case_type.event(event)
+        # a role the event does not list is refused by the engine for its role (details.reason "role"),
+        # before the sides rule could blame its organisation
+        if case_id is not None and (known is None or actor.role in known.roles):
             with read_session(self.platform.env.engine) as s:
                 case = s.get(Case, case_id)
                 if case is not None and case.case_type == self.case_type.code:

@@ -48,4 +48,5 @@ def check(directory, case, actor) -> None:
         raise JiefenError("FORBIDDEN",
                           f"机构 {actor.org_id} 不能以“{SIDE_LABELS[actor.role]}”身份办理本建议"
                           f"（{SIDE_LABELS[actor.role]}为 {org or '尚未确定'}）",
-                          {"org_id": actor.org_id, "role": actor.role, "side_org_id": org})
+                          {"reason": "organisation", "org_id": actor.org_id, "role": actor.role,
+                           "side_org_id": org})

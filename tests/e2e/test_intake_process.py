@@ -59,15 +59,17 @@ def test_pika_client_registers_and_reads(cluster):
 def test_two_intake_instances_fire_each_warning_and_expiry_once(cluster):
     """Two processes of the intake service sweep the same database every 0.5 s (SPEC §1 timers)."""
     cluster.start("intake", instances=2)
-    with cluster.rpc(ACTORS["window"]) as window:
+    with cluster.rpc(ACTORS["window"]) as window, cluster.rpc(ACTORS["supv"]) as centre:
         cases = [window.intake.register_case(claim(), key()) for _ in range(12)]
         cluster.advance_days(30)          # far past the 5-working-day classify-and-route period
 
         def all_expired():
             return all(window.intake.get_case(c["case_id"])["supervised"] for c in cases)
         wait_for(all_expired, timeout=60)
-        import time
-        time.sleep(2)                     # a few more sweeps by both instances
+        # the positive signal: four more whole sweeps, answered in turn by the two instances (the broker
+        # hands the queue's calls round), each over the same expired clocks, have run since
+        sweeps = [centre.intake.sweep_clocks() for _ in range(4)]
+        assert all(set(s) >= {"warnings", "expiries"} for s in sweeps), sweeps
         for c in cases:
             events = [h["event"] for h in window.intake.case_history(c["case_id"])]
             assert events.count("deadline_expired") == 1, events

@@ -20,7 +20,7 @@ from services.diversion.casetype import DIVERSION
 from services.diversion.jc_casetype import JUDICIAL_CONFIRMATION
 from tests.factories import claim, key, person_id
 from tests.conftest import ACTORS as LAWFUL
-from tests.harness import Walker, as_party, case_snapshot
+from tests.harness import Walker, as_party, case_snapshot, outbox_rows
 
 SH = ZoneInfo("Asia/Shanghai")
 COURT = "zj-court"
@@ -260,15 +260,16 @@ def caller(rpc_as, env, actors=ACTORS):
     return call
 
 
-def snapshot(rpc_as):
-    return lambda case_id: case_snapshot(rpc_as(ACTORS["filing"]).diversion, case_id)
+def snapshot(rpc_as, container=None):
+    outbox = outbox_rows(container) if container is not None else None
+    return lambda case_id: case_snapshot(rpc_as(ACTORS["filing"]).diversion, case_id, outbox)
 
 
 def dv_walker(container, rpc_as) -> Walker:
-    return Walker(DIVERSION, caller(rpc_as, platform_env(container, "diversion")), snapshot(rpc_as), DV_EXAMPLES,
-                  DV_ROLE_FOR, DV_PATH_OVERRIDES)
+    return Walker(DIVERSION, caller(rpc_as, platform_env(container, "diversion")), snapshot(rpc_as, container),
+                  DV_EXAMPLES, DV_ROLE_FOR, DV_PATH_OVERRIDES)
 
 
 def jc_walker(container, rpc_as) -> Walker:
-    return Walker(JUDICIAL_CONFIRMATION, caller(rpc_as, platform_env(container, "jc")), snapshot(rpc_as),
+    return Walker(JUDICIAL_CONFIRMATION, caller(rpc_as, platform_env(container, "jc")), snapshot(rpc_as, container),
                   JC_EXAMPLES, JC_ROLE_FOR)

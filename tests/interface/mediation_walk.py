@@ -12,7 +12,7 @@ from infra.views import case_view
 from services.mediation.casetype import MEDIATION
 from tests.factories import claim, key, person_id
 from tests.conftest import ACTORS as LAWFUL
-from tests.harness import Walker, as_party, case_snapshot
+from tests.harness import Walker, as_party, case_snapshot, outbox_rows
 
 COMMITTEE = "zj-pmc-jiyang"
 COURT = "zj-court"
@@ -187,10 +187,11 @@ def caller(rpc_as, env):
     return call
 
 
-def snapshot(rpc_as):
-    return lambda case_id: case_snapshot(rpc_as(ACTORS["pmc"]).mediation, case_id)
+def snapshot(rpc_as, container=None):
+    outbox = outbox_rows(container) if container is not None else None
+    return lambda case_id: case_snapshot(rpc_as(ACTORS["pmc"]).mediation, case_id, outbox)
 
 
 def make_walker(container, rpc_as) -> Walker:
-    return Walker(MEDIATION, caller(rpc_as, platform_env(container)), snapshot(rpc_as), EXAMPLES, ROLE_FOR,
-                  PATH_OVERRIDES)
+    return Walker(MEDIATION, caller(rpc_as, platform_env(container)), snapshot(rpc_as, container), EXAMPLES,
+                  ROLE_FOR, PATH_OVERRIDES)

@@ -9,7 +9,7 @@ import pytest
 from contracts.enums import ROLES
 from services.diversion.casetype import DIVERSION
 from services.diversion.jc_casetype import JUDICIAL_CONFIRMATION
-from tests.harness import expect_error, shortest_paths
+from tests.harness import assert_refused_for_role, expect_error, shortest_paths
 from tests.interface.diversion_walk import (ACTORS, DV_PATH_OVERRIDES, DV_PREPARE, above, diversion, dv_walker,
                                             jc_walker)
 
@@ -145,11 +145,8 @@ def test_every_role_event_pair(walk):
         for role in CALLER_ROLES:
             if role in event.roles:
                 continue
-            before = None if case is None else walker.snapshot(case["case_id"])
-            err = expect_error("FORBIDDEN", walker.fire, event.id, case, overrides, role)
+            err = assert_refused_for_role(walker, event.id, case, overrides, role)
             assert err.details["role"] == role and err.details["allowed_roles"] == list(event.roles)
-            if case is not None:
-                assert walker.snapshot(case["case_id"]) == before
             forbidden += 1
         for role in event.roles:
             fresh = (None, {}) if event.creates else drive_to(walker, overrides_by_event, prepare, event, source)
@@ -161,7 +158,10 @@ def test_every_role_event_pair(walk):
 
 
 def test_an_organisation_outside_the_case_is_refused(walk, rpc_as):
-    """A court that does not govern zj-court (another county's) may not act on its cases."""
+    """A body outside the court may not act on its cases. The directory holds no other county's court
+    (sx-court governs zj-court), so the stranger is a mediation committee: refused already for holding a
+    court's role (details.reason role_not_for_org); the engine's own organisation refusal is shown in
+    tests/unit/test_engine_rules.py and the intake and recommendation walks."""
     ct, walker, _, _ = walk
     case = walker.fire(ct.creation_events()[0].id, None)
     event = ct.events_from(case["status"])[0]
@@ -169,7 +169,7 @@ def test_an_organisation_outside_the_case_is_refused(walk, rpc_as):
     before = walker.snapshot(case["case_id"])
     err = expect_error("FORBIDDEN", rpc_as(stranger).diversion.fire, case["case_id"], event.id,
                        walker.data_for(event.id, case), case["version"], "k" * 16)
-    assert err.details["org_id"] == "zj-pmc-medical"
+    assert err.details["org_id"] == "zj-pmc-medical" and err.details["reason"] == "role_not_for_org"
     assert walker.snapshot(case["case_id"]) == before
 
 

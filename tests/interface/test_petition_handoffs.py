@@ -5,8 +5,6 @@ suit reaches the court's pre-filing registration by itself, and the petition cas
 court case; any other redirect hands nothing over."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.factories import key, person_id
@@ -100,5 +98,12 @@ def test_other_redirects_hand_nothing_over(office, court):
     expect_error("VALIDATION_ERROR", office.fire, case["case_id"], "redirect",
                  {"kind": "outside_competence", "channel_told": "向市场监督管理部门提出", "civil_suit": True},
                  case["version"], key())
-    time.sleep(2.5)                                            # the relay has run (JIEFEN_HANDOFF_INTERVAL = 1 s)
-    assert court.find_cases({"case_type": "diversion"}, {})["total"] == 0
+    # the positive signal: a later civil suit reaches the court, so the relays and the court's consumer
+    # have run since; of the redirects above, none reached it
+    later = office.register(civil_matter(), key())
+    office.fire(later["case_id"], "redirect", {"kind": "law_related", "target_org_id": COURT, "civil_suit": True,
+                                               "channel_told": "告知向诸暨市人民法院起诉"}, later["version"], key())
+    wait_for(lambda: child_links(office.get_case(later["case_id"]))[0]["case_id"])
+    reached = court.find_cases({"case_type": "diversion"}, {})
+    assert reached["total"] == 1, reached
+    assert court.get_case(reached["items"][0]["case_id"])["parent"]["case_id"] == later["case_id"]

@@ -8,7 +8,7 @@ import pytest
 from contracts.enums import ROLES
 from services.recommendation.casetype import RECOMMENDATION
 from tests.factories import key
-from tests.harness import Walker, case_snapshot, expect_error, shortest_paths
+from tests.harness import Walker, assert_refused_for_role, case_snapshot, expect_error, outbox_rows, shortest_paths
 from tests.interface.recommendation_walk import (EXAMPLES, ROLE_FOR, SYS_EVENTS, SYS_ONLY, actor, expire_reply,
                                                  recommendation, rpc_caller)
 
@@ -25,8 +25,10 @@ SPEC_EVENTS = {"draft", "consult_recipient", "submit", "approve_issue", "serve",
 
 @pytest.fixture
 def walker(recommendation, rpc_as):
+    outbox = outbox_rows(recommendation)
+
     def snapshot(case_id):
-        return case_snapshot(rpc_as(actor("issuer")).recommendation, case_id)
+        return case_snapshot(rpc_as(actor("issuer")).recommendation, case_id, outbox)
 
     return Walker(RECOMMENDATION, rpc_caller(rpc_as, expire_reply(recommendation, rpc_as)), snapshot, EXAMPLES,
                   ROLE_FOR, skip_events=SYS_EVENTS)
@@ -88,23 +90,21 @@ def test_every_disallowed_state_event_pair_is_refused_and_changes_nothing(walker
 
 
 def test_every_role_event_pair(walker):
-    """Allowed roles succeed; every other role gets FORBIDDEN and nothing changes."""
+    """Allowed roles succeed; every other role gets FORBIDDEN for its role and nothing changes (case,
+    audit, outbox). The system-only events the sweep fires are refused to every caller role too."""
     paths = walker.reachable()
     forbidden = allowed = 0
     external_roles = [r for r in ROLES if r != "sys"]
     for event in RECOMMENDATION.events:
-        if event.id in SYS_EVENTS:
-            continue
         source = None if event.creates else event.sources[0]
         case = None if event.creates else walker.drive(paths[source])
         for role in external_roles:
             if role in event.roles:
                 continue
-            before = None if case is None else walker.snapshot(case["case_id"])
-            expect_error("FORBIDDEN", walker.fire, event.id, case, None, role)
-            if case is not None:
-                assert walker.snapshot(case["case_id"]) == before
+            assert_refused_for_role(walker, event.id, case, None, role)
             forbidden += 1
+        if event.id in SYS_EVENTS:
+            continue
         for role in event.roles:
             if role == "sys":
                 continue
@@ -112,7 +112,8 @@ def test_every_role_event_pair(walker):
             result = walker.fire(event.id, fresh, None, role)
             assert result["status"] == (event.target or source), (event.id, role)
             allowed += 1
-    assert forbidden > 0 and allowed == sum(len([r for r in e.roles if r != "sys"])
+    assert forbidden == sum(len([r for r in external_roles if r not in e.roles]) for e in RECOMMENDATION.events)
+    assert allowed == sum(len([r for r in e.roles if r != "sys"])
                                              for e in RECOMMENDATION.events if e.id not in SYS_EVENTS)
 
 
@@ -126,20 +127,29 @@ def test_each_side_acts_only_for_itself(walker, rpc_as):
     supv_at_recipient = {"user_id": "nr-03", "role": "supv", "org_id": "zj-nr"}
     other_court = {"user_id": "sx-01", "role": "issuer", "org_id": "sx-court"}
     before = walker.snapshot(cid)
-    for who, event in ((other_recipient, "submit_reply"), (rcpt_at_issuer, "submit_reply"),
-                       (rcpt_at_issuer, "raise_objection"), (other_court, "raise_objection")):
-        expect_error("FORBIDDEN", rpc_as(who).recommendation.fire, cid, event, EXAMPLES[event], served["version"],
-                     key())
+    # each refusal says what is wrong: the body (not this recommendation's side), or the role
+    for who, event, reason in ((other_recipient, "submit_reply", "organisation"),
+                               (rcpt_at_issuer, "submit_reply", "organisation"),
+                               (rcpt_at_issuer, "raise_objection", "organisation"),
+                               (other_court, "raise_objection", "role")):
+        err = expect_error("FORBIDDEN", rpc_as(who).recommendation.fire, cid, event, EXAMPLES[event],
+                           served["version"], key())
+        assert err.details["reason"] == reason, (who, event, err.details)
     overdue = walker.fire("deadline_expired", walker.drive(walker.reachable()["RC_AWAITING_REPLY"]))
     for who, event in ((issuer_at_recipient, "urge"), (supv_at_recipient, "urge"), (supv_at_recipient, "supervise")):
-        expect_error("FORBIDDEN", rpc_as(who).recommendation.fire, overdue["case_id"], event, EXAMPLES[event],
-                     overdue["version"], key())
+        err = expect_error("FORBIDDEN", rpc_as(who).recommendation.fire, overdue["case_id"], event, EXAMPLES[event],
+                           overdue["version"], key())
+        assert err.details["reason"] == "role_not_for_org", (who, event, err.details)
+    # an issuer, but the court's: not this procuratorial recommendation's side
+    err = expect_error("FORBIDDEN", rpc_as(actor("court_issuer")).recommendation.fire, overdue["case_id"], "urge",
+                       EXAMPLES["urge"], overdue["version"], key())
+    assert err.details["reason"] == "organisation", err.details
     assert walker.snapshot(cid) == before
     # the recipient reads and finds the served letter; another department does not
     rcpt = rpc_as(actor("rcpt")).recommendation
     assert rcpt.get_case(cid)["data"]["letter"]["doc_no"].startswith("暨检建〔")
     assert cid in {c["case_id"] for c in rcpt.find_cases({})["items"]}
-    expect_error("FORBIDDEN", rpc_as(other_recipient).recommendation.get_case, cid)
+    assert expect_error("FORBIDDEN", rpc_as(other_recipient).recommendation.get_case, cid).details["reason"] == "organisation"
     assert cid not in {c["case_id"] for c in rpc_as(other_recipient).recommendation.find_cases({})["items"]}
     # allowed_events shows each side its own events only
     assert {e["id"] for e in rcpt.allowed_events(cid)} == {"raise_objection", "submit_reply"}
