@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from contracts.errors import JiefenError
-from infra import audit, engine as eng, pii
+from infra import audit, numbering, pii
 from infra.actors import Actor
 from infra.calendar import Calendar
 from infra.config import default_config
 from infra.db import make_engine, upgrade, write_session
-from infra.engine import QUERY_CODE_ALPHABET, Env, new_query_code, transition
+from infra.engine import Env, transition
+from infra.querycode import QUERY_CODE_ALPHABET, new_query_code
 from infra.models import AuditEntry, Case, OutboxRow
 from infra.orgs import load_directory
 from services.intake.casetype import INTAKE
@@ -143,9 +144,9 @@ def test_the_case_number_year_is_shanghai_time(monkeypatch):
     """16:30 UTC on 31 December is already 1 January in Shanghai (UTC+8): the counter and the number
     are the new year's."""
     names = []
-    monkeypatch.setattr(eng, "next_sequence", lambda session, name: names.append(name) or 7)
+    monkeypatch.setattr(numbering, "next_sequence", lambda session, name: names.append(name) or 7)
     env = Env("intake", INTAKE, None, default_config(), None, None)
-    number = eng._next_case_no(None, env, datetime(2026, 12, 31, 16, 30, tzinfo=timezone.utc))
+    number = numbering.next_case_no(None, env, datetime(2026, 12, 31, 16, 30, tzinfo=timezone.utc))
     county = default_config().county_code
     assert number == f"{INTAKE.case_no_prefix}-{county}-2027-000007"
     assert names == [f"{INTAKE.case_no_prefix}:{county}:2027"]

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from infra.actors import Actor
-from infra.engine import public_summary
+from infra.audit import public_summary
 from infra.pii import mask_id_number, mask_phone, party_view
 from infra.views import case_view
 from services.intake.casetype import INTAKE
