@@ -56,8 +56,9 @@ class SvCase(Base):
     # a recommendation's first reply, and whether it came while awaiting (not after the deadline expired)
     replied_at: Mapped[datetime | None] = mapped_column(index=True)
     replied_on_time: Mapped[bool | None] = mapped_column(Boolean)
-    # how many configured risk words (民转刑风险) the case's text holds, counted by its service (migration sv0005)
-    risk_words: Mapped[int] = mapped_column(Integer, default=0)
+    # how many configured risk words (民转刑风险) the case's text holds, counted by its service (migration sv0005);
+    # deferred: an older migration's backfill (sv0003) loads rows through this model before the column exists
+    risk_words: Mapped[int] = mapped_column(Integer, default=0, deferred=True)
 
 
 class SvParty(Base):
