@@ -350,8 +350,9 @@ class CaseService:
             for e in s.scalars(select(AuditEntry).where(AuditEntry.case_id.in_(list(entries)))
                                .order_by(AuditEntry.case_id, AuditEntry.seq)):
                 entries[e.case_id].append(e)
+            words = (self.platform.env.config.get("supervision") or {}).get("risk_words") or ()
             items = [facts.case_facts(self.name, c, self.platform.env_for(c.case_type).case_type.state(c.status).terminal,
-                                      entries[c.id]) for c in rows]
+                                      entries[c.id], words) for c in rows]
         more = case_ids is None and len(rows) == limit
         return {"items": items, "next": {"since": items[-1]["updated_at"], "after_id": items[-1]["case_id"]}
                 if more else None}

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from infra.db import is_postgres, write_session
 from infra.orgs import Directory
 from infra.views import iso
 from services.supervision import derived, outcomes
-from services.supervision.models import SvCase, SvHistory, SvInbox
+from services.supervision.models import SvCase, SvHistory, SvInbox, SvParty
 
 CASE_EVENTS = ("case_registered", "case_transitioned", "case_routed")
 
@@ -69,6 +69,15 @@ def _add_history(s, case_id: str, entries: list[dict]) -> None:
             have.add(h["version"])
             s.add(SvHistory(case_id=case_id, version=h["version"], event=h["event"], from_state=h.get("from"),
                             to_state=h["to"], at=parse(h["at"])))
+    s.flush()
+
+
+def _set_parties(s, case_id: str, parties: list[dict]) -> None:
+    """The case's parties as (role, kind, blind index) only (infra.facts.party_index): replaced as a whole."""
+    s.execute(delete(SvParty).where(SvParty.case_id == case_id))
+    for seq, p in enumerate(parties, 1):
+        s.add(SvParty(case_id=case_id, seq=seq, role=str(p["role"])[:16], kind=str(p["kind"])[:16],
+                      party_index=p.get("index")))
     s.flush()
 
 
@@ -141,6 +150,9 @@ def apply_facts(engine, directory: Directory, facts: dict, now: datetime, calend
         row.created_at, row.updated_at = parse(facts["created_at"]), parse(facts["updated_at"])
         row.closed_at = parse(facts["closed_at"])
         row.clocks, row.links = facts["clocks"], facts["links"]
+        if "parties" in facts:                 # services' facts since sv0005 (PSR Art 50, 54: 研判预警)
+            row.risk_words = int(facts.get("risk_words") or 0)
+            _set_parties(s, facts["case_id"], facts["parties"])
         _derive(s, row, now, calendar)
         return True
 

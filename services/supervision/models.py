@@ -56,6 +56,20 @@ class SvCase(Base):
     # a recommendation's first reply, and whether it came while awaiting (not after the deadline expired)
     replied_at: Mapped[datetime | None] = mapped_column(index=True)
     replied_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    # how many configured risk words (民转刑风险) the case's text holds, counted by its service (migration sv0005);
+    # deferred: an older migration's backfill (sv0003) loads rows through this model before the column exists
+    risk_words: Mapped[int] = mapped_column(Integer, default=0, deferred=True)
+
+
+class SvParty(Base):
+    """A case's party as the read model knows it (PSR Art 50, 54; migration sv0005): role, kind and the keyed
+    blind index (infra.facts.party_index), never a name, ID number, phone or address."""
+    __tablename__ = "sv_parties"
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    party_index: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class SvHistory(Base):

@@ -15,7 +15,8 @@ from infra.db import read_session
 from infra.models import Case
 from services.supervision.warning_task_casetype import WARNING_TASK
 
-ABOUT = ("town_id", "category", "org_id", "root_case_id")
+ABOUT = ("town_id", "category", "org_id", "root_case_id",
+         "subject", "case_id")    # same_person / one_respondent: a hash of the blind index; risk_words: the case
 OPEN = tuple(s.code for s in WARNING_TASK.states if not s.terminal)
 
 

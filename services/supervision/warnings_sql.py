@@ -6,6 +6,7 @@ groups that warn are then read. The cases a rule sees are those the reference se
 involves (``figures_sql._involved``, as ``query.load_data``)."""
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 from sqlalchemy import and_, case, func, or_, select
@@ -14,6 +15,9 @@ from services.supervision import figures
 from services.supervision.early_warning import LEVELS, ORDER, _level, _warning
 from services.supervision.figures import DISPUTE_TYPES
 from services.supervision.figures_sql import C, H, Scope, _in, _involved, received
+from services.supervision.models import SvParty
+
+P = SvParty.__table__
 
 FAILED = ("PM_TERMINATED", "DV_FAILED")            # mediation failed (PML Art 26), pre-filing mediation failed
 REVIEWED = ("PT_REVIEW", "PT_RECHECK")             # a petition's 复查 / 复核 (LVR Art 35-36)
@@ -153,8 +157,74 @@ def overdue_share(session, q: Scope, t: dict, name) -> list[dict]:
     return out
 
 
+def _subject(rule: str, index: str) -> str:
+    """What a party warning is about, for its task's fingerprint (warning_tasks.ABOUT): a hash of the blind
+    index, so neither the index nor anything personal is shown or stored with the warning."""
+    return hashlib.sha256(f"{rule}:{index}".encode()).hexdigest()[:16]
+
+
+def _by_party(session, q: Scope, t: dict, *where) -> dict:
+    """blind index -> sorted case ids: the disputes received in the period (``figures_sql.received``) with a
+    party matching ``where``, for the indexes in at least the lowest threshold's number of cases."""
+    got = received(q)[0].with_only_columns(C.c.case_id)
+    cond = and_(P.c.case_id.in_(got), P.c.party_index.is_not(None), *where)
+    cases = func.count(func.distinct(P.c.case_id))
+    warned = [r[0] for r in session.execute(select(P.c.party_index).where(cond).group_by(P.c.party_index)
+                                            .having(cases >= _lowest(t)))]
+    out: dict = defaultdict(set)
+    if warned:
+        for index, case_id in session.execute(select(P.c.party_index, P.c.case_id)
+                                              .where(cond, P.c.party_index.in_(warned))):
+            out[index].add(case_id)
+    return {index: sorted(ids) for index, ids in out.items()}
+
+
+def same_person(session, q: Scope, t: dict, name) -> list[dict]:
+    """One natural person (by the blind index of the ID number, never the number) in several disputes received
+    in the period, in any role: a conflict that keeps coming back (PSR Art 50, 54: 研判预警)."""
+    out = []
+    for index, ids in _by_party(session, q, t, P.c.kind == "person").items():
+        level = _level(len(ids), t)
+        days = (q.period.end - q.period.start).days
+        out.append(_warning("same_person", level, f"同一当事人涉及 {len(ids)} 起纠纷",
+                            f"同一当事人{days}日内涉及{len(ids)}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
+                            f"{t.get('red')} 起），矛盾反复，建议研判、联合化解",
+                            ids, "PSR Art 50, 54", subject=_subject("same_person", index)))
+    return out
+
+
+def one_respondent(session, q: Scope, t: dict, name) -> list[dict]:
+    """One respondent (a company, a landlord, a department, a person) against whom many disputes were received
+    in the period: many applicants against one party, a possible group dispute (群体性风险; PSR Art 50, 54)."""
+    out = []
+    for index, ids in _by_party(session, q, t, P.c.role == "respondent").items():
+        level = _level(len(ids), t)
+        days = (q.period.end - q.period.start).days
+        out.append(_warning("one_respondent", level, f"同一被申请人涉及 {len(ids)} 起纠纷",
+                            f"同一被申请人{days}日内被{len(ids)}起纠纷申请，达到{LEVELS[level]}阈值 {t[level]} 起，"
+                            "可能为群体性纠纷，建议研判",
+                            ids, "PSR Art 50, 54", subject=_subject("one_respondent", index)))
+    return out
+
+
+def risk_words(session, q: Scope, t: dict, name) -> list[dict]:
+    """A dispute received in the period whose text holds threats of violence (民转刑风险 words, counted by its
+    service: infra.facts.risk_word_count; the text never reaches the read model): one warning per case."""
+    got = received(q)[0].with_only_columns(C.c.case_id, C.c.case_no, C.c.risk_words).where(
+        C.c.risk_words >= _lowest(t))
+    out = []
+    for case_id, case_no, count in session.execute(got):
+        level = _level(count, t)
+        out.append(_warning("risk_words", level, f"{case_no} 民转刑风险",
+                            f"案件材料中出现 {count} 个暴力、极端风险词（黄色阈值 {t.get('yellow')} 个、红色阈值 "
+                            f"{t.get('red')} 个），有民转刑风险，建议立即核实、稳控",
+                            [case_id], "PSR Art 50, 54", case_id=case_id))
+    return out
+
+
 RULES = {"repeated_petitions": repeated_petitions, "category_surge": category_surge,
-         "escalating_matter": escalating_matters, "overdue_share": overdue_share}
+         "escalating_matter": escalating_matters, "overdue_share": overdue_share,
+         "same_person": same_person, "one_respondent": one_respondent, "risk_words": risk_words}
 
 
 def run(session, q: Scope, thresholds: dict, name=lambda code: code or "县本级") -> list[dict]:
