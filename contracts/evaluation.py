@@ -18,7 +18,7 @@ VISIT_RESULTS = {"resolved_on_visit": "回访后问题已解决", "explained_und
 LEVELS = {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警"}
 WARNING_RULES = {"repeated_petitions": "重复信访", "category_surge": "同类纠纷集中发生（群体性风险）",
                  "escalating_matter": "矛盾升级", "overdue_share": "超期占比偏高或上升",
-                 "same_person": "同一当事人多次涉纠纷", "one_respondent": "同一被申请人涉多起纠纷（群体性风险）",
+                 "same_person": "同一当事人多次涉纠纷", "same_address": "同一地址多起纠纷", "one_respondent": "同一被申请人涉多起纠纷（群体性风险）",
                  "risk_words": "民转刑风险"}
 
 

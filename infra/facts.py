@@ -1,9 +1,10 @@
 """A case as facts for the centre's read model (PSR Art 39 ¶2, 49–51): no personal data, only what the
 supervision service counts (state, organisation, category, channel, clocks, links, history), the parties
-as (role, kind, blind index) and the number of risk words in the case's text (PSR Art 50, 54: 研判预警)."""
+as (role, kind, blind indexes of the person and the address) and the number of risk words in the case's text (PSR Art 50, 54: 研判预警)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from infra.models import AuditEntry, Case
 from infra.pii import keyring
@@ -20,6 +21,16 @@ def party_index(party) -> str | None:
     if party.kind == "organisation" and party.name:
         return keyring().blind(re.sub(r"\s+", "", party.name), "name")
     return None
+
+
+def address_index(party) -> str | None:
+    """The blind index of the party's address (domain "address"), normalised so that the same place typed
+    twice matches: full-width forms folded (NFKC), spaces and punctuation dropped. Never the address."""
+    if not party.address:
+        return None
+    text = unicodedata.normalize("NFKC", party.address)
+    text = "".join(ch for ch in text if not (ch.isspace() or unicodedata.category(ch).startswith("P")))
+    return keyring().blind(text, "address") if text else None
 
 
 def risk_word_count(case: Case, words) -> int:
@@ -42,6 +53,7 @@ def case_facts(service: str, case: Case, terminal: bool, entries: list[AuditEntr
                    "status": l.target_status} for l in case.links],
         "history": [{"event": e.event, "from": e.from_state, "to": e.to_state, "at": iso(e.at),
                      "version": e.version, "role": e.role} for e in entries],
-        "parties": [{"role": p.role, "kind": p.kind, "index": party_index(p)} for p in case.parties],
+        "parties": [{"role": p.role, "kind": p.kind, "index": party_index(p), "address": address_index(p)}
+                    for p in case.parties],
         "risk_words": risk_word_count(case, risk_words),
     }

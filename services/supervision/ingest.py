@@ -77,7 +77,7 @@ def _set_parties(s, case_id: str, parties: list[dict]) -> None:
     s.execute(delete(SvParty).where(SvParty.case_id == case_id))
     for seq, p in enumerate(parties, 1):
         s.add(SvParty(case_id=case_id, seq=seq, role=str(p["role"])[:16], kind=str(p["kind"])[:16],
-                      party_index=p.get("index")))
+                      party_index=p.get("index"), address_index=p.get("address")))
     s.flush()
 
 

@@ -70,6 +70,7 @@ class SvParty(Base):
     role: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
     party_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    address_index: Mapped[str | None] = mapped_column(String(64), index=True)   # infra.facts.address_index
 
 
 class SvHistory(Base):

@@ -163,18 +163,19 @@ def _subject(rule: str, index: str) -> str:
     return hashlib.sha256(f"{rule}:{index}".encode()).hexdigest()[:16]
 
 
-def _by_party(session, q: Scope, t: dict, *where) -> dict:
+def _by_party(session, q: Scope, t: dict, *where, column=None) -> dict:
     """blind index -> sorted case ids: the disputes received in the period (``figures_sql.received``) with a
-    party matching ``where``, for the indexes in at least the lowest threshold's number of cases."""
+    party matching ``where``, for the indexes (``column``: the party's, or the address's) in at least the
+    lowest threshold's number of cases."""
+    column = P.c.party_index if column is None else column
     got = received(q)[0].with_only_columns(C.c.case_id)
-    cond = and_(P.c.case_id.in_(got), P.c.party_index.is_not(None), *where)
+    cond = and_(P.c.case_id.in_(got), column.is_not(None), *where)
     cases = func.count(func.distinct(P.c.case_id))
-    warned = [r[0] for r in session.execute(select(P.c.party_index).where(cond).group_by(P.c.party_index)
+    warned = [r[0] for r in session.execute(select(column).where(cond).group_by(column)
                                             .having(cases >= _lowest(t)))]
     out: dict = defaultdict(set)
     if warned:
-        for index, case_id in session.execute(select(P.c.party_index, P.c.case_id)
-                                              .where(cond, P.c.party_index.in_(warned))):
+        for index, case_id in session.execute(select(column, P.c.case_id).where(cond, column.in_(warned))):
             out[index].add(case_id)
     return {index: sorted(ids) for index, ids in out.items()}
 
@@ -190,6 +191,20 @@ def same_person(session, q: Scope, t: dict, name) -> list[dict]:
                             f"同一当事人{days}日内涉及{len(ids)}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
                             f"{t.get('red')} 起），矛盾反复，建议研判、联合化解",
                             ids, "PSR Art 50, 54", subject=_subject("same_person", index)))
+    return out
+
+
+def same_address(session, q: Scope, t: dict, name) -> list[dict]:
+    """One address (by the blind index of the normalised address, never the address) in several disputes
+    received in the period: a household, a building or a site where conflicts gather (PSR Art 50, 54)."""
+    out = []
+    for index, ids in _by_party(session, q, t, column=P.c.address_index).items():
+        level = _level(len(ids), t)
+        days = (q.period.end - q.period.start).days
+        out.append(_warning("same_address", level, f"同一地址涉及 {len(ids)} 起纠纷",
+                            f"同一地址{days}日内涉及{len(ids)}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
+                            f"{t.get('red')} 起），矛盾在同一处聚集，建议实地走访、联合化解",
+                            ids, "PSR Art 50, 54", subject=_subject("same_address", index)))
     return out
 
 
@@ -224,7 +239,7 @@ def risk_words(session, q: Scope, t: dict, name) -> list[dict]:
 
 RULES = {"repeated_petitions": repeated_petitions, "category_surge": category_surge,
          "escalating_matter": escalating_matters, "overdue_share": overdue_share,
-         "same_person": same_person, "one_respondent": one_respondent, "risk_words": risk_words}
+         "same_person": same_person, "same_address": same_address, "one_respondent": one_respondent, "risk_words": risk_words}
 
 
 def run(session, q: Scope, thresholds: dict, name=lambda code: code or "县本级") -> list[dict]:

@@ -1,6 +1,7 @@
 """研判预警 by party and by risk words (PSR Art 50, 54; issue 15 item 5), on SQLite and PostgreSQL, with cases
 registered through the real intake service over RPC and read into the centre's model: the same person in
-several disputes (by the blind ID index), one respondent facing many applicants (an organisation without a
+several disputes (by the blind ID index), one address in several (by the blind index of the normalised
+address), one respondent facing many applicants (an organisation without a
 credit code by the blind index of its name, spaces ignored), threats of violence in the text (only a count
 reaches the read model). Each fires at its threshold (config/jiefen.yaml) and not below, and no ID number,
 name or text is stored in the read model."""
@@ -26,13 +27,13 @@ THREAT = "对方扬言要同归于尽"
 THREATS = "当事人称要报复，放火烧了对方的房子"
 
 
-def _applicant(id_number=None):
+def _applicant(id_number=None, address="诸暨市暨阳街道某村3号"):
     return {"role": "applicant", "kind": "person", "name": "王五", "id_number": id_number or person_id(),
-            "phone": "13700137000", "address": "诸暨市暨阳街道某村3号"}
+            "phone": "13700137000", "address": address}
 
 
-def _against(name):
-    return {"role": "respondent", "kind": "organisation", "name": name, "address": "诸暨市暨阳街道某路8号"}
+def _against(name, address="诸暨市暨阳街道某路8号"):
+    return {"role": "respondent", "kind": "organisation", "name": name, "address": address}
 
 
 def test_person_respondent_and_risk_words_warn_at_their_thresholds(intake, supervision, rpc_as, jiefen):
@@ -60,11 +61,13 @@ def test_person_respondent_and_risk_words_warn_at_their_thresholds(intake, super
              register(parties=[_applicant(PERSON), _against(" 诸暨市某某物业 有限公司")])]
     wait_for(lambda: in_model(below))
     assert rule("same_person") == [] and rule("one_respondent") == [] and rule("risk_words") == []
+    assert not [w for w in rule("same_address") if set(below) & set(w["case_ids"])]
 
     # at the thresholds
     threat = register(summary=THREAT)
     threats = register(request=THREATS)
-    third = register(parties=[_applicant(PERSON), _against(COMPANY)])
+    # the same place typed another way: a space and a full-width digit (normalised before the blind index)
+    third = register(parties=[_applicant(PERSON, "诸暨市暨阳街道 某村３号"), _against(COMPANY, "诸暨市暨阳街道某路9号")])
     cases = below + [threat, threats, third]
     wait_for(lambda: in_model(cases))
     [person] = rule("same_person")
@@ -72,24 +75,25 @@ def test_person_respondent_and_risk_words_warn_at_their_thresholds(intake, super
     assert person["explanation"].startswith("同一当事人1日内涉及3起纠纷")
     [company] = rule("one_respondent")
     assert (company["level"], company["case_ids"]) == ("blue", sorted(below + [third]))
+    assert ("yellow", sorted(below + [third])) in [(w["level"], w["case_ids"]) for w in rule("same_address")]
     words = {w["case_ids"][0]: w["level"] for w in rule("risk_words")}
     assert words == {threat: "yellow", threats: "red"}           # 同归于尽; 报复 and 烧
 
     # nothing personal in the read model: blind indexes and a count only
     with read_session(engine) as s:
         parties = s.scalars(select(SvParty).where(SvParty.case_id.in_(cases))).all()
-        stored = repr([(p.case_id, p.seq, p.role, p.kind, p.party_index) for p in parties]) + repr(
+        stored = repr([(p.case_id, p.seq, p.role, p.kind, p.party_index, p.address_index) for p in parties]) + repr(
             [{c.key: getattr(r, c.key) for c in SvCase.__table__.columns}
              for r in s.scalars(select(SvCase).where(SvCase.case_id.in_(cases)))])
     assert parties and all(re.fullmatch(r"[0-9a-f]{64}", p.party_index or "") for p in parties)
-    for secret in (PERSON, COMPANY, "王五", "张三", "李四", "同归于尽", "报复", "13700137000", "某村3号"):
+    for secret in (PERSON, COMPANY, "王五", "张三", "李四", "同归于尽", "报复", "13700137000", "某村3号", "某村３号"):
         assert secret not in stored
-    for w in rule("same_person") + rule("one_respondent"):
-        assert not any(p.party_index in repr(w) for p in parties if p.party_index)
+    for w in rule("same_person") + rule("one_respondent") + rule("same_address"):
+        assert not any(i in repr(w) for p in parties for i in (p.party_index, p.address_index) if i)
 
     # they become 预警处置 tasks like the other warnings
     opened = rpc_as("router").supervision.raise_warning_tasks(period)["opened"]
-    labels = {"same_person": "同一当事人多次涉纠纷", "one_respondent": "同一被申请人涉多起纠纷（群体性风险）",
+    labels = {"same_person": "同一当事人多次涉纠纷", "same_address": "同一地址多起纠纷", "one_respondent": "同一被申请人涉多起纠纷（群体性风险）",
               "risk_words": "民转刑风险"}
     assert {t["data"]["rule"]: t["data"]["rule_label"] for t in opened if t["data"]["rule"] in labels} == labels
     engine.dispose()

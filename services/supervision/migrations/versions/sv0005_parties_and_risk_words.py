@@ -21,14 +21,17 @@ def upgrade():
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('party_index', sa.String(length=64), nullable=True),
+    sa.Column('address_index', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('case_id', 'seq')
     )
     with op.batch_alter_table('sv_parties', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sv_parties_party_index'), ['party_index'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sv_parties_address_index'), ['address_index'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('sv_parties', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sv_parties_address_index'))
         batch_op.drop_index(batch_op.f('ix_sv_parties_party_index'))
     op.drop_table('sv_parties')
     with op.batch_alter_table('sv_cases', schema=None) as batch_op:
