@@ -180,46 +180,43 @@ def _by_party(session, q: Scope, t: dict, *where, column=None) -> dict:
     return {index: sorted(ids) for index, ids in out.items()}
 
 
+def _party_warnings(rule: str, groups: dict, q: Scope, t: dict, title: str, explain) -> list[dict]:
+    """One warning per blind index with enough cases (``groups`` from ``_by_party``); ``explain(days, n, level)``
+    words it. It names no party: the task's fingerprint is a hash of the index (``_subject``)."""
+    days = (q.period.end - q.period.start).days
+    out = []
+    for index, ids in groups.items():
+        level = _level(len(ids), t)
+        out.append(_warning(rule, level, title.format(n=len(ids)), explain(days, len(ids), level), ids,
+                            "PSR Art 50, 54", subject=_subject(rule, index)))
+    return out
+
+
 def same_person(session, q: Scope, t: dict, name) -> list[dict]:
     """One natural person (by the blind index of the ID number, never the number) in several disputes received
     in the period, in any role: a conflict that keeps coming back (PSR Art 50, 54: 研判预警)."""
-    out = []
-    for index, ids in _by_party(session, q, t, P.c.kind == "person").items():
-        level = _level(len(ids), t)
-        days = (q.period.end - q.period.start).days
-        out.append(_warning("same_person", level, f"同一当事人涉及 {len(ids)} 起纠纷",
-                            f"同一当事人{days}日内涉及{len(ids)}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
-                            f"{t.get('red')} 起），矛盾反复，建议研判、联合化解",
-                            ids, "PSR Art 50, 54", subject=_subject("same_person", index)))
-    return out
+    return _party_warnings("same_person", _by_party(session, q, t, P.c.kind == "person"), q, t,
+                           "同一当事人涉及 {n} 起纠纷", lambda days, n, level:
+                           f"同一当事人{days}日内涉及{n}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
+                           f"{t.get('red')} 起），矛盾反复，建议研判、联合化解")
 
 
 def same_address(session, q: Scope, t: dict, name) -> list[dict]:
     """One address (by the blind index of the normalised address, never the address) in several disputes
     received in the period: a household, a building or a site where conflicts gather (PSR Art 50, 54)."""
-    out = []
-    for index, ids in _by_party(session, q, t, column=P.c.address_index).items():
-        level = _level(len(ids), t)
-        days = (q.period.end - q.period.start).days
-        out.append(_warning("same_address", level, f"同一地址涉及 {len(ids)} 起纠纷",
-                            f"同一地址{days}日内涉及{len(ids)}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
-                            f"{t.get('red')} 起），矛盾在同一处聚集，建议实地走访、联合化解",
-                            ids, "PSR Art 50, 54", subject=_subject("same_address", index)))
-    return out
+    return _party_warnings("same_address", _by_party(session, q, t, column=P.c.address_index), q, t,
+                           "同一地址涉及 {n} 起纠纷", lambda days, n, level:
+                           f"同一地址{days}日内涉及{n}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
+                           f"{t.get('red')} 起），矛盾在同一处聚集，建议实地走访、联合化解")
 
 
 def one_respondent(session, q: Scope, t: dict, name) -> list[dict]:
     """One respondent (a company, a landlord, a department, a person) against whom many disputes were received
     in the period: many applicants against one party, a possible group dispute (群体性风险; PSR Art 50, 54)."""
-    out = []
-    for index, ids in _by_party(session, q, t, P.c.role == "respondent").items():
-        level = _level(len(ids), t)
-        days = (q.period.end - q.period.start).days
-        out.append(_warning("one_respondent", level, f"同一被申请人涉及 {len(ids)} 起纠纷",
-                            f"同一被申请人{days}日内被{len(ids)}起纠纷申请，达到{LEVELS[level]}阈值 {t[level]} 起，"
-                            "可能为群体性纠纷，建议研判",
-                            ids, "PSR Art 50, 54", subject=_subject("one_respondent", index)))
-    return out
+    return _party_warnings("one_respondent", _by_party(session, q, t, P.c.role == "respondent"), q, t,
+                           "同一被申请人涉及 {n} 起纠纷", lambda days, n, level:
+                           f"同一被申请人{days}日内被{n}起纠纷申请，达到{LEVELS[level]}阈值 {t[level]} 起，"
+                           "可能为群体性纠纷，建议研判")
 
 
 def risk_words(session, q: Scope, t: dict, name) -> list[dict]:
