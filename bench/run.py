@@ -340,12 +340,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--skip-sweep", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-encryption", action="store_true")
     parser.add_argument("--sweep-rows", default="10000,1000000")
     args = parser.parse_args()
     if not args.skip_latency:
         bench_latency(args.n)
         bench_statements()
-        bench_encryption(args.n)
+        if not args.skip_encryption:
+            bench_encryption(args.n)
     if not args.skip_sweep:
         bench_sweep([int(r) for r in args.sweep_rows.split(",")])
 

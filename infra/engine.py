@@ -99,8 +99,10 @@ def validate_data(event: EventDef, data: dict | None) -> dict:
 
 def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = None, data: dict | None = None,
                expected_version: int | None = None, idempotency_key: str | None = None,
-               view: Callable[[Case, GuardContext], dict]) -> dict:
-    """Apply one event. Returns ``view(case, ctx)`` (also stored for replays of the same key)."""
+               view: Callable[[Case, GuardContext], dict], data_loaded: bool = False) -> dict:
+    """Apply one event. Returns ``view(case, ctx)`` (also stored for replays of the same key).
+    ``data_loaded``: the caller has loaded ``data`` with the event's own schema at its boundary (the
+    RPC entrypoint), so it is trusted as the payload rather than loaded a second time."""
     ct = env.case_type
     event = ct.event(event_id)
     if event is None:
@@ -122,7 +124,7 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         hint = "；当事人的行为须由承办机构工作人员代为记录（data.party_act）" if PARTY in event.roles else ""
         raise JiefenError("FORBIDDEN", f"角色 {actor.role} 不可执行事件 {event.id}（{event.label}）{hint}",
                           {"role": actor.role, "event": event.id, "allowed_roles": list(event.roles)})
-    payload = validate_data(event, data)
+    payload = data if data_loaded else validate_data(event, data)
     request_hash = audit.digest({"event": event_id, "case_id": case_id, "data": payload,
                                  "expected_version": expected_version, "actor": recorder.to_dict(),
                                  **({PARTY_ACT: party_act} if party_act is not None else {})})
