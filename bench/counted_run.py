@@ -3,7 +3,8 @@
     python -m bench.counted_run <counts file> --config config/nameko.yaml services.intake.service:IntakeService
 
 On SIGUSR1 the counts so far ({method: statements}, plus "_seq" counting the dumps) are written to the
-counts file (atomically), so the bench reads them between phases. Used in a separate phase from the
+counts file (atomically), so the bench reads them between phases. With BENCH_PROFILE=<file>, the process
+runs under cProfile and each dump also writes the profile there (``python -m bench.run --profile FILE``). Used in a separate phase from the
 latency figures: the listener costs a little on every statement. Production never loads this module."""
 import eventlet
 
@@ -21,6 +22,11 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from infra import logs  # noqa: E402
 
 COUNTS: Counter = Counter()
+PROFILE = os.environ.get("BENCH_PROFILE")
+if PROFILE:
+    import cProfile
+    PROFILER = cProfile.Profile()
+    PROFILED = {"register_case", "classify", "get_case"}
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -35,6 +41,8 @@ def _dump(path: str) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(COUNTS, f)
+    if PROFILE:
+        PROFILER.dump_stats(PROFILE)
     os.replace(tmp, path)
 
 
@@ -43,4 +51,19 @@ if __name__ == "__main__":
     signal.signal(signal.SIGUSR1, lambda *_: _dump(counts_file))
     from nameko.cli.main import main
     sys.argv[0] = "nameko"
+    if PROFILE:
+        # greenlets keep their own profile hook: profile inside each RPC worker (the bench calls one
+        # at a time), not the main greenlet; timers (outbox relay, sweep) are left out
+        from nameko.containers import ServiceContainer
+        run_worker = ServiceContainer._run_worker
+
+        def profiled(self, worker_ctx, handle_result):
+            if worker_ctx.entrypoint.method_name not in PROFILED:
+                return run_worker(self, worker_ctx, handle_result)
+            PROFILER.enable()
+            try:
+                return run_worker(self, worker_ctx, handle_result)
+            finally:
+                PROFILER.disable()
+        ServiceContainer._run_worker = profiled
     main()

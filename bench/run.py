@@ -67,7 +67,7 @@ def bench_keys(data_dir: str) -> Signer:
 
 
 def start_service(data_dir: str, target: str = "services.intake.service:IntakeService", encrypt: bool = True,
-                  counts_file: str | None = None) -> subprocess.Popen:
+                  counts_file: str | None = None, profile: str | None = None) -> subprocess.Popen:
     """One nameko process running ``target``; with ``counts_file``, under bench/counted_run.py (SQL
     statements per RPC method, dumped on SIGUSR1). Returns once the service answers."""
     keys = Path(data_dir) / "keys"
@@ -75,6 +75,8 @@ def start_service(data_dir: str, target: str = "services.intake.service:IntakeSe
            "JIEFEN_CLIENTS_FILE": str(keys / "clients.yaml"), "JIEFEN_KEYS_DIR": str(keys), "JIEFEN_DEV_KEYS": "0",
            "JIEFEN_PII_ENCRYPT": "1" if encrypt else "0"}
     env.pop("DB_URL", None)
+    if profile:
+        env["BENCH_PROFILE"] = profile
     runner = ["-m", "bench.counted_run", counts_file] if counts_file else ["-m", "nameko"]
     proc = subprocess.Popen([sys.executable, *runner, "run", "--config", "config/nameko.yaml", target],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -194,13 +196,14 @@ def bench_latency(n: int) -> None:
           f"(sign+verify p50 {pct(sign_s, 50) + pct(verify_s, 50):.3f} ms per call)")
 
 
-def bench_statements(n: int = 50) -> None:
+def bench_statements(n: int = 50, profile: str | None = None) -> None:
     """SQL statements per call on a separate intake process (bench/counted_run.py; its listener costs a
-    little, so not during the latency figures): register_case, classify (a fire) and get_case, n each."""
+    little, so not during the latency figures): register_case, classify (a fire) and get_case, n each.
+    With ``profile``, the intake process runs under cProfile; the top functions by own time are printed."""
     with tempfile.TemporaryDirectory() as tmp:
         signer = bench_keys(tmp)
         counts_file = str(Path(tmp) / "sql-counts.json")
-        proc = start_service(tmp, counts_file=counts_file)
+        proc = start_service(tmp, counts_file=counts_file, profile=profile)
         try:
             with JiefenClient(AMQP, actor=WINDOW, timeout=30, signer=signer) as client, \
                     JiefenClient(AMQP, actor={**WINDOW, "role": "router"}, timeout=30, signer=signer) as router:
@@ -218,6 +221,10 @@ def bench_statements(n: int = 50) -> None:
     per = {m: (after.get(m, 0) - before.get(m, 0)) / n for m in ("register_case", "classify", "get_case")}
     print(f"SQL statements per call (SQLite, BEGIN counted), n={n}: " +
           ", ".join(f"{m} {v:.1f}" for m, v in per.items()))
+    if profile:
+        import pstats
+        print(f"profile of the intake process ({profile}), top 25 by own time:")
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
 
 
 def assertion_costs(signer: Signer, keys: Path, n: int) -> tuple[list[float], list[float]]:
@@ -341,11 +348,12 @@ def main() -> None:
     parser.add_argument("--skip-sweep", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-encryption", action="store_true")
+    parser.add_argument("--profile", help="a file: profile the intake process under the statements phase")
     parser.add_argument("--sweep-rows", default="10000,1000000")
     args = parser.parse_args()
     if not args.skip_latency:
         bench_latency(args.n)
-        bench_statements()
+        bench_statements(profile=args.profile, n=300 if args.profile else 50)
         if not args.skip_encryption:
             bench_encryption(args.n)
     if not args.skip_sweep:
