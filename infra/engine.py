@@ -265,15 +265,28 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
 
 
-def _append_audit(session, case, actor, event, from_state, payload, now, party_act=None) -> AuditEntry:
+def _last_audit(session, case, from_state) -> tuple[int, str]:
+    """(seq, hash) of the case's last audit entry, without a query where the case row says it: a case
+    being created has none; an existing one carries its anchor (audit_count, audit_head), kept by every
+    append below in the same transaction, on a row the caller has locked (FOR UPDATE on PostgreSQL,
+    BEGIN IMMEDIATE on SQLite). A row from before the anchor (audit_head empty) is read from its entries."""
+    if from_state == NEW:
+        return 0, audit.GENESIS
+    if case.audit_head is not None:
+        return case.audit_count, case.audit_head
     last = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)
                            .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return (last.seq, last.hash) if last else (0, audit.GENESIS)
+
+
+def _append_audit(session, case, actor, event, from_state, payload, now, party_act=None) -> AuditEntry:
+    last_seq, last_hash = _last_audit(session, case, from_state)
     entry = AuditEntry(
-        case_id=case.id, seq=(last.seq + 1) if last else 1, at=now, user_id=actor.user_id, role=actor.role,
+        case_id=case.id, seq=last_seq + 1, at=now, user_id=actor.user_id, role=actor.role,
         org_id=actor.org_id, event=event.id, from_state=None if from_state == NEW else from_state,
         to_state=case.status, version=case.version, payload_digest=audit.digest(payload),
         summary=json.loads(audit.canonical(public_summary(payload, party_act))), basis=event.basis,
-        prev_hash=last.hash if last else audit.GENESIS)
+        prev_hash=last_hash)
     entry.hash = audit.entry_hash(entry)
     session.add(entry)
     # the anchor: a bulk UPDATE, so the ORM does not step the case's version a second time
