@@ -230,8 +230,10 @@ def _load_or_new(session: Session, env: Env, event: EventDef, case_id: str | Non
         if case is None:
             raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在", {"case_id": case_id})
         return case
+    # a new case's collections start empty, known so: its view reads none of them back (issue 17)
     return Case(id=uuid.uuid4().hex, case_type=env.case_type.code, case_no=_next_case_no(session, env, now),
-                status=NEW, org_id="", data={}, supervised=False, created_at=now, updated_at=now)
+                status=NEW, org_id="", data={}, supervised=False, created_at=now, updated_at=now,
+                parties=[], clocks=[], links=[])
 
 
 def _next_case_no(session: Session, env: Env, now: datetime) -> str:
