@@ -37,38 +37,51 @@ def _echo_server(amqp_uri: str, queue: str, ready: threading.Event, box: dict) -
         conn.close()
 
 
+class Echo:
+    """An echo consumer (its thread) and a publisher with its reply queue: ``round_trip()`` is one call."""
+
+    def __init__(self, amqp_uri: str):
+        self.queue = f"bench-echo-{uuid.uuid4().hex}"
+        ready, self.box = threading.Event(), {}
+        self.server = threading.Thread(target=_echo_server, args=(amqp_uri, self.queue, ready, self.box),
+                                       daemon=True)
+        self.server.start()
+        if not ready.wait(10):
+            raise RuntimeError("echo consumer did not start")
+        self.conn = pika.BlockingConnection(pika.URLParameters(pika_uri(amqp_uri)))
+        self.channel = self.conn.channel()
+        self.reply_queue = self.channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
+        self.got: list[str] = []
+        self.channel.basic_consume(self.reply_queue, lambda ch, m, p, b: self.got.append(p.correlation_id),
+                                   auto_ack=True)
+
+    def round_trip(self) -> float:
+        """Seconds for one request/reply round trip through the broker."""
+        cid = str(uuid.uuid4())
+        start = time.perf_counter()
+        self.channel.basic_publish("", self.queue, b'{"ping": 1}', pika.BasicProperties(
+            reply_to=self.reply_queue, correlation_id=cid))
+        while cid not in self.got:
+            if time.perf_counter() - start > 5:
+                raise TimeoutError("echo consumer did not answer within 5s")
+            self.conn.process_data_events(time_limit=1)
+        elapsed = time.perf_counter() - start
+        self.got.clear()
+        return elapsed
+
+    def close(self) -> None:
+        self.conn.close()
+        self.box["stop"]()
+        self.server.join(10)
+
+
 def echo_round_trips(amqp_uri: str, n: int) -> list[float]:
     """Seconds for each of ``n`` sequential request/reply round trips through the broker."""
-    queue = f"bench-echo-{uuid.uuid4().hex}"
-    ready, box = threading.Event(), {}
-    server = threading.Thread(target=_echo_server, args=(amqp_uri, queue, ready, box), daemon=True)
-    server.start()
-    if not ready.wait(10):
-        raise RuntimeError("echo consumer did not start")
-    conn = pika.BlockingConnection(pika.URLParameters(pika_uri(amqp_uri)))
+    echo = Echo(amqp_uri)
     try:
-        channel = conn.channel()
-        reply_queue = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
-        got: list[str] = []
-        channel.basic_consume(reply_queue, lambda ch, m, p, b: got.append(p.correlation_id),
-                              auto_ack=True)
-        samples = []
-        for _ in range(n):
-            cid = str(uuid.uuid4())
-            start = time.perf_counter()
-            channel.basic_publish("", queue, b'{"ping": 1}', pika.BasicProperties(
-                reply_to=reply_queue, correlation_id=cid))
-            while cid not in got:
-                if time.perf_counter() - start > 5:
-                    raise TimeoutError("echo consumer did not answer within 5s")
-                conn.process_data_events(time_limit=1)
-            samples.append(time.perf_counter() - start)
-            got.clear()
-        return samples
+        return [echo.round_trip() for _ in range(n)]
     finally:
-        conn.close()
-        box["stop"]()
-        server.join(10)
+        echo.close()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """`make bench`: measured, never asserted. Prints one report; figures go into the closing note.
 
 1. register_case latency through nameko RPC (ClusterRpcProxy) and through the pika client, beside the
-   bare AMQP echo round trip on the same broker (the floor), in one run; and the cost of the signed actor
+   bare AMQP echo round trip on the same broker (the floor) and a bare nameko RPC to a do-nothing service
+   (bench/noop_service.py), interleaved call by call in one run, with the ratios issue 17 names and the
+   intake process's CPU time per registration; the SQL statements per register/fire/get (bench/counted_run.py); and the cost of the signed actor
    assertion: signing and verifying in-process, and get_case with a fresh assertion per call (signed by
    the client, verified by the service: the real cost) beside the same call re-sending one assertion the
    service has verified before (its verification cache: the cost of an unsigned call).
@@ -9,12 +11,14 @@
 2. The deadline sweep with 10k and 1M clock rows in PostgreSQL: its cost should follow the number of
    clocks due, not the number of clocks (indexed claim query).
 
-    python -m bench.run [--n 500] [--skip-sweep] [--sweep-rows 10000,1000000]
+    python -m bench.run [--n 300] [--skip-sweep] [--sweep-rows 10000,1000000]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -25,7 +29,7 @@ from pathlib import Path
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from bench.amqp_echo import echo_round_trips
+from bench.amqp_echo import Echo
 
 from contracts.client import JiefenClient
 from contracts.signing import Signer, generate_key
@@ -62,52 +66,99 @@ def bench_keys(data_dir: str) -> Signer:
     return Signer.from_file("bench", keys / "bench.key", ttl=3600)
 
 
-def start_intake(data_dir: str, encrypt: bool = True) -> subprocess.Popen:
+def start_service(data_dir: str, target: str = "services.intake.service:IntakeService", encrypt: bool = True,
+                  counts_file: str | None = None, profile: str | None = None) -> subprocess.Popen:
+    """One nameko process running ``target``; with ``counts_file``, under bench/counted_run.py (SQL
+    statements per RPC method, dumped on SIGUSR1). Returns once the service answers."""
     keys = Path(data_dir) / "keys"
     env = {**os.environ, "AMQP_URI": AMQP, "JIEFEN_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT),
            "JIEFEN_CLIENTS_FILE": str(keys / "clients.yaml"), "JIEFEN_KEYS_DIR": str(keys), "JIEFEN_DEV_KEYS": "0",
            "JIEFEN_PII_ENCRYPT": "1" if encrypt else "0"}
     env.pop("DB_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", "config/nameko.yaml",
-                             "services.intake.service:IntakeService"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    if profile:
+        env["BENCH_PROFILE"] = profile
+    runner = ["-m", "bench.counted_run", counts_file] if counts_file else ["-m", "nameko"]
+    proc = subprocess.Popen([sys.executable, *runner, "run", "--config", "config/nameko.yaml", target],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with ClusterRpcProxy({"AMQP_URI": AMQP}, timeout=5) as rpc:
-                rpc.intake.case_definition()
+                if target.endswith("NoopService"):
+                    rpc.bench_noop.ping()
+                else:
+                    rpc.intake.case_definition()
             return proc
         except Exception:
             time.sleep(0.5)
     proc.kill()
-    raise RuntimeError("intake did not start")
+    raise RuntimeError(f"{target} did not start")
+
+
+def start_intake(data_dir: str, encrypt: bool = True) -> subprocess.Popen:
+    return start_service(data_dir, encrypt=encrypt)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def read_counts(proc: subprocess.Popen, counts_file: str) -> dict:
+    """Ask bench/counted_run.py for its counts (SIGUSR1) and wait for the dump that answers."""
+    path = Path(counts_file)
+    before = json.loads(path.read_text())["_seq"] if path.exists() else 0
+    proc.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if path.exists() and json.loads(path.read_text())["_seq"] > before:
+            return json.loads(path.read_text())
+        time.sleep(0.05)
+    raise RuntimeError("no statement counts from the counted intake")
 
 
 def bench_latency(n: int) -> None:
-    print(f"register_case latency (SQLite, one intake process, sequential calls), n={n} each:")
+    """The four round trips interleaved call by call (so drift hits all alike), n each: the bare AMQP echo,
+    a bare nameko RPC to a do-nothing service, register_case via nameko and via the pika client; and the
+    intake process's CPU time per registration over the same loop (relaying its outbox rows included)."""
+    print(f"register_case latency (SQLite, one intake process, sequential calls, interleaved), n={n} each:")
     with tempfile.TemporaryDirectory() as tmp:
         signer = bench_keys(tmp)
         proc = start_intake(tmp)
+        noop = start_service(tmp, "bench.noop_service:NoopService")
+        echo = Echo(AMQP)
         try:
             with ClusterRpcProxy({"AMQP_URI": AMQP, "serializer": "json"}, context_data=signer.context(WINDOW),
-                                 timeout=30) as rpc:
-                for _ in range(20):                                  # warm-up
-                    rpc.intake.register_case(claim(), uuid.uuid4().hex)
-                nameko_s = []
-                for _ in range(n):
+                                 timeout=30) as rpc, \
+                    JiefenClient(AMQP, actor=WINDOW, timeout=30, signer=signer) as client:
+                def bare():
+                    t = time.perf_counter()
+                    rpc.bench_noop.ping()
+                    return time.perf_counter() - t
+
+                def via_nameko():
                     data, k = claim(), uuid.uuid4().hex
                     t = time.perf_counter()
                     rpc.intake.register_case(data, k)
-                    nameko_s.append(time.perf_counter() - t)
-            with JiefenClient(AMQP, actor=WINDOW, timeout=30, signer=signer) as client:
-                for _ in range(20):
-                    client.call("intake", "register_case", claim(), uuid.uuid4().hex)
-                pika_s = []
-                for _ in range(n):
+                    return time.perf_counter() - t
+
+                def via_pika():
                     data, k = claim(), uuid.uuid4().hex
                     t = time.perf_counter()
                     client.call("intake", "register_case", data, k)
-                    pika_s.append(time.perf_counter() - t)
+                    return time.perf_counter() - t
+                calls = {"echo": echo.round_trip, "bare": bare, "nameko": via_nameko, "pika": via_pika}
+                for _ in range(20):                                  # warm-up
+                    for call in calls.values():
+                        call()
+                samples: dict[str, list[float]] = {name: [] for name in calls}
+                names = list(calls)
+                cpu_before = cpu_seconds(proc.pid)
+                for i in range(n):
+                    for name in names[i % 4:] + names[:i % 4]:        # the order rotates too
+                        samples[name].append(calls[name]())
+                cpu_per_registration = (cpu_seconds(proc.pid) - cpu_before) / (2 * n)
                 get_s = []
                 case = client.call("intake", "register_case", claim(), uuid.uuid4().hex)
                 for _ in range(n):
@@ -122,15 +173,20 @@ def bench_latency(n: int) -> None:
                     same.call("intake", "get_case", case["case_id"])
                     reused_s.append(time.perf_counter() - t)
             sign_s, verify_s = assertion_costs(signer, Path(tmp) / "keys", n)
-            echo_s = echo_round_trips(AMQP, n)
         finally:
-            proc.terminate()
-            proc.wait(15)
+            echo.close()
+            for p in (proc, noop):
+                p.terminate()
+                p.wait(15)
+    echo_s, bare_s, nameko_s, pika_s = (samples[k] for k in ("echo", "bare", "nameko", "pika"))
     print(line("bare AMQP echo (floor)", echo_s))
+    print(line("bare nameko RPC (no-op)", bare_s))
     print(line("register_case via nameko", nameko_s))
     print(line("register_case via pika", pika_s))
     print(line("get_case via pika", get_s))
-    print(f"  ratio register(pika)/echo p50: {pct(pika_s, 50) / pct(echo_s, 50):.1f}x")
+    print(f"  ratio register(nameko)/bare nameko p50: {pct(nameko_s, 50) / pct(bare_s, 50):.1f}x (goal <= 1.5x)")
+    print(f"  ratio register(pika)/echo p50: {pct(pika_s, 50) / pct(echo_s, 50):.1f}x (goal <= 4x)")
+    print(f"  intake CPU per registration: {cpu_per_registration * 1000:.2f} ms (goal <= 2 ms)")
     print("signed actor assertions (Ed25519 JWT, contracts/signing.py + infra/trust.py):")
     print(line("sign one assertion", sign_s))
     print(line("verify one assertion", verify_s))
@@ -138,6 +194,37 @@ def bench_latency(n: int) -> None:
     print(line("get_case, verified before", reused_s))
     print(f"  ratio signed/unsigned get_case p50: {pct(get_s, 50) / pct(reused_s, 50):.2f}x "
           f"(sign+verify p50 {pct(sign_s, 50) + pct(verify_s, 50):.3f} ms per call)")
+
+
+def bench_statements(n: int = 50, profile: str | None = None) -> None:
+    """SQL statements per call on a separate intake process (bench/counted_run.py; its listener costs a
+    little, so not during the latency figures): register_case, classify (a fire) and get_case, n each.
+    With ``profile``, the intake process runs under cProfile; the top functions by own time are printed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        signer = bench_keys(tmp)
+        counts_file = str(Path(tmp) / "sql-counts.json")
+        proc = start_service(tmp, counts_file=counts_file, profile=profile)
+        try:
+            with JiefenClient(AMQP, actor=WINDOW, timeout=30, signer=signer) as client, \
+                    JiefenClient(AMQP, actor={**WINDOW, "role": "router"}, timeout=30, signer=signer) as router:
+                client.call("intake", "register_case", claim(), uuid.uuid4().hex)      # warm-up
+                before = read_counts(proc, counts_file)
+                for _ in range(n):
+                    case = client.call("intake", "register_case", claim(), uuid.uuid4().hex)
+                    router.call("intake", "classify", case["case_id"], "neighbourhood", case["version"],
+                                uuid.uuid4().hex)
+                    client.call("intake", "get_case", case["case_id"])
+                after = read_counts(proc, counts_file)
+        finally:
+            proc.terminate()
+            proc.wait(15)
+    per = {m: (after.get(m, 0) - before.get(m, 0)) / n for m in ("register_case", "classify", "get_case")}
+    print(f"SQL statements per call (SQLite, BEGIN counted), n={n}: " +
+          ", ".join(f"{m} {v:.1f}" for m, v in per.items()))
+    if profile:
+        import pstats
+        print(f"profile of the intake process ({profile}), top 25 by own time:")
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
 
 
 def assertion_costs(signer: Signer, keys: Path, n: int) -> tuple[list[float], list[float]]:
@@ -257,14 +344,18 @@ def bench_sweep(rows_list: list[int], due: int = 200) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=500)
+    parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--skip-sweep", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-encryption", action="store_true")
+    parser.add_argument("--profile", help="a file: profile the intake process under the statements phase")
     parser.add_argument("--sweep-rows", default="10000,1000000")
     args = parser.parse_args()
     if not args.skip_latency:
         bench_latency(args.n)
-        bench_encryption(args.n)
+        bench_statements(profile=args.profile, n=300 if args.profile else 50)
+        if not args.skip_encryption:
+            bench_encryption(args.n)
     if not args.skip_sweep:
         bench_sweep([int(r) for r in args.sweep_rows.split(",")])
 

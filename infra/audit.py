@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from infra.casetype import NEW
 from infra.models import AuditEntry, Case
@@ -107,20 +108,36 @@ def daily_root(heads: list[tuple[str, int, str]]) -> str:
 PARTY_ACT = "party_act"
 
 
-def append_audit(session, case, actor, event, from_state, payload, now, party_act=None) -> AuditEntry:
+def last_entry(session, case, from_state) -> tuple[int, str]:
+    """(seq, hash) of the case's last audit entry, without a query where the case row says it: a case
+    being created has none; an existing one carries its anchor (audit_count, audit_head), kept by every
+    append below in the same transaction, on a row the caller has locked (FOR UPDATE on PostgreSQL,
+    BEGIN IMMEDIATE on SQLite). A row from before the anchor (audit_head empty) is read from its entries."""
+    if from_state == NEW:
+        return 0, GENESIS
+    if case.audit_head is not None:
+        return case.audit_count, case.audit_head
     last = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)
                            .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def append_audit(session, case, actor, event, from_state, payload, now, party_act=None) -> AuditEntry:
+    last_seq, last_hash = last_entry(session, case, from_state)
     entry = AuditEntry(
-        case_id=case.id, seq=(last.seq + 1) if last else 1, at=now, user_id=actor.user_id, role=actor.role,
+        case_id=case.id, seq=last_seq + 1, at=now, user_id=actor.user_id, role=actor.role,
         org_id=actor.org_id, event=event.id, from_state=None if from_state == NEW else from_state,
         to_state=case.status, version=case.version, payload_digest=digest(payload),
         summary=json.loads(canonical(public_summary(payload, party_act))), basis=event.basis,
-        prev_hash=last.hash if last else GENESIS)
+        prev_hash=last_hash)
     entry.hash = entry_hash(entry)
     session.add(entry)
-    # the anchor: a bulk UPDATE, so the ORM does not step the case's version a second time
+    # the anchor: a bulk UPDATE, so the ORM does not step the case's version a second time; the loaded row
+    # learns it too (as committed, not dirty), so a second entry in this transaction follows this one
     session.execute(update(Case).where(Case.id == case.id).values(audit_head=entry.hash, audit_count=entry.seq)
                     .execution_options(synchronize_session=False))
+    set_committed_value(case, "audit_head", entry.hash)
+    set_committed_value(case, "audit_count", entry.seq)
     return entry
 
 

@@ -67,8 +67,10 @@ def validate_data(event: EventDef, data: dict | None) -> dict:
 
 def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = None, data: dict | None = None,
                expected_version: int | None = None, idempotency_key: str | None = None,
-               view: Callable[[Case, GuardContext], dict]) -> dict:
-    """Apply one event. Returns ``view(case, ctx)`` (also stored for replays of the same key)."""
+               view: Callable[[Case, GuardContext], dict], data_loaded: bool = False) -> dict:
+    """Apply one event. Returns ``view(case, ctx)`` (also stored for replays of the same key).
+    ``data_loaded``: the caller has loaded ``data`` with the event's own schema at its boundary (the
+    RPC entrypoint), so it is trusted as the payload rather than loaded a second time."""
     ct = env.case_type
     event = ct.event(event_id)
     if event is None:
@@ -91,7 +93,7 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         raise JiefenError("FORBIDDEN", f"角色 {actor.role} 不可执行事件 {event.id}（{event.label}）{hint}",
                           {"reason": "role", "role": actor.role, "event": event.id,
                            "allowed_roles": list(event.roles)})
-    payload = validate_data(event, data)
+    payload = data if data_loaded else validate_data(event, data)
     request_hash = audit.digest({"event": event_id, "case_id": case_id, "data": payload,
                                  "expected_version": expected_version, "actor": recorder.to_dict(),
                                  **({PARTY_ACT: party_act} if party_act is not None else {})})
@@ -197,8 +199,10 @@ def _load_or_new(session: Session, env: Env, event: EventDef, case_id: str | Non
         if case is None:
             raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在", {"case_id": case_id})
         return case
+    # a new case's collections start empty, known so: its view reads none of them back (issue 17)
     return Case(id=uuid.uuid4().hex, case_type=env.case_type.code, case_no=next_case_no(session, env, now),
-                status=NEW, org_id="", data={}, supervised=False, created_at=now, updated_at=now)
+                status=NEW, org_id="", data={}, supervised=False, created_at=now, updated_at=now,
+                parties=[], clocks=[], links=[])
 
 
 def prune_idempotency(env: Env, now: datetime | None = None) -> int:

@@ -182,7 +182,10 @@ class Bound:
     def fire(self, actor: Actor, event: str, case_type: str | None = None, **kwargs) -> dict:
         """Apply an event: to an existing case (its own case type), or create one of ``case_type``."""
         case_id = kwargs.get("case_id")
-        env = self.env_of_case(case_id) if case_id else self.envs[case_type] if case_type else self.env
+        if case_id and len(self.envs) == 1:
+            env = self.env      # one case type: the transition's own read checks it (NOT_FOUND otherwise)
+        else:
+            env = self.env_of_case(case_id) if case_id else self.envs[case_type] if case_type else self.env
         return transition(env, actor, event, view=lambda case, ctx: case_view(
             case, env, actor, ctx.now, ctx.extra), **kwargs)
 
@@ -205,9 +208,9 @@ class CaseService:
     @api
     def get_case(self, case_id: str) -> dict:
         actor = self.platform.actor()
-        env = self.platform.env_of_case(case_id)
-        with read_session(env.engine) as s:
-            case = self._readable(s, actor, case_id)
+        with read_session(self.platform.env.engine) as s:       # one engine for all the service's types
+            case = self._readable(s, actor, case_id)            # the row says its type: no second read
+            env = self.platform.env_for(case.case_type)
             return case_view(case, env, actor, env.now())
 
     @api

@@ -11,7 +11,7 @@ from nameko.timer import timer
 from sqlalchemy import select
 
 from contracts.errors import JiefenError
-from contracts.schemas import KEY, CommandSchema, RegisterCaseSchema
+from contracts.schemas import KEY, CommandSchema
 from infra import clocks, handoff
 from infra.db import read_session
 from infra.models import Case
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)   # internal; the resident sees milestones
 
 
 class RegisterArgs(Schema):
-    case = fields.Nested(RegisterCaseSchema, required=True)
+    case = fields.Nested(INTAKE.event("register_claim").schema, required=True)   # the engine trusts this load
     idempotency_key = fields.String(required=True, validate=KEY)
 
 
@@ -47,9 +47,11 @@ class IntakeService(CaseService):
     @api
     def register_case(self, case: dict, idempotency_key: str | None = None) -> dict:
         """Register a claim as the window receives it; returns the case with its number and query code."""
-        load(RegisterArgs, {"case": case, "idempotency_key": idempotency_key})
-        return self.platform.fire(self.platform.actor(), "register_claim", data=case,
-                                  idempotency_key=idempotency_key)
+        # validated once, here at the boundary (errors name ``case``); the engine trusts the loaded claim
+        # rather than loading RegisterCaseSchema again (ID checksums ran twice; issue 17)
+        args = load(RegisterArgs, {"case": case, "idempotency_key": idempotency_key})
+        return self.platform.fire(self.platform.actor(), "register_claim", data=args["case"],
+                                  idempotency_key=idempotency_key, data_loaded=True)
 
     @api
     def classify(self, case_id, category=None, expected_version=None, idempotency_key=None, claim_type=None,
