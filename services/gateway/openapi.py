@@ -200,10 +200,12 @@ def supervision_operations() -> dict:
                                   "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
                           **_errors(400, *AUTHED, 403)}}},
         "/api/supervision/monthly-report": {"get": {
-            "tags": ["supervision"], "summary": "月报（Excel）",
-            "parameters": [{"in": "query", "name": "month", "required": True, "schema": {"type": "string", "pattern": "^20\\d{2}-(0[1-9]|1[0-2])$"}}],
-            "responses": {"200": {"description": "xlsx", "content": {
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
+            "tags": ["supervision"], "summary": "月报（Excel；format=html 为打印页）",
+            "parameters": [{"in": "query", "name": "month", "required": True, "schema": {"type": "string", "pattern": "^20\\d{2}-(0[1-9]|1[0-2])$"}},
+                           {"in": "query", "name": "format", "schema": {"type": "string", "enum": ["xlsx", "html"]}}],
+            "responses": {"200": {"description": "xlsx, or the page to print", "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}},
+                "text/html": {"schema": {"type": "string"}}}},
                 **_errors(400, *AUTHED, 403)}}},
         "/api/supervision/supervise": {"post": {
             "tags": ["supervision"], "summary": "督办一件案件（理由、期限）", "parameters": [KEY_HEADER],

@@ -246,9 +246,12 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes, ReceiptRout
 
     @route("GET", "/api/supervision/monthly-report")
     def monthly_report(self, request):
-        """The month's figures as an Excel workbook (``?month=2026-10``)."""
+        """The month's figures as an Excel workbook (``?month=2026-10``), or a page to print (``&format=html``)."""
         user = self.gate.user(request)
-        got = self.rpc("supervision", "monthly_report", user.actor(), _query(request, {"month"}).get("month"))
+        q = _query(request, {"month", "format"})
+        got = self.rpc("supervision", "monthly_report", user.actor(), q.get("month"), q.get("format") or "xlsx")
+        if got["media_type"].startswith("text/html"):
+            return Response(got["content"], content_type=got["media_type"], headers=PAGE_HEADERS)
         return Response(base64.b64decode(got["content"]), content_type=got["media_type"],
                         headers={"Content-Disposition": f'attachment; filename="{got["filename"]}"',
                                  "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})

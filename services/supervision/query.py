@@ -110,6 +110,7 @@ class FeedArgs(Schema):
 
 class MonthArgs(Schema):
     month = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$", error="格式为 YYYY-MM"))
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "html"), error="须为电子表格或打印页"))
 
 
 def county_name(directory, centre) -> str:

@@ -184,19 +184,26 @@ class SupervisionService(CaseService):
                 "next": rows[-1].case_id if len(rows) == args["limit"] else None}
 
     @api
-    def monthly_report(self, month: str | None = None) -> dict:
-        """The month's figures as an Excel workbook (``month`` "2026-10"), base64 in ``content``."""
+    def monthly_report(self, month: str | None = None, format: str = "xlsx") -> dict:
+        """The month's figures (``month`` "2026-10") as an Excel workbook (base64 in ``content``) or, with
+        ``format="html"``, as a page to print (the same tables; ``content`` is the HTML)."""
         self.store.centre_actor()
-        args = load(query.MonthArgs, {"month": month})
+        args = load(query.MonthArgs, {"month": month, "format": format})
         first, last = report.month_period(args["month"])
+        scope = self._scope(first, last)
         with read_session(self.store.engine) as s:
-            by_town = figures_sql.compute(s, self._scope(first, last), "town")
+            by_town = figures_sql.compute(s, scope, "town")
+            by_town["total"]["satisfaction"] = satisfaction.rate(s, scope.period)
         total, towns = by_town["total"], by_town["groups"]
         for g in towns:
             g["label"] = query.group_label("town", g["key"], self.store.directory)
         county = self.store.directory.get(self.store._reader_actor["org_id"])
-        content = report.workbook(query.county_name(self.store.directory, county), args["month"], total, towns,
-                                  query.stage_labels(all_case_types()))
+        parts = (query.county_name(self.store.directory, county), args["month"], total, towns,
+                 query.stage_labels(all_case_types()))
+        if args["format"] == "html":
+            return {"filename": f"jiefen-{args['month']}.html", "content": report.printable(*parts),
+                    "media_type": "text/html; charset=utf-8"}
+        content = report.workbook(*parts)
         return {"filename": f"jiefen-{args['month']}.xlsx", "content": base64.b64encode(content).decode("ascii"),
                 "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

@@ -75,7 +75,7 @@ def test_the_monthly_report_is_a_workbook_with_the_months_figures(loaded, rpc_as
     assert wb.sheetnames == ["汇总", "分乡镇", "环节用时"]
     ws = wb["汇总"]
     assert ws["A1"].value == "诸暨市矛盾纠纷多元化解工作月报（2026年10月）"
-    assert ws["A2"].value == "统计期间：2026-10-01 至 2026-10-31（北京时间）"
+    assert ws["A2"].value == "统计期间：2026年10月1日至2026年10月31日（北京时间）"
     rows = {r[0]: r[1:4] for r in ws.iter_rows(min_row=5, values_only=True)}
     october = supv.figures({"from": "2026-10-01", "to": "2026-10-31"})
     # October alone: received i3 j1 j2 p2; closed m1 m2 j1 j2 p2 r1, m2 late
@@ -90,6 +90,24 @@ def test_the_monthly_report_is_a_workbook_with_the_months_figures(loaded, rpc_as
     assert towns["诸暨市暨阳街道办事处"][:2] == (0, 0) and towns["县本级"][0] == 4
     stages = {(r[0], r[1]): r[2:] for r in wb["环节用时"].iter_rows(min_row=2, values_only=True)}
     assert stages[("人民调解", "调解中")] == (3.0, 1)          # m1 only: m2's stay ended in September
+
+    # the page to print holds the same tables, rates as percentages, no code and no ISO date
+    import re
+    from html import unescape
+    page = supv.monthly_report("2026-10", "html")
+    assert page["media_type"].startswith("text/html")
+    html = page["content"]
+    assert "诸暨市矛盾纠纷多元化解工作月报（2026年10月）" in html and "2026年10月1日至2026年10月31日" in html
+    printed = [[unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr)]
+               for tr in re.findall(r"<tr>(.*?)</tr>", html)]
+    by_label = {r[0]: r[1:] for r in printed}
+    assert by_label["按期办结率"][:3] == [f"{5 / 6 * 100:.1f}%", "5", "6"]
+    assert by_label["受理矛盾纠纷（件）"][:3] == ["4", "—", "—"]
+    assert len([r for r in printed if r[0] in rows]) == len(rows)        # every figure of the workbook
+    assert by_label["县本级"][0] == "4" and ["人民调解", "调解中", "3", "1"] in printed
+    assert by_label["按期办结率"][3].startswith("《浙江省平安建设条例》第") and " Art " not in html
+    assert by_label["群众满意率"][:3] == ["—", "0", "0"] and rows["群众满意率"] == (None, 0, 0)   # no evaluation yet
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b|[a-z]+_[a-z]+", re.sub(r"<[^>]+>|\{[^}]*\}", "", html))
 
 
 def test_a_bad_month_is_named(loaded, rpc_as):

@@ -159,6 +159,16 @@
     URL.revokeObjectURL(url);
   });
 
+  // the same month's report as a page to print (the workbook's tables), opened in a new window
+  $("p-print").addEventListener("click", async (ev) => {
+    ev.preventDefault();
+    const month = (isoOf($("p-from").value) || "").slice(0, 7);
+    const res = await fetch(`/api/supervision/monthly-report?month=${month}&format=html`, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (!res.ok) { text($("board-error"), (await res.json()).message); return; }
+    const page = window.open(URL.createObjectURL(new Blob([await res.text()], { type: "text/html" })), "_blank");
+    if (page) page.addEventListener("load", () => page.print());
+  });
+
   function start(user) {
     $("board").hidden = false;
     text($("who"), user ? `${user.name}（${user.org_name}）` : "");
