@@ -3,9 +3,9 @@ supervision service counts (state, organisation, category, channel, clocks, link
 as (role, kind, blind indexes of the person and the address) and the number of risk words in the case's text (PSR Art 50, 54: 研判预警)."""
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from contracts.idnumbers import normalise
 from infra.models import AuditEntry, Case
 from infra.pii import keyring
 from infra.views import iso
@@ -14,22 +14,20 @@ from infra.views import iso
 def party_index(party) -> str | None:
     """The party's keyed blind index (infra.pii), never the ID number or name: the ID number's (ID card or
     unified social credit code); for an organisation without one (a department, a landlord's company) the
-    blind index of its name without spaces (domain "name"); a natural person without an ID number has none
-    (a name alone does not tell two people apart)."""
+    blind index of its name normalised like an ID number (full-width folded, spaces out; domain "name"); a
+    natural person without an ID number has none (a name alone does not tell two people apart)."""
     if party.id_index:
         return party.id_index
     if party.kind == "organisation" and party.name:
-        return keyring().blind(re.sub(r"\s+", "", party.name), "name")
+        return keyring().blind(normalise(party.name), "name")
     return None
 
 
 def address_index(party) -> str | None:
     """The blind index of the party's address (domain "address"), normalised so that the same place typed
-    twice matches: full-width forms folded (NFKC), spaces and punctuation dropped. Never the address."""
-    if not party.address:
-        return None
-    text = unicodedata.normalize("NFKC", party.address)
-    text = "".join(ch for ch in text if not (ch.isspace() or unicodedata.category(ch).startswith("P")))
+    twice matches: normalised like an ID number (contracts.idnumbers.normalise), punctuation dropped too.
+    Never the address."""
+    text = "".join(ch for ch in normalise(party.address) or "" if not unicodedata.category(ch).startswith("P"))
     return keyring().blind(text, "address") if text else None
 
 

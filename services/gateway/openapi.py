@@ -16,7 +16,7 @@ from contracts.intake import LookupArgs
 from contracts.schemas import FindCasesSchema, RegisterCaseSchema
 from contracts.services import CASE_SERVICES
 from infra.registry import case_types
-from services.gateway import schemas as s
+from services.gateway import openapi_routes, schemas as s
 from services.gateway.http import KEY_RE
 from services.gateway.settings import SERVICE_LABELS
 
@@ -147,15 +147,10 @@ def operations(services: tuple[str, ...]) -> dict:
             "responses": _responses(200, "Sweep", 400, *AUTHED, 403, 404)}},
         **(supervision_operations() if "supervision" in services else {}),
         **openings_operations(services),
-        **other_module_operations(services),        # workspace, documents, receipts (openapi_routes.py)
+        **openapi_routes.operations_for(services),      # workspace, documents, receipts
         "/openapi.json": {"get": {"tags": ["reference"], "summary": "本文档", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3", "content": _json({"type": "object"})}}}},
     }
-
-
-def other_module_operations(services: tuple[str, ...]) -> dict:
-    from services.gateway.openapi_routes import operations_for
-    return operations_for(services)
 
 
 def supervision_operations() -> dict:

@@ -56,6 +56,18 @@ def _act(page, event: str, fill, texts: list, shots: Path, name: str) -> None:
     _screen(page, texts, f"{name}-done")
 
 
+def _download(page, kind: str, shots: Path, name: str) -> tuple[list[str], str]:
+    """The case page's documents as listed, and the PDF of one (``kind``) downloaded as 下载电子版 gives it."""
+    doc = page.locator(f'#c-documents li[data-document="{kind}"]')
+    doc.wait_for(timeout=WAIT)
+    listed = page.locator("#c-documents li").all_inner_texts()
+    with page.expect_download(timeout=60_000) as download:
+        doc.locator("button", has_text="下载电子版").click()
+    pdf = shots / f"{name}.pdf"
+    download.value.save_as(str(pdf))
+    return listed, str(pdf)
+
+
 def _field(form, name: str):
     return form.locator(f'[data-field="{name}"]').first
 
@@ -143,14 +155,7 @@ def mediation_journey(page, base: str, shots: Path, args: dict) -> dict:
         seen["agreement_labels"] = f.locator(".field > label, .field label.check").all_inner_texts()
     _act(page, "sign_written_agreement", agreement, texts, shots, "journey-4-agreement")
     seen["final_status"] = page.inner_text("#c-status")
-    agreement = page.locator('#c-documents li[data-document="agreement"]')
-    agreement.wait_for(timeout=WAIT)
-    seen["documents"] = page.locator("#c-documents li").all_inner_texts()
-    with page.expect_download(timeout=60_000) as download:
-        agreement.locator("button", has_text="下载电子版").click()
-    pdf = shots / "journey-4-agreement.pdf"
-    download.value.save_as(str(pdf))
-    seen["agreement_pdf"] = str(pdf)
+    seen["documents"], seen["agreement_pdf"] = _download(page, "agreement", shots, "journey-4-agreement")
     seen["timeline"] = page.locator("#c-timeline li").all_inner_texts()
     page.screenshot(path=str(shots / "journey-4-agreement-effective.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -321,14 +326,7 @@ def recommendation_journey(page, base: str, shots: Path, args: dict) -> dict:
         _field(f, "received_by").locator("input").fill("何平")
     _act(page, "serve", serve, texts, shots, "rec-3-serve")
     seen["served"] = page.inner_text("#c-status")
-    letter = page.locator('#c-documents li[data-document="recommendation"]')
-    letter.wait_for(timeout=WAIT)
-    seen["documents"] = page.locator("#c-documents li").all_inner_texts()
-    with page.expect_download(timeout=60_000) as download:
-        letter.locator("button", has_text="下载电子版").click()
-    pdf = shots / "rec-3-letter.pdf"
-    download.value.save_as(str(pdf))
-    seen["letter_pdf"] = str(pdf)
+    seen["documents"], seen["letter_pdf"] = _download(page, "recommendation", shots, "rec-3-letter")
     page.screenshot(path=str(shots / "rec-3-served.png"), full_page=True)
     _sign_out(page)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.journeys import HANDOFF_WAIT, WAIT, _act, _field, _screen, _sign_in, _sign_out
+from tests.browser.journeys import HANDOFF_WAIT, WAIT, _act, _download, _field, _screen, _sign_in, _sign_out
 
 
 def _fill_date(f, name: str, iso: str) -> None:
@@ -108,14 +108,8 @@ def petition_journey(page, base: str, shots: Path, args: dict) -> dict:
         _field(f, "note").locator("textarea").fill("请依法调查核实并按期报告办理结果")
     _act(page, "assign", assign, texts, shots, "petition-2-assign")
     seen["assigned_status"] = page.inner_text("#c-status")
-    notice = page.locator('#c-documents li[data-document="petition_transferred"]')
-    notice.wait_for(timeout=WAIT)
-    seen["documents_after_assign"] = page.locator("#c-documents li").all_inner_texts()
-    with page.expect_download(timeout=60_000) as download:
-        notice.locator("button", has_text="下载电子版").click()
-    pdf = shots / "petition-2-assign-notice.pdf"
-    download.value.save_as(str(pdf))
-    seen["assign_notice_pdf"] = str(pdf)
+    seen["documents_after_assign"], seen["assign_notice_pdf"] = _download(page, "petition_transferred", shots,
+                                                                          "petition-2-assign-notice")
     page.screenshot(path=str(shots / "petition-2-assigned.png"), full_page=True)
     _sign_out(page)
 

@@ -7,6 +7,9 @@ import re
 import pytest
 
 from tests.factories import person_id
+from tests.interface.diversion_walk import diversion  # noqa: F401  (fixtures: the services the journeys need)
+from tests.interface.mediation_walk import mediation  # noqa: F401
+from tests.interface.recommendation_walk import recommendation  # noqa: F401
 from tests.interface.test_gateway_support import PASSWORD, USERS, gateway_settings
 
 STAFF = {**USERS,
@@ -45,30 +48,6 @@ def gateway_services():
 def gateway_config(service_config, web_config, users_file, gateway_services):
     return {**service_config, **web_config,
             "GATEWAY": gateway_settings(users_file, services=gateway_services, rpc_timeout=10)}
-
-
-@pytest.fixture
-def mediation(container_factory, service_config):
-    from services.mediation.service import MediationService
-    container = container_factory(MediationService, service_config)
-    container.start()
-    return container
-
-
-@pytest.fixture
-def diversion(container_factory, service_config):
-    from services.diversion.service import DiversionService
-    container = container_factory(DiversionService, service_config)
-    container.start()
-    return container
-
-
-@pytest.fixture
-def recommendation(container_factory, service_config):
-    from services.recommendation.service import RecommendationService
-    container = container_factory(RecommendationService, service_config)
-    container.start()
-    return container
 
 
 def test_the_internal_code_check_catches_codes():

@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.test_journeys import internal_codes
 from tests.factories import person_id
+from tests.interface.petition_walk import petition_service  # noqa: F401  (fixture)
 from tests.interface.test_gateway_support import PASSWORD, USERS, gateway_settings
 
 STAFF = {**USERS,
@@ -26,15 +27,7 @@ def gateway_config(service_config, web_config, users_file):
             "GATEWAY": gateway_settings(users_file, services=["intake", "petition"], rpc_timeout=10)}
 
 
-@pytest.fixture
-def petition(container_factory, service_config):
-    from services.petition.service import PetitionService
-    container = container_factory(PetitionService, service_config)
-    container.start()
-    return container
-
-
-def test_a_letter_goes_from_the_petition_office_through_review_and_re_review_to_final(drive, petition, site):
+def test_a_letter_goes_from_the_petition_office_through_review_and_re_review_to_final(drive, petition_service, site):
     today = datetime.now(BEIJING).date()
     seen = drive("petition_journey", {"password": PASSWORD, "petitioner_id": person_id("19900808", 81),
                                       "today": today.isoformat(), "report_due": (today + timedelta(days=30)).isoformat()},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.interface.petition_walk import petition
+from tests.interface.petition_walk import petition, petition_service  # noqa: F401  (fixture)
 from tests.interface.test_gateway_support import (  # noqa: F401  (fixtures)
     PASSWORD, USERS, assert_error, gateway, gateway_settings, key, users_file)
 
@@ -26,14 +26,6 @@ def gateway_config(service_config, web_config, users_file):
 @pytest.fixture
 def web(petition_service, gateway, web_session):
     return web_session
-
-
-@pytest.fixture
-def petition_service(container_factory, service_config):
-    from services.petition.service import PetitionService
-    container = container_factory(PetitionService, service_config)
-    container.start()
-    return container
 
 
 def sign_in(web, who):
