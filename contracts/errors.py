@@ -77,11 +77,14 @@ class JiefenError(Exception):
         return cls(code, f"{error.get('exc_type')}: {error.get('value')}")
 
 
+FIELDS_NAMED = "输入有误（字段"      # the default message names the keys; the page's words replace it (labels.py)
+
+
 def validation_error(field_errors: dict, message: str = "") -> JiefenError:
     field_errors = in_chinese(field_errors)
     fields = ", ".join(sorted(_flatten(field_errors))) or "payload"
     first = _first_message(field_errors)
-    return JiefenError("VALIDATION_ERROR", message or f"输入有误（字段 {fields}）" + (f"：{first}" if first else ""),
+    return JiefenError("VALIDATION_ERROR", message or f"{FIELDS_NAMED} {fields}）" + (f"：{first}" if first else ""),
                        {"fields": field_errors})
 
 

@@ -16,6 +16,7 @@ import re
 from marshmallow import Schema, fields
 
 from contracts.enums import CATEGORIES, CHANNELS, EXTERNAL_CHANNELS, PARTY_KINDS, PARTY_ROLES, ROLES
+from contracts.errors import FIELDS_NAMED
 from contracts.idnumbers import ID_ABSENT_REASONS
 from contracts.messages import HAN
 
@@ -502,7 +503,8 @@ def refusal_in_chinese(code: str, message: str, details: dict | None) -> tuple[s
     from contracts.legal import cite_in_chinese
     details = dict(details or {})
     if isinstance(details.get("fields"), dict):
-        if not HAN.search(message or "") or (message or "").startswith("invalid fields"):
+        # marshmallow's English, or validation_error's default naming the keys (输入有误（字段 case_no…）)
+        if not HAN.search(message or "") or (message or "").startswith(("invalid fields", FIELDS_NAMED)):
             named = _labelled_paths(details["fields"])
             message = "请更正：" + "、".join(named) if named else "填写的内容有误，请更正标出的项目"
     return cite_in_chinese(message), details
