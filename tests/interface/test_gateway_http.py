@@ -408,7 +408,8 @@ def test_the_reference_page_and_the_web_pages_are_served_without_a_cdn(web):
     res = web.get("/window", allow_redirects=False)
     assert res.status_code in (301, 308) and res.headers["Location"].endswith("/window/")
     for path, marker in [("/window/", "受理回执"), ("/lookup", "办理进度查询"), ("/static/app.js", "allowed-events"),
-                         ("/static/validate.js", "RIC_WEIGHTS"), ("/static/app.css", "@media print")]:
+                         ("/static/validate.js", "RIC_WEIGHTS"), ("/static/dom.js", "JiefenDom"),
+                         ("/static/app.css", "@media print")]:
         res = web.get(path)
         assert res.status_code == 200 and marker in res.text, path
         assert "default-src 'self'" in res.headers["Content-Security-Policy"]

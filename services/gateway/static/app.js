@@ -2,23 +2,11 @@
 "use strict";
 (() => {
   const V = JiefenValidate;
-  const $ = (sel) => document.querySelector(sel);
+  const { h, $ } = JiefenDom;
   const state = { token: sessionStorage.getItem("jiefen.token"), user: null, enums: null, orgs: [],
                   services: [], definitions: {}, case: null, work: { page: 1 }, registerKey: null };
 
   // -- helpers ------------------------------------------------------------------------------------
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") el.className = v;
-      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else if (k === "text") el.textContent = v;
-      else el.setAttribute(k, v === true ? "" : v);
-    }
-    for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
-    return el;
-  }
   const fmtTime = (iso) => {
     if (!iso) return "";
     const p = Object.fromEntries(new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour12: false, year: "numeric",

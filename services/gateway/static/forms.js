@@ -3,18 +3,7 @@
    JSON reaches the screen; a required field is starred; errors sit under their field, in Chinese. */
 "use strict";
 const JiefenForms = (() => {
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") el.className = v;
-      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else if (k === "text") el.textContent = v;
-      else el.setAttribute(k, v === true ? "" : v);
-    }
-    for (const c of children.flat()) if (c !== null && c !== undefined && c !== "") el.append(c instanceof Node ? c : String(c));
-    return el;
-  }
+  const { h } = JiefenDom;
   const kindOf = (f) => (f.widget && f.widget.kind) || "text";
   const labelOf = (f) => (f.label || "") + (f.required ? " *" : "");
   let seq = 0;
@@ -170,5 +159,5 @@ const JiefenForms = (() => {
     };
   }
   const ymd = (iso) => { const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || ""); return m ? `${+m[1]}年${+m[2]}月${+m[3]}日` : (iso || ""); };
-  return { render, h, ymd };
+  return { render, ymd };
 })();

@@ -3,8 +3,7 @@
    per form; the new case's page opens after it. The table of openings is services/gateway/openings.py. */
 "use strict";
 const JiefenOpenings = (() => {
-  const { h } = JiefenForms;
-  const $ = (sel) => document.querySelector(sel);
+  const { h, $ } = JiefenDom;
   let list = [];
   let current = null;                         // { opening, form, key }
 
