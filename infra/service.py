@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
-from infra import anchor, audit, clocks, facts, issued, logs, metrics, ops as operations, outbox
+from infra import anchor, audit, clocks, facts, issued, logs, metrics, ops as operations, outbox, preview
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType
@@ -299,18 +299,25 @@ class CaseService:
 
     @api
     def allowed_events(self, case_id: str) -> list[dict]:
-        """The events the calling actor's role may fire now, with the data each needs."""
+        """The events the calling actor's role may fire now, with the data each needs; not one that a
+        legal condition decided by the case alone already refuses (infra/preview.py)."""
         actor = self.platform.actor()
         with read_session(self.platform.env.engine) as s:
             case = self._readable(s, actor, case_id)
-            ct = self.platform.env_for(case.case_type).case_type
+            env = self.platform.env_for(case.case_type)
+            ct = env.case_type
             definition = {e["id"]: e for e in ct.to_dict()["events"]}
             # an act the law gives to a party (consent, asking for 复查/复核, accepting an opinion …) is
             # recorded by staff of a body acting on the case, with the evidence (data.party_act;
             # infra/engine.py split_party_act): offered to them, so no case waits on a role no one holds
             records_for_party = not actor.is_system and actor.org_id in ct.acting_orgs(case)
-            return [definition[e.id] for e in ct.events_from(case.status)
-                    if actor.role in e.roles or ("party" in e.roles and records_for_party)]
+            offered = []
+            for e in ct.events_from(case.status):
+                as_whom = ([actor] if actor.role in e.roles else []) + (
+                    [preview.party_actor(actor)] if "party" in e.roles and records_for_party else [])
+                if any(preview.may_pass(env, who, s, case, e) for who in as_whom):
+                    offered.append(definition[e.id])
+            return offered
 
     @api
     def list_organisations(self, kind: str | None = None) -> list[dict]:

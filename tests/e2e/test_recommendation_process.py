@@ -116,9 +116,9 @@ def test_procuratorial_objections_upheld_and_dismissed(cluster):
         assert dismissed["status"] == "RC_AWAITING_REPLY"
         assert dismissed["data"]["objections"][-1]["decision"]["reasons"] == "临时用地已过期，异议不成立"
         assert [c["kind"] for c in dismissed["deadlines"]] == ["public_interest_reply"]
-        assert {e["id"] for e in nr.recommendation.allowed_events(dismissed["case_id"])} == {
-            "raise_objection", "submit_reply"}
-        err = expect_error("GUARD_FAILED", fire, nr, dismissed, "raise_objection")     # one per letter
+        # one objection per letter (PRR Art 23): not offered again (infra/preview.py), and refused if sent
+        assert {e["id"] for e in nr.recommendation.allowed_events(dismissed["case_id"])} == {"submit_reply"}
+        err = expect_error("GUARD_FAILED", fire, nr, dismissed, "raise_objection")
         assert "PRR Art 23" in err.message
         replied = fire(nr, dismissed, "submit_reply")
         assert replied["status"] == "RC_REPLIED"
