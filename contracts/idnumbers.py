@@ -73,8 +73,8 @@ def ric_problem(number: str, today: datetime.date | None = None) -> str | None:
 
 def ric_warning(number: str) -> str | None:
     """A place code python-stdnum's table does not know: kept, flagged for the clerk to double-check."""
-    from stdnum import numdb
-    if any("county" in props for _part, props in numdb.get("cn/loc").info(number[:6])):
+    from contracts.places import county_name
+    if county_name(number[:6]):
         return None
     return f"居民身份证号地址码 {number[:6]} 不在行政区划代码表中，请核对（不影响登记）"
 

@@ -63,7 +63,7 @@ FIELDS: dict[str, tuple[str, object, str]] = {
     "visitor_count": ("来访人数", N, ""),
     "id_absent_reason": ("未提供身份证号码的原因", CH, "来信未载明、热线来电、匿名上报或本人拒绝提供时选择（《信访工作条例》第十九条、第二十一条不要求身份证号码）"),
     "applied_at": ("当事人申请日期", D, "当事人共同提出司法确认申请的日期，三十日期间据此计算"),
-    "jurisdiction_county": ("管辖依据所在县（市、区）", T, "当事人住所地或标的物所在地的六位行政区划代码"),
+    "jurisdiction_county": ("管辖依据所在县（市、区）", "county", "当事人住所地或标的物所在地所在的县（市、区）"),
     "decision": ("当事人起诉的决定", None, "当事人本人决定起诉的记录"),
     "decided_on": ("决定日期", D, ""),
     "jc_status": ("司法确认案件状态", CH, ""),

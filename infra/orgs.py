@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from contracts.places import county_name
+
 KINDS = ("centre", "mediation_committee", "court", "procuratorate", "petition_office", "government",
          "department", "police", "discipline", "arbitration")
 LEVELS = ("province", "city", "county", "township", "village")
@@ -23,7 +25,8 @@ class Organisation:
     phone: str | None = None          # shown to residents at the lookup (where the body publishes one)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """With the county's Chinese name, for pickers and documents (contracts/places.py)."""
+        return {**asdict(self), "county_name": county_name(self.county) if self.county else None}
 
 
 ROLES_FILE = Path(__file__).resolve().parent.parent / "config" / "roles.yaml"

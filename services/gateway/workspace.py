@@ -11,6 +11,7 @@ from datetime import date
 from contracts import enums
 from contracts.errors import JiefenError
 from contracts.labels import FIELDS, choice_label
+from contracts.places import county_name
 from services.gateway.http import route
 from services.gateway.settings import SERVICE_CASE_TYPES, SERVICE_LABELS
 
@@ -208,6 +209,8 @@ def _value_text(key: str, value, f: dict, directory, names) -> str:
     if widget == "org" or key.endswith("org_id") or key in ("court_id", "committee_id"):
         org = directory.get(str(value))
         return org.name if org else "（机构）"
+    if widget == "county":
+        return county_name(str(value)) or "（县市区）"
     if widget in ("party", "parties"):
         return f"第{value}位当事人"
     if widget in ("mediator", "mediators"):

@@ -43,7 +43,7 @@ def test_every_field_has_a_chinese_label_and_widget(path, name, field):
     assert not LATIN.search(d["help"]), f"{path}: help text is not Chinese: {d['help']!r}"
     assert d["widget"]["kind"] in {"text", "textarea", "number", "check", "date", "choice", "multi", "org",
                                    "mediator", "mediators", "party", "parties", "case", "signatures", "lines",
-                                   "group", "rows", "hidden", "clock"}
+                                   "group", "rows", "hidden", "clock", "county"}
 
 
 @pytest.mark.parametrize("path,name,field", [t for t in EVERY_FIELD if labels._choices_of(t[2])[0]],

@@ -24,6 +24,9 @@ const JiefenForms = (() => {
     const partyOptions = () => (ctx.parties || []).map((p, i) => [String(i + 1), `第${i + 1}位 ${p.name}（${p.role_label}）`]);
     const orgOptions = () => (ctx.orgs || []).filter((o) => !(f.widget.org_kinds || []).length || f.widget.org_kinds.includes(o.kind))
       .map((o) => [o.code, o.name]);
+    // the counties of the organisation directory, by name (a court of the place must be in it: CPL Art 205(2))
+    const countyOptions = () => [...new Map((ctx.orgs || []).filter((o) => o.county && o.county_name)
+      .map((o) => [o.county, o.county_name])).entries()];
     const mediatorOptions = () => (ctx.mediators || []).map((m) => [m.id, m.name]);
     switch (kind) {
       case "check":
@@ -39,6 +42,7 @@ const JiefenForms = (() => {
       case "choice": return wrap(select((f.options || []).map((o) => [o.value, o.label])));
       case "multi": return wrap(checks((f.options || []).map((o) => [o.value, o.label])));
       case "org": return f.widget.many ? wrap(checks(orgOptions())) : wrap(select(orgOptions(), f.required ? "请选择" : "（按默认）"));
+      case "county": return wrap(select(countyOptions()));
       case "mediator": return wrap(select(mediatorOptions()));
       case "mediators": return wrap(checks(mediatorOptions()));
       case "party": return wrap(select(partyOptions()));
@@ -89,7 +93,7 @@ const JiefenForms = (() => {
       case "parties": { const v = checked().map(Number); return v.length ? v : undefined; }
       case "multi": case "mediators": { const v = checked(); return v.length ? v : undefined; }
       case "org": if (f.widget.many) { const v = checked(); return v.length ? v : undefined; } // falls through
-      case "choice": case "mediator": case "clock": return q("select").value || undefined;
+      case "choice": case "mediator": case "clock": case "county": return q("select").value || undefined;
       case "lines": { const v = q("textarea").value.split("\n").map((s) => s.trim()).filter(Boolean); return v.length ? v : undefined; }
       case "signatures": {
         const v = [...el.querySelectorAll(".sig-row")].filter((r) => r.querySelector("input").checked)
