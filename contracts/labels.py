@@ -87,6 +87,7 @@ FIELDS: dict[str, tuple[str, object, str]] = {
     "petition_kind": ("信访事项类型", CH, ""),
     "respondent_org_id": ("被反映的机关", org(*STATE_ORGANS), "信访事项所涉及的机关"),
     "org_id": ("单位", org(), ""),
+    "acting_org_id": ("承办或参与办理的机构", org(), ""),
     "committee_id": ("受理的人民调解委员会", org("mediation_committee"), "不选则为本委员会"),
     "joint_application": ("双方共同申请", CK, ""),
     "source": ("纠纷来源", TA, "如何得知纠纷：网格员上报、走访排查等"),

@@ -97,6 +97,8 @@ class FindCasesSchema(Schema):
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
     channel = fields.String(load_default=None, validate=validate.Length(max=32))   # each service has its own channels
     org_id = fields.String(load_default=None)
+    # the body owns the case or takes part in it (its own cases, not those of the bodies it governs)
+    acting_org_id = fields.String(load_default=None, validate=validate.Length(max=64))
     case_no = fields.String(load_default=None)
     party_id_number = fields.String(load_default=None, validate=validate.Length(max=40))
     parent_case_id = fields.String(load_default=None)

@@ -225,6 +225,9 @@ class CaseService:
         for name in ("category", "channel", "org_id", "case_no", "parent_case_id", "supervised"):
             if f[name] is not None:
                 stmt = stmt.where(getattr(Case, name) == f[name])
+        if f["acting_org_id"] is not None:
+            stmt = stmt.where(or_(Case.org_id == f["acting_org_id"], Case.id.in_(
+                select(CaseParticipant.case_id).where(CaseParticipant.org_id == f["acting_org_id"]))))
         if f["party_id_number"]:
             stmt = stmt.where(Case.id.in_(select(Party.case_id).where(Party.id_index == keyring().blind(f["party_id_number"]))))
         if f["created_from"]:

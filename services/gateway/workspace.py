@@ -28,7 +28,8 @@ class WorkspaceRoutes:
     @route("GET", "/api/tasks")
     def tasks(self, request):
         """The signed-in user's work across services: open cases their organisation owns or takes part
-        in; ``scope=mine`` (default) those waiting for their role, ``scope=all`` every open one. Overdue
+        in; ``scope=mine`` (default) those waiting for their role, and their own body's cases waiting on a
+        party's act its staff record (``waiting_on_party``, 待当事人); ``scope=all`` every open one. Overdue
         first, then by the nearest due date; one row per case."""
         user = self.gate.user(request)
         args = {k: v for k, v in request.args.items() if k in TASK_FILTERS and v}
@@ -50,16 +51,21 @@ class WorkspaceRoutes:
                 continue
             open_states = [s["code"] for s in definition["states"] if not s["terminal"]]
             mine = _waiting_states(definition, user.role)
-            states = [s for s in open_states if s in mine] if scope == "mine" else open_states
-            if args.get("status"):
-                states = [s for s in states if s == args["status"]]
-            if not states:
-                continue
+            for_party = _party_states(definition, user.role) - mine
             filters = {k: v for k, v in args.items() if k != "status"}
-            filters["status"] = states
             if case_type:
                 filters["case_type"] = case_type
-            for query in _queries(filters):
+            if scope == "mine":
+                # the body's own cases waiting on a party whose acts its staff record (待当事人)
+                searches = [{**filters, "status": [s for s in open_states if s in mine]},
+                            {**filters, "status": [s for s in open_states if s in for_party],
+                             "acting_org_id": user.org_id}]
+            else:
+                searches = [{**filters, "status": open_states}]
+            for search in searches:
+                if args.get("status"):
+                    search["status"] = [s for s in search["status"] if s == args["status"]]
+            for query in (q for search in searches if search["status"] for q in _queries(search)):
                 try:
                     found = self.rpc(service, "find_cases", user.actor(), query, {"number": 1, "size": PER_SERVICE})
                 except JiefenError as err:
@@ -69,7 +75,7 @@ class WorkspaceRoutes:
                                      "message": "暂时无法查询，请稍后刷新"})
                     break
                 for c in found["items"]:
-                    rows[(service, c["case_id"])] = _task_row(service, c, definition, user.role)
+                    rows[(service, c["case_id"])] = _task_row(service, c, definition, user.role, for_party)
         items = sorted(rows.values(), key=_urgency)
         return {"items": items, "total": len(items), "problems": problems, "scope": scope}
 
@@ -130,6 +136,20 @@ def _waiting_states(definition: dict, role: str) -> set[str]:
     return {s for e in definition["events"] if role in e["roles"] and not e["creates"] for s in e["from"]}
 
 
+def _party_states(definition: dict, role: str) -> set[str]:
+    """States that only a party's own act moves on (请求复查, consent, …; else a clock's expiry), on a case
+    type the role works on: staff of the body acting on the case record that act when the party comes
+    (data.party_act; infra/service.py allowed_events)."""
+    if not any(role in e["roles"] and not e["creates"] for e in definition["events"]):
+        return set()
+    onward: dict[str, list[set]] = {}
+    for e in definition["events"]:
+        for s in e["from"] if not e["self_loop"] else ():
+            onward.setdefault(s, []).append(set(e["roles"]))
+    return {s for s, movers in onward.items()
+            if all(m <= {"party", "sys"} for m in movers) and any("party" in m for m in movers)}
+
+
 def _queries(filters: dict) -> list[dict]:
     """Search by case number, party name or phone (``text``) and by ID number: a term that looks like an
     ID number also asks ``party_id_number``."""
@@ -140,12 +160,13 @@ def _queries(filters: dict) -> list[dict]:
     return [filters]
 
 
-def _task_row(service: str, c: dict, definition: dict, role: str) -> dict:
+def _task_row(service: str, c: dict, definition: dict, role: str, for_party: set[str]) -> dict:
     # a court-delegated mediation runs on the delegating court's deadline (SPEC §7; services/mediation/delegated.py)
     deadlines = c.get("deadlines") or ([c["court_deadline"]] if c.get("court_deadline") else [])
     due = sorted((d for d in deadlines if d.get("due_date")), key=lambda d: (not d.get("overdue"), d["due_date"]))
     next_due = due[0] if due else None
     applicant = next((p.get("name") for p in c.get("parties") or [] if p.get("role") == "applicant"), None)
+    waiting_on_party = c["status"] in for_party
     return {
         "service": service, "service_label": SERVICE_LABELS.get(service, service),
         "case_id": c["case_id"], "case_no": c["case_no"], "summary": c.get("summary") or "",
@@ -158,8 +179,9 @@ def _task_row(service: str, c: dict, definition: dict, role: str) -> dict:
             "label": next_due.get("label"), "due_date": next_due.get("due_date"),
             "days_left": next_due.get("days_left"), "unit": next_due.get("unit"),
             "overdue": bool(next_due.get("overdue"))},
-        "actions": [e["label"] for e in definition["events"]
-                    if role in e["roles"] and c["status"] in e["from"]],
+        "waiting_on_party": waiting_on_party,
+        "actions": [e["label"] for e in definition["events"] if c["status"] in e["from"] and (
+            "party" in e["roles"] if waiting_on_party else role in e["roles"])],
     }
 
 

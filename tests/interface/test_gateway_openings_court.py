@@ -83,3 +83,25 @@ def test_the_court_registers_a_complaint_at_itself(web):
     assert res.status_code == 201, res.text
     case = res.json()
     assert case["case_no"].startswith("DV-") and case["org_id"] == "zj-court" and case["service"] == "diversion"
+
+
+def test_a_case_waiting_on_the_partys_own_act_is_in_the_committees_list(web):
+    """PML Art 17: the committee asked the respondent whether they agree; only the respondent's answer (or
+    the clock) moves the case on. The committee's staff record that answer, so the case is in their list,
+    marked 待当事人, with the date the answer is due."""
+    pmc = sign_in(web, "pmc")
+    body = {**dispute(), "party_act": {"party": 1, "evidence_kind": "written_application", "evidence_ref": "调解申请书第8号"}}
+    case = web.post("/api/openings/mediation/apply", json=body, headers={**pmc, "Idempotency-Key": key()}).json()
+    row = lambda: next(r for r in web.get("/api/tasks", headers=pmc).json()["items"] if r["case_id"] == case["case_id"])  # noqa: E731
+    assert row()["waiting_on_party"] is False and "征询对方意愿" in row()["actions"]
+    res = web.post(f"/api/mediation/cases/{case['case_id']}/events/request_consent",
+                   json={"data": {"how": "phone"}, "expected_version": case["version"]},
+                   headers={**pmc, "Idempotency-Key": key()})
+    assert res.status_code == 200 and res.json()["status"] == "PM_CONSENT_PENDING", res.text
+    waiting = row()
+    assert waiting["waiting_on_party"] is True and waiting["status_label"] == "征询对方意愿"
+    assert set(waiting["actions"]) == {"对方同意调解", "当事人拒绝调解"}
+    assert waiting["next_due"]["due_date"] and waiting["next_due"]["label"]
+    # the court, not acting on it, has no such row
+    filing = sign_in(web, "filing")
+    assert case["case_id"] not in [r["case_id"] for r in web.get("/api/tasks", headers=filing).json()["items"]]

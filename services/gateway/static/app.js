@@ -324,7 +324,8 @@
         h("td", {}, h("a", { href, text: c.case_no })), h("td", { text: c.service_label }),
         h("td", { text: c.summary }), h("td", { text: c.applicant || "" }),
         h("td", {}, h("span", { class: "badge", text: c.status_label })),
-        h("td", { text: c.actions.join("、") }),
+        // a party's act awaited (请求复查, consent …): the body's staff record it when the party comes
+        h("td", { text: (c.waiting_on_party ? "待当事人：" : "") + c.actions.join("、") }),
         h("td", {}, c.next_due ? clockBadges([c.next_due]) : ""));
     });
     $("#work-table tbody").replaceChildren(...(rows.length ? rows
