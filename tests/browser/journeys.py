@@ -214,12 +214,17 @@ def court_journey(page, base: str, shots: Path, args: dict) -> dict:
         for box in _field(f, "applicants").locator("input").all():
             box.check()
         _field(f, "court_id").locator("select").select_option(label="诸暨市人民法院")
+        # the court of a party's domicile (CPL Art 205(2)): the county picked by its name
+        _field(f, "jurisdiction_basis").locator("select").select_option(label="当事人住所地基层人民法院")
+        seen["county_choices"] = _field(f, "jurisdiction_county").locator("option").all_inner_texts()
+        _field(f, "jurisdiction_county").locator("select").select_option(label="浙江省诸暨市")
         act = f.locator("fieldset.party-act")
         act.locator('[data-field="party"] select').select_option(value="1")
         act.locator('[data-field="evidence_kind"] select').select_option(label="书面申请")
         act.locator('[data-field="evidence_ref"] input').fill("司法确认申请书（双方签名）第1号")
     _act(page, "apply_judicial_confirmation", application, texts, shots, "court-1-application")
     seen["after_application"] = page.inner_text("#c-status")
+    seen["application_timeline"] = page.locator("#c-timeline li").first.inner_text()
     _sign_out(page)
 
     # 7. the court's filing officer sees the JC case in the task list and files it
@@ -255,6 +260,8 @@ def court_journey(page, base: str, shots: Path, args: dict) -> dict:
     row.locator("a").click()
     page.wait_for_selector("#view-case:not([hidden]) #c-timeline li", timeout=WAIT)
     _until_status(page, "履行监督", texts, "court-4-mediation-follows")
+    page.wait_for_selector("#c-actions button, #c-actions .empty", timeout=WAIT)
+    seen["committee_actions_after_ruling"] = page.locator("#c-actions button").all_inner_texts()
     seen["mediation_after_ruling"] = page.inner_text("#c-status")
     seen["mediation_timeline"] = page.locator("#c-timeline li").all_inner_texts()
     page.screenshot(path=str(shots / "court-4-mediation-follows.png"), full_page=True)
@@ -320,21 +327,9 @@ def recommendation_journey(page, base: str, shots: Path, args: dict) -> dict:
     _act(page, "approve_issue", approve, texts, shots, "rec-3-approve")
     seen["issued"] = page.inner_text("#c-status")
 
-    def serve(f):
-        _field(f, "recipient_org_id").locator("select").select_option(label="诸暨市自然资源和规划局")
-        _field(f, "manner").locator("select").select_option(label="书面")
-        _field(f, "received_by").locator("input").fill("何平")
-    _act(page, "serve", serve, texts, shots, "rec-3-serve")
-    seen["served"] = page.inner_text("#c-status")
-    seen["documents"], seen["letter_pdf"] = _download(page, "recommendation", shots, "rec-3-letter")
-    page.screenshot(path=str(shots / "rec-3-served.png"), full_page=True)
-    _sign_out(page)
+    served_on_the_recipient(page, shots, seen, "rec-3")
 
-    # 3. the recipient organ sees it in its task list and replies in writing
-    _sign_in(page, base, "rcpt-01", pw)
-    _open_from_work_list(page, seen["rc_no"], texts, "rec-4-recipient")
-    seen["recipient_actions"] = page.locator("#c-actions button").all_inner_texts()
-
+    # 3. the recipient organ replies in writing; 4. the court verifies and closes
     def reply(f):
         _field(f, "adoption").locator("select").select_option(label="采纳")
         _field(f, "reply").locator("textarea").fill("我局采纳建议，已建立宅基地审批后实地放样和公示制度。")
@@ -344,21 +339,44 @@ def recommendation_journey(page, base: str, shots: Path, args: dict) -> dict:
         row.locator('[data-field="document_id"] input').fill("诸自然资规〔2026〕31号")
         row.locator('[data-field="title"] input').fill("宅基地审批放样公示办法")
         _field(f, "signed_by").locator("input").fill("局长 陆军")
-    _act(page, "submit_reply", reply, texts, shots, "rec-4-reply")
+    return replied_and_verified(page, base, shots, seen, pw, "issuer-02", reply, "实地查看",
+                                "实地核查，放样公示制度已执行，未再发现占道建房。", ("rec-4", "rec-5"))
+
+
+def served_on_the_recipient(page, shots: Path, seen: dict, name: str) -> None:
+    """An issued 建议 served in writing on 诸暨市自然资源和规划局 (何平 signs for it); its letter downloaded."""
+    def serve(f):
+        _field(f, "recipient_org_id").locator("select").select_option(label="诸暨市自然资源和规划局")
+        _field(f, "manner").locator("select").select_option(label="书面")
+        _field(f, "received_by").locator("input").fill("何平")
+    _act(page, "serve", serve, seen["texts"], shots, f"{name}-serve")
+    seen["served"] = page.inner_text("#c-status")
+    seen["documents"], seen["letter_pdf"] = _download(page, "recommendation", shots, f"{name}-letter")
+    page.screenshot(path=str(shots / f"{name}-served.png"), full_page=True)
+    _sign_out(page)
+
+
+def replied_and_verified(page, base: str, shots: Path, seen: dict, pw: str, issuer: str, reply, method: str,
+                         findings: str, names: tuple[str, str]) -> dict:
+    """A served 建议: the recipient organ (rcpt-01) finds it in its task list and replies in writing (``reply``
+    fills the form); the issuer verifies (``method``) and closes it with its ``findings``."""
+    texts = seen["texts"]
+    _sign_in(page, base, "rcpt-01", pw)
+    _open_from_work_list(page, seen["rc_no"], texts, f"{names[0]}-recipient")
+    seen["recipient_actions"] = page.locator("#c-actions button").all_inner_texts()
+    _act(page, "submit_reply", reply, texts, shots, f"{names[0]}-reply")
     seen["replied"] = page.inner_text("#c-status")
     _sign_out(page)
 
-    # 4. the court verifies and closes
-    _sign_in(page, base, "issuer-02", pw)
-    _open_from_work_list(page, seen["rc_no"], texts, "rec-5-court")
-    _act(page, "verify_implementation", lambda f: _field(f, "method").locator("select").select_option(label="实地查看"),
-         texts, shots, "rec-5-verify")
-    _act(page, "mark_implemented",
-         lambda f: _field(f, "findings").locator("textarea").fill("实地核查，放样公示制度已执行，未再发现占道建房。"),
-         texts, shots, "rec-5-closed")
+    _sign_in(page, base, issuer, pw)
+    _open_from_work_list(page, seen["rc_no"], texts, f"{names[1]}-issuer")
+    _act(page, "verify_implementation", lambda f: _field(f, "method").locator("select").select_option(label=method),
+         texts, shots, f"{names[1]}-verify")
+    _act(page, "mark_implemented", lambda f: _field(f, "findings").locator("textarea").fill(findings),
+         texts, shots, f"{names[1]}-closed")
     seen["final"] = page.inner_text("#c-status")
     seen["timeline"] = page.locator("#c-timeline li").all_inner_texts()
-    page.screenshot(path=str(shots / "rec-5-closed.png"), full_page=True)
+    page.screenshot(path=str(shots / f"{names[1]}-closed.png"), full_page=True)
     return seen
 
 
@@ -403,8 +421,10 @@ JOURNEYS = {"mediation_journey": mediation_journey, "court_journey": court_journ
 
 
 def _more_journeys() -> dict:        # journeys kept in modules of their own (imported late: they import this one)
+    from tests.browser.institution_journeys import committee_intake_journey, procuratorate_recommendation_journey
     from tests.browser.petition_journey import petition_journey
-    return {"petition_journey": petition_journey}
+    return {"petition_journey": petition_journey, "committee_intake_journey": committee_intake_journey,
+            "procuratorate_recommendation_journey": procuratorate_recommendation_journey}
 
 
 JOURNEYS.update(_more_journeys())

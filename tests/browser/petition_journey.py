@@ -143,6 +143,13 @@ def petition_journey(page, base: str, shots: Path, args: dict) -> dict:
     seen["served_status"] = page.inner_text("#c-status")
     seen["documents_after_opinion"] = page.locator("#c-documents li").all_inner_texts()
     page.screenshot(path=str(shots / "petition-3-served.png"), full_page=True)
+    # served: only the petitioner's 复查 request (or its 30 days) moves it on; still in the handler's own list
+    page.click("#nav-work")
+    row = page.locator(f'#work-table tr[data-case-no="{case_no}"]', has_text="待当事人")   # the list redrawn
+    row.wait_for(timeout=WAIT)
+    seen["handler_waiting_row"] = row.inner_text()
+    _screen(page, texts, "petition-3-handler-waiting")
+    page.screenshot(path=str(shots / "petition-3-handler-waiting.png"), full_page=True)
     _sign_out(page)
     seen["lookups"]["opinion"] = _lookup(page, base, case_no, code, texts, shots, "petition-4-lookup-opinion",
                                          "处理意见书已送达")

@@ -18,6 +18,7 @@ STAFF = {**USERS,
          "filing": {"user_id": "filing-01", "name": "吴磊", "role": "filing", "org_id": "zj-court"},
          "judge": {"user_id": "judge-01", "name": "郑华", "role": "judge", "org_id": "zj-court"},
          "court_issuer": {"user_id": "issuer-02", "name": "沈洁", "role": "issuer", "org_id": "zj-court"},
+         "proc_issuer": {"user_id": "issuer-01", "name": "冯刚", "role": "issuer", "org_id": "zj-proc"},
          "recipient": {"user_id": "rcpt-01", "name": "何平", "role": "rcpt", "org_id": "zj-nr"}}
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
@@ -91,12 +92,16 @@ def test_mediation_then_court_confirmation_in_the_page(drive, mediation, diversi
     assert seen["lookup_overflow"] is False
     # the court: the committee records the parties' joint application (PML Art 33; CPL Art 205)
     assert "申请司法确认" in seen["committee_actions_after_agreement"]
+    assert seen["county_choices"] == ["请选择", "浙江省诸暨市"]          # by name, no 6-digit code typed
+    assert "管辖依据所在县（市、区）：浙江省诸暨市" in seen["application_timeline"], seen["application_timeline"]
     assert seen["after_application"] == "司法确认中"
     assert seen["jc_no"].startswith("JC-") and "受理（调确字）" in seen["filing_actions"]
     assert seen["jc_after_filing"] == "审查中" and seen["jc_final"] == "裁定有效"
     assert "业务\n司法确认" in seen["jc_facts"] or "业务\t司法确认" in seen["jc_facts"], seen["jc_facts"]
     assert "裁定调解协议有效" in seen["jc_timeline"][0] and "郑华" in seen["jc_timeline"][0]
     assert seen["mediation_after_ruling"] == "履行监督"
+    # confirmed: not offered again (PML Art 33 ¶2; infra/preview.py), the rest of 履行监督 is
+    assert "申请司法确认" not in seen["committee_actions_after_ruling"] and seen["committee_actions_after_ruling"]
     assert "确认调解协议有效" in seen["mediation_timeline"][0]
     after = seen["lookup_after_ruling"]
     assert after["where"] == "人民法院已裁定确认调解协议有效，双方应当按约定履行。", after
@@ -131,5 +136,41 @@ def test_a_court_recommendation_drafted_approved_served_replied_verified_in_the_
     assert re.search(number, text), text[:400]                       # ×法建〔年〕×号: JSR Art 6 ¶2; 附件1
     for needed in ("司法建议书", "诸暨市自然资源和规划局", "宅基地审批后实地放样并公示", "诸暨市人民法院"):
         assert norm(needed) in text, needed
+    problems = {s["screen"]: internal_codes(s["text"]) for s in seen["texts"]}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+@pytest.mark.parametrize("gateway_services", [["intake", "recommendation"]])
+def test_a_procuratorial_recommendation_drafted_approved_served_replied_verified_in_the_page(drive, recommendation, site):
+    seen = drive("procuratorate_recommendation_journey", {"password": PASSWORD}, timeout=300)
+    # the kinds offered are the procuratorate's own (PRR Art 5): no 司法建议
+    assert "社会治理检察建议" in seen["kind_choices"] and "综合治理类司法建议" not in seen["kind_choices"]
+    assert seen["rc_no"].startswith("RC-") and seen["drafted"] == "起草"
+    assert seen["issued"] == "已制发" and seen["served"] == "已送达待回复"
+    assert any(d.startswith("检察建议书") for d in seen["documents"]), seen["documents"]
+    assert "书面回复" in seen["recipient_actions"]
+    assert seen["replied"] == "已书面回复" and seen["final"] == "办结"
+    assert "确认落实（办结）" in seen["timeline"][0] and "冯刚" in seen["timeline"][0]
+    from tests.unit.test_documents import norm, pypdf_text
+    text = pypdf_text(open(seen["letter_pdf"], "rb").read())
+    year = seen["timeline"][0][:4]
+    assert re.search(re.escape(norm(f"检建〔{year}〕")) + r"\d+" + re.escape(norm("号")), text), text[:400]
+    for needed in ("检察建议书", "诸暨市自然资源和规划局", "建立审批后实地核查制度", "诸暨市人民检察院"):
+        assert norm(needed) in text, needed
+    problems = {s["screen"]: internal_codes(s["text"]) for s in seen["texts"]}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+@pytest.mark.parametrize("gateway_services", [["intake", "mediation"]])
+def test_a_committee_registers_an_application_brought_to_it_in_the_page(drive, mediation, site):
+    seen = drive("committee_intake_journey", {"password": PASSWORD, "applicant_id": person_id("19920312", 41)},
+                 timeout=240)
+    assert "人民调解委员会登记调解申请" in seen["openings"]
+    assert seen["labels"] and not [w for w in seen["labels"] if ENGLISH.search(w)], seen["labels"]
+    assert seen["pm_no"].startswith("PM-330681-") and seen["registered"] == "申请登记"
+    assert "代为记录：第1位当事人本人所为（书面申请，调解申请书（2026）第9号）" in seen["first_timeline"]
+    assert "周建国" in seen["first_timeline"]
+    assert seen["pm_no_in_list"] == seen["pm_no"] and "受理" in seen["actions"]
+    assert seen["accepted"] == "已受理"
     problems = {s["screen"]: internal_codes(s["text"]) for s in seen["texts"]}
     assert {k: v for k, v in problems.items() if v} == {}

@@ -52,6 +52,8 @@ def test_a_letter_goes_from_the_petition_office_through_review_and_re_review_to_
     assert seen["served_status"] == "处理意见已送达"
     assert any(d.startswith("信访事项处理意见书") for d in seen["documents_after_opinion"])
     # the petitioner's own acts, recorded by the office with the evidence: no dead end
+    waiting = seen["handler_waiting_row"]           # the handler's own list: 待当事人, with the 复查 window's last day
+    assert "待当事人：" in waiting and "请求复查" in waiting and "前" in waiting, waiting
     assert "请求复查" in seen["office_actions_after_service"] and seen["review_status"] == "复查中"
     assert "代为记录：第1位当事人本人所为（书面申请，复查申请书（2026）第1号）" in seen["timeline_after_request"]
     assert "孙伟（信访部门，诸暨市信访局）" in seen["timeline_after_request"]
@@ -62,7 +64,9 @@ def test_a_letter_goes_from_the_petition_office_through_review_and_re_review_to_
     opinion, review, final = (seen["lookups"][k] for k in ("opinion", "review", "final"))
     assert opinion["who"] == "诸暨市自然资源和规划局（电话：0575-00000004）"
     assert "三十日内请求原办理机关的上一级机关复查" in opinion["may-do"]
-    due = (today + timedelta(days=30))
+    # 30 days from service; a last day on a holiday rolls to the next working day (infra/calendar.py)
+    from infra.calendar import Calendar
+    due = Calendar().next_working_day(today + timedelta(days=30))
     assert f"请在{due.year}年{due.month}月{due.day}日前提出" in opinion["may-do"]
     assert "《信访工作条例》第三十五条" in opinion["basis"]
     assert review["who"] == "诸暨市人民政府（电话：0575-00000002）" and "请求复核" in review["may-do"]
