@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from contracts import enums
 from contracts.errors import JiefenError, validation_error
-from contracts.evaluation import EvaluateArgs
+from contracts.evaluation import ABOUT_KEYS as WARNING_ABOUT, EvaluateArgs
 from contracts.idnumbers import ID_ABSENT_REASONS
 from contracts.schemas import FindCasesSchema
 from infra.ops import Ops
@@ -232,6 +232,16 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes, ReceiptRout
         user = self.gate.user(request)
         q = _query(request, {"from", "to"})
         return self.rpc("supervision", "warnings", user.actor(), {"from": q.get("from"), "to": q.get("to")})
+
+    @route("GET", "/api/supervision/warning-cases")
+    def warning_cases(self, request):
+        """Every case behind one warning, paged: its rule, period and what it is about, as the warning says."""
+        user = self.gate.user(request)
+        q = _query(request, {"rule", "from", "to", "page", "size", *WARNING_ABOUT})
+        page = load(PageQuerySchema, {k: q.pop(k) for k in ("page", "size") if k in q})
+        period = {"from": q.pop("from", None), "to": q.pop("to", None)}
+        return self.rpc("supervision", "warning_cases", user.actor(), q.pop("rule", None), period,
+                        {k: q[k] or None for k in WARNING_ABOUT if k in q}, {"number": page["page"], "size": page["size"]})
 
     @route("GET", "/api/supervision/feed")
     def feed(self, request):

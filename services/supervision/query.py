@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from contracts.enums import CATEGORIES, CHANNELS
 from contracts.supervision import READ_SERVICES, FiltersSchema
-from services.supervision import figures, figures_sql
+from services.supervision import figures, figures_sql, warnings_sql
 from services.supervision.models import SvCase, SvHistory
 
 SERVICE_LABELS = {"intake": "一站式受理", "mediation": "人民调解", "diversion": "诉非分流", "petition": "信访",
@@ -93,6 +93,19 @@ def group_label(group_by: str | None, key, directory) -> str:
 
 class WarningsArgs(Schema):
     period = fields.Nested(PeriodSchema, required=True)
+
+
+class WarningCasesArgs(WarningsArgs):
+    """One warning's drill-down: its rule and what it is about (warnings_sql.ABOUT; a township's None is the
+    county level), with the period it was raised for."""
+    rule = fields.String(required=True, validate=validate.OneOf(tuple(warnings_sql.ABOUT), error="未知的预警规则"))
+    about = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True, validate=validate.Length(max=64)),
+                        load_default=dict)
+
+    @validates_schema
+    def _about(self, data, **_):
+        if set(data["about"]) - set(warnings_sql.ABOUT.get(data["rule"], ())):
+            raise ValidationError(f"预警所指对象须为：{'、'.join(warnings_sql.ABOUT[data['rule']])}", "about")
 
 
 def name_of(code, directory) -> str:

@@ -2,7 +2,10 @@
 ``warnings`` gives exactly the pure reference's warnings (early_warning.py over query.load_data) on the figures'
 data set (tests/unit/supervision_dataset.py) with the warning rules' cases added, for several periods; every
 rule fires in it, and a matter whose first case the period does not involve is split as the reference splits it.
-On PostgreSQL, the same on the benchmark's generated county (bench/supervision.py)."""
+A warning carries how many cases are behind it and the first 50 (by id); ``warning_cases`` (``warnings_sql.cases``)
+pages through all of them, computed again from the warning's rule, period and what it is about: they are
+exactly the reference's cases. On PostgreSQL, the same on the benchmark's generated county (bench/supervision.py),
+where a year's warnings have hundreds of cases each."""
 from __future__ import annotations
 
 from datetime import date
@@ -65,6 +68,18 @@ WARNED = [
 ]
 
 
+def _all_pages(fetch, size=2) -> list:
+    """Every id of a paged drill-down (small pages, so that paging itself is exercised)."""
+    ids, page = [], 1
+    while True:
+        got = fetch({"number": page, "size": size})
+        ids += [r["case_id"] if isinstance(r, dict) else r for r in got["items"]]
+        if page * size >= got["total"]:
+            assert len(ids) == got["total"]
+            return ids
+        page += 1
+
+
 def _reference(engine, directory, first, last, thresholds):
     with read_session(engine) as s:
         d = query.load_data(s, figures.Period.of(first, last), NOW, None)
@@ -81,8 +96,13 @@ def test_sql_warnings_equal_the_reference_for_every_period(loaded, jiefen, rpc_a
     router = rpc_as("router").supervision
     try:
         for first, last in PERIODS:
-            got = router.warnings({"from": first.isoformat(), "to": last.isoformat()})["items"]
-            assert got == _reference(engine, directory, first, last, thresholds), (first, last)
+            period = {"from": first.isoformat(), "to": last.isoformat()}
+            got = router.warnings(period)["items"]
+            want = _reference(engine, directory, first, last, thresholds)
+            assert got == [warnings_sql.summarised(w) for w in want], (first, last)
+            for w, ref in zip(got, want):           # every case behind each warning, from what the warning says
+                about = {k: w[k] for k in warnings_sql.ABOUT[w["rule"]]}
+                assert _all_pages(lambda page: router.warning_cases(w["rule"], period, about, page)) == ref["case_ids"]
     finally:
         engine.dispose()
     october = router.warnings({"from": "2026-10-01", "to": "2026-10-31"})["items"]
@@ -115,7 +135,21 @@ def test_sql_warnings_equal_the_reference_on_the_generated_county(backend, jiefe
             with read_session(engine) as s:
                 got = warnings_sql.run(s, q, thresholds, name)
                 want = early_warning.run(query.load_data(s, q.period, BENCH_NOW, None), thresholds, name)
-            assert got == want
-            assert {w["rule"] for w in got} == set(early_warning.RULES), (first, last)
+                referenced = [w for w in got if w["rule"] in early_warning.RULES]
+                assert referenced == [warnings_sql.summarised(w) for w in want]
+                every = {id(w): ref["case_ids"] for w, ref in zip(referenced, want)}
+                for w in got:                   # the party rules have no reference: their count and sample
+                    about = {k: w[k] for k in warnings_sql.ABOUT[w["rule"]]}
+                    pages = _all_pages(lambda p: dict(zip(("total", "items"), warnings_sql.cases(
+                        s, q, thresholds, w["rule"], about, p["number"], p["size"]))), size=37)
+                    assert pages == every.get(id(w), pages) and w["case_count"] == len(pages)
+                    assert w["case_ids"] == pages[:warnings_sql.SAMPLE]
+            assert {w["rule"] for w in got} >= set(early_warning.RULES), (first, last)
+            big = [w for w in got if w["case_count"] > warnings_sql.SAMPLE]
+            assert big if last.month == 12 else True        # the year's category warnings carry a sample only
+            assert all(len(w["case_ids"]) == warnings_sql.SAMPLE for w in big)
+            # the party rules fire on the generated parties (bench.supervision GENERATE_PARTIES)
+            if last.month == 12:
+                assert {"same_person", "same_address", "risk_words"} <= {w["rule"] for w in got}
     finally:
         engine.dispose()
