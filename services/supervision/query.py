@@ -2,9 +2,10 @@
 the caller's filters; the pure functions in ``figures`` count them."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 from sqlalchemy import or_, select
 
 from contracts.enums import CATEGORIES, CHANNELS
@@ -122,7 +123,15 @@ class FeedArgs(Schema):
 
 
 class MonthArgs(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$", error="格式为 YYYY-MM"))
+    """A month as the API writes it (2026-10) or as a clerk does (2026年10月, 2026年1月); the error is in a
+    clerk's words, since the page shows it."""
+    month = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$",
+                                                                  error="月份应写作“2026年10月”的样式"))
+
+    @pre_load
+    def _written(self, data, **_):
+        m = re.fullmatch(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*", str(data.get("month") or ""))
+        return {**data, "month": f"{m[1]}-{int(m[2]):02d}"} if m else data
     format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "html"), error="须为电子表格或打印页"))
 
 

@@ -116,6 +116,14 @@ def test_over_http_without_sign_in_and_guessing_is_rate_limited_like_the_lookup(
     case = _closed(rpc_as)
     body = {"case_no": case["case_no"], "query_code": case["query_code"], "rating": "satisfied"}
     assert_error(web_session.post("/api/public/evaluation", json=body), 400, "VALIDATION_ERROR")   # no Idempotency-Key
+    # the form is validated once, by the service (the RPC boundary): its words reach the resident, and a bad
+    # form is no failed try
+    for _ in range(6):
+        err = assert_error(web_session.post("/api/public/evaluation", json={**body, "rating": "dissatisfied"},
+                                            headers={"Idempotency-Key": key()}), 400, "VALIDATION_ERROR")
+        assert (err["message"], err["details"]["fields"]) == ("请更正：理由", {"reason": ["选择不满意时请写明原因"]}), err
+    assert_error(web_session.post("/api/public/evaluation", json={**body, "extra": 1}, headers={"Idempotency-Key": key()}),
+                 400, "VALIDATION_ERROR")
     res = web_session.post("/api/public/evaluation", json=body, headers={"Idempotency-Key": key()})
     assert res.status_code == 201, res.text
     assert res.json()["rating_label"] == "满意" and case["case_id"] not in res.text

@@ -173,10 +173,18 @@
     } catch (e) { text($("board-error"), e.message); }
   }
 
+  // the report's month is the start date's: said in a clerk's words when that date cannot be read
+  function reportMonth() {
+    const from = isoOf($("p-from").value);
+    text($("board-error"), from ? "" : "月报按起始日期所在月份生成，请按“2026年12月01日”的样式填写起始日期");
+    return from ? from.slice(0, 7) : null;
+  }
+
   $("period-form").addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
   $("p-report").addEventListener("click", async (ev) => {
     ev.preventDefault();
-    const month = (isoOf($("p-from").value) || "").slice(0, 7);
+    const month = reportMonth();
+    if (!month) return;
     const res = await fetch(`/api/supervision/monthly-report?month=${month}`, { headers: { Authorization: `Bearer ${state.token}` } });
     if (!res.ok) { text($("board-error"), (await res.json()).message); return; }
     const url = URL.createObjectURL(await res.blob());
@@ -187,7 +195,8 @@
   // the same month's report as a page to print (the workbook's tables), opened in a new window
   $("p-print").addEventListener("click", async (ev) => {
     ev.preventDefault();
-    const month = (isoOf($("p-from").value) || "").slice(0, 7);
+    const month = reportMonth();
+    if (!month) return;
     const res = await fetch(`/api/supervision/monthly-report?month=${month}&format=html`, { headers: { Authorization: `Bearer ${state.token}` } });
     if (!res.ok) { text($("board-error"), (await res.json()).message); return; }
     const page = window.open(URL.createObjectURL(new Blob([await res.text()], { type: "text/html" })), "_blank");
