@@ -100,6 +100,11 @@ def test_each_warning_becomes_one_task_of_the_centre(loaded, rpc_as):
         (w["level_label"], w["explanation"], w["case_ids"])
     assert task["deadlines"][0]["kind"] == "warning_response"
     assert task["data"]["case_nos"] and all(n.startswith("NO-") for n in task["data"]["case_nos"])
+    # what the page's link needs to list every case behind it: the period, what it is about, how many
+    data = task["data"]
+    assert (data["case_count"], data["period_from"], data["period_to"]) == (w["case_count"], "2026-09-01", "2026-10-31")
+    every = router.warning_cases(data["rule"], {"from": data["period_from"], "to": data["period_to"]}, data["about"])
+    assert every["total"] == data["case_count"] and [r["case_id"] for r in every["items"]] == data["case_ids"]
     assert router.raise_warning_tasks(period)["opened"] == []          # still open: not raised again
     listed = router.find_cases({"case_type": "warning_task"})
     assert listed["total"] == len(warned)
