@@ -25,6 +25,7 @@ REVIEWED = ("PT_REVIEW", "PT_RECHECK")             # a petition's 复查 / 复�
 
 
 SAMPLE = 50          # case ids a warning carries; all of them: ``cases`` (the drill-down), paged in SQL
+WINDOWED = 100_000   # up to so many cases behind the large warnings, their samples come from one windowed query
 
 
 def _lowest(t: dict) -> float:
@@ -98,9 +99,17 @@ def _samples(session, base, keys: tuple, sizes: dict, small=None) -> dict:
         chosen = tuple_(*cols).in_(small) if len(cols) > 1 else cols[0].in_(small)
         for row in session.execute(select(*cols, base.c.case_id).where(chosen)):
             out[tuple(row[:-1])].append(row[-1])
-    for key in (k for k, n in sizes.items() if n > SAMPLE):
-        out[key] = list(session.scalars(select(base.c.case_id).where(
-            *(col == value for col, value in zip(cols, key))).order_by(base.c.case_id).limit(SAMPLE)))
+    big = {k: n for k, n in sizes.items() if n > SAMPLE}
+    if big and sum(big.values()) <= WINDOWED:    # a month's: one query numbering each group's cases by id
+        ranked = select(*cols, base.c.case_id, func.row_number().over(partition_by=cols, order_by=base.c.case_id)
+                        .label("n")).where(tuple_(*cols).in_(list(big)) if len(cols) > 1 else
+                                           cols[0].in_([k[0] for k in big])).subquery()
+        for row in session.execute(select(*(ranked.c[k] for k in keys), ranked.c.case_id).where(ranked.c.n <= SAMPLE)):
+            out[tuple(row[:-1])].append(row[-1])
+    else:                                        # a year's: each group's first ids along the index of the ids
+        for key in big:
+            out[key] = list(session.scalars(select(base.c.case_id).where(
+                *(col == value for col, value in zip(cols, key))).order_by(base.c.case_id).limit(SAMPLE)))
     return {key: sorted(ids)[:SAMPLE] for key, ids in out.items()}
 
 
