@@ -18,8 +18,15 @@ VISIT_RESULTS = {"resolved_on_visit": "回访后问题已解决", "explained_und
 LEVELS = {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警"}
 WARNING_RULES = {"repeated_petitions": "重复信访", "category_surge": "同类纠纷集中发生（群体性风险）",
                  "escalating_matter": "矛盾升级", "overdue_share": "超期占比偏高或上升",
-                 "same_person": "同一当事人多次涉纠纷", "same_address": "同一地址多起纠纷", "one_respondent": "同一被申请人涉多起纠纷（群体性风险）",
+                 "same_person": "同一当事人多次涉纠纷", "same_address": "同一地址多起纠纷", "one_respondent": "同一被申请人面对多名申请人（群体性风险）",
                  "risk_words": "民转刑风险"}
+# what a warning of each rule is about: with its rule and period, these find every case behind it (the drill-down,
+# supervision.warning_cases) and tell one warning from another (a 预警处置 task's fingerprint)
+WARNING_ABOUT = {"repeated_petitions": ("town_id",), "category_surge": ("town_id", "category"),
+                 "escalating_matter": ("root_case_id",), "overdue_share": ("org_id",), "same_person": ("subject",),
+                 "same_address": ("subject",), "one_respondent": ("subject",), "risk_words": ("case_id",)}
+assert set(WARNING_ABOUT) == set(WARNING_RULES)
+ABOUT_KEYS = tuple(dict.fromkeys(k for keys in WARNING_ABOUT.values() for k in keys))
 
 
 class EvaluateArgs(Schema):
@@ -51,13 +58,19 @@ class RecordReturnVisitSchema(Schema):
 
 
 class RaiseWarningSchema(Schema):
-    """A warning of services/supervision/early_warning.py made a task (PSR Art 50, 54)."""
+    """A warning of services/supervision/warnings_sql.py made a task (PSR Art 50, 54): how many cases are behind
+    it, the first of them (at most 50), and what finds them all (the period and what it is about)."""
     warning_rule = fields.String(required=True, validate=validate.OneOf(WARNING_RULES))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     explanation = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    case_ids = fields.List(fields.String(validate=validate.Length(max=32)), required=True)
+    case_count = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    case_ids = fields.List(fields.String(validate=validate.Length(max=32)), required=True, validate=validate.Length(max=50))
     case_nos = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list)   # as people read them
+    period_from = fields.Date(load_default=None)
+    period_to = fields.Date(load_default=None)
+    about = fields.Dict(keys=fields.String(validate=validate.OneOf(ABOUT_KEYS)),
+                        values=fields.String(allow_none=True, validate=validate.Length(max=64)), load_default=dict)
     basis = fields.String(required=True, validate=validate.Length(max=200))
     fingerprint = fields.String(required=True, validate=validate.Length(min=1, max=64))
 

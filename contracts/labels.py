@@ -524,8 +524,9 @@ def _evaluation_words() -> None:
         "level": ("预警等级", CH, ""),
         "explanation": ("预警说明", TA, ""),
         "case_ids": ("涉及案件", HID, ""),
-        "case_nos": ("涉及案件", "lines", ""),
+        "case_nos": ("涉及案件（前 50 件）", "lines", ""),
         "fingerprint": ("预警标识", HID, ""),
+        "about": ("预警所指", HID, ""),       # what finds every case behind the warning (the drill-down), codes only
     })
     FIELD_CHOICES.update({"visit_result": VISIT_RESULTS, "warning_rule": WARNING_RULES, "level": LEVELS})
 

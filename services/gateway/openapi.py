@@ -185,7 +185,13 @@ def supervision_operations() -> dict:
             "tags": ["supervision"], "summary": "全县各服务案件（读模型，无个人信息）", "parameters": [filters, *PAGING],
             "responses": _responses(200, obj, 400, *AUTHED, 403)}},
         "/api/supervision/warnings": {"get": {
-            "tags": ["supervision"], "summary": "研判预警（红/黄/蓝），每条附案件和说明", "parameters": period,
+            "tags": ["supervision"], "summary": "研判预警（红/黄/蓝），每条附案件数、前 50 件和说明", "parameters": period,
+            "responses": _responses(200, obj, 400, *AUTHED, 403)}},
+        "/api/supervision/warning-cases": {"get": {
+            "tags": ["supervision"], "summary": "预警下钻：一条预警背后的全部案件（按规则、期间和所指对象重算，分页）",
+            "parameters": [{"in": "query", "name": "rule", "required": True, "schema": {"type": "string"}}, *period,
+                           *({"in": "query", "name": n, "schema": {"type": "string", "maxLength": 64}}
+                             for n in ("town_id", "category", "org_id", "root_case_id", "subject", "case_id")), *PAGING],
             "responses": _responses(200, obj, 400, *AUTHED, 403)}},
         "/api/supervision/feed": {"get": {
             "tags": ["supervision"], "summary": "去标识化案件数据（JSON Lines，contracts/feed.py；PSR Art 49, 51）",

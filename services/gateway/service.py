@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from contracts import enums
 from contracts.errors import JiefenError, validation_error
-from contracts.evaluation import EvaluateArgs
+from contracts.evaluation import ABOUT_KEYS as WARNING_ABOUT
 from contracts.idnumbers import ID_ABSENT_REASONS
 from contracts.schemas import FindCasesSchema
 from infra.ops import Ops
@@ -37,6 +37,7 @@ from contracts.intake import LookupArgs
 
 STATIC = Path(__file__).resolve().parent / "static"
 FILTERS = set(FindCasesSchema().fields)
+EVALUATION_FIELDS = ("case_no", "query_code", "rating", "reason")        # the resident's form, in the RPC's order
 SUPERVISION_FILTERS = {"service", "case_type", "org_id", "town_id", "category", "channel"}
 DEFINITION_TTL = 300.0
 _definitions: dict[tuple, tuple[float, dict]] = {}   # (service, case type) -> (fetched at, case definition)
@@ -171,10 +172,13 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes, ReceiptRout
         body = json_body(request, self.gate.settings.max_body)
         case_no = body.get("case_no") if isinstance(body.get("case_no"), str) else None
         self.gate.check_lookup(request, case_no)
-        args = load(EvaluateArgs, {**body, "idempotency_key": key})     # a bad form costs no call (and no try)
+        unknown = sorted(set(body) - set(EVALUATION_FIELDS))
+        if unknown:
+            raise validation_error({k: ["unknown field"] for k in unknown})
+        # validated once, at the RPC boundary (supervision.evaluate, EvaluateArgs; issue 17), as the intake
+        # routes do; its VALIDATION_ERROR (in the resident's words) passes through and costs no try
         try:
-            return 201, self.rpc("supervision", "evaluate", None, args["case_no"], args["query_code"],
-                                 args["rating"], args["reason"], key)
+            return 201, self.rpc("supervision", "evaluate", None, *(body.get(k) for k in EVALUATION_FIELDS), key)
         except JiefenError as err:
             if err.code == "NOT_FOUND":          # only a wrong number or code counts as a failed try
                 self.gate.lookup_failed(request, case_no)
@@ -232,6 +236,16 @@ class GatewayService(WorkspaceRoutes, DocumentRoutes, OpeningRoutes, ReceiptRout
         user = self.gate.user(request)
         q = _query(request, {"from", "to"})
         return self.rpc("supervision", "warnings", user.actor(), {"from": q.get("from"), "to": q.get("to")})
+
+    @route("GET", "/api/supervision/warning-cases")
+    def warning_cases(self, request):
+        """Every case behind one warning, paged: its rule, period and what it is about, as the warning says."""
+        user = self.gate.user(request)
+        q = _query(request, {"rule", "from", "to", "page", "size", *WARNING_ABOUT})
+        page = load(PageQuerySchema, {k: q.pop(k) for k in ("page", "size") if k in q})
+        period = {"from": q.pop("from", None), "to": q.pop("to", None)}
+        return self.rpc("supervision", "warning_cases", user.actor(), q.pop("rule", None), period,
+                        {k: q[k] or None for k in WARNING_ABOUT if k in q}, {"number": page["page"], "size": page["size"]})
 
     @route("GET", "/api/supervision/feed")
     def feed(self, request):

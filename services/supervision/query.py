@@ -2,14 +2,15 @@
 the caller's filters; the pure functions in ``figures`` count them."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 from sqlalchemy import or_, select
 
 from contracts.enums import CATEGORIES, CHANNELS
 from contracts.supervision import READ_SERVICES, FiltersSchema
-from services.supervision import figures, figures_sql
+from services.supervision import figures, figures_sql, warnings_sql
 from services.supervision.models import SvCase, SvHistory
 
 SERVICE_LABELS = {"intake": "一站式受理", "mediation": "人民调解", "diversion": "诉非分流", "petition": "信访",
@@ -95,6 +96,19 @@ class WarningsArgs(Schema):
     period = fields.Nested(PeriodSchema, required=True)
 
 
+class WarningCasesArgs(WarningsArgs):
+    """One warning's drill-down: its rule and what it is about (warnings_sql.ABOUT; a township's None is the
+    county level), with the period it was raised for."""
+    rule = fields.String(required=True, validate=validate.OneOf(tuple(warnings_sql.ABOUT), error="未知的预警规则"))
+    about = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True, validate=validate.Length(max=64)),
+                        load_default=dict)
+
+    @validates_schema
+    def _about(self, data, **_):
+        if set(data["about"]) - set(warnings_sql.ABOUT.get(data["rule"], ())):
+            raise ValidationError(f"预警所指对象须为：{'、'.join(warnings_sql.ABOUT[data['rule']])}", "about")
+
+
 def name_of(code, directory) -> str:
     """An organisation's or a category's Chinese name; no code: the county level itself."""
     if not code:
@@ -109,7 +123,15 @@ class FeedArgs(Schema):
 
 
 class MonthArgs(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$", error="格式为 YYYY-MM"))
+    """A month as the API writes it (2026-10) or as a clerk does (2026年10月, 2026年1月); the error is in a
+    clerk's words, since the page shows it."""
+    month = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$",
+                                                                  error="月份应写作“2026年10月”的样式"))
+
+    @pre_load
+    def _written(self, data, **_):
+        m = re.fullmatch(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*", str(data.get("month") or ""))
+        return {**data, "month": f"{m[1]}-{int(m[2]):02d}"} if m else data
     format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "html"), error="须为电子表格或打印页"))
 
 

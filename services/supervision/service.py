@@ -152,11 +152,15 @@ class SupervisionService(CaseService):
         with read_session(self.store.engine) as s:
             total, ids = figures_sql.drill_down(s, scope, args["figure"], args["group_by"], args["group"], args["part"],
                                                 args["filters"], p["number"], p["size"])
-            found = caselist.find(s, {"case_ids": ids}, {"number": 1, "size": p["size"]}, scope.now)
-        order = {c: i for i, c in enumerate(ids)}
+            items = self._rows(s, ids, scope)
         return {"figure": args["figure"], "part": args["part"], "total": total, "page": p["number"],
-                "size": p["size"], "items": [row_labels.labelled(r, self.store.directory)     # words beside the codes
-                                             for r in sorted(found["items"], key=lambda r: order[r["case_id"]])]}
+                "size": p["size"], "items": items}
+
+    def _rows(self, session, ids: list, scope) -> list[dict]:
+        """The case list's rows of ``ids``, in that order, with words beside the codes."""
+        found = caselist.find(session, {"case_ids": ids}, {"number": 1, "size": max(len(ids), 1)}, scope.now)
+        order = {c: i for i, c in enumerate(ids)}
+        return [row_labels.labelled(r, self.store.directory) for r in sorted(found["items"], key=lambda r: order[r["case_id"]])]
 
     @api
     def warnings(self, period: dict | None = None) -> dict:
@@ -168,6 +172,22 @@ class SupervisionService(CaseService):
             found = warnings_sql.run(s, scope, self.store.config["supervision"]["warnings"],
                                      lambda code: query.name_of(code, self.store.directory))
         return {"period": period, "now": iso(scope.now), "items": found}
+
+    @api
+    def warning_cases(self, rule: str | None = None, period: dict | None = None, about: dict | None = None,
+                      page: dict | None = None) -> dict:
+        """Every case behind one warning, a page at a time: a warning carries how many (``case_count``) and the
+        first few; this computes them again from the warning's rule, period and what it is about (its
+        ``town_id``, ``category``, ``org_id``, ``root_case_id``, ``subject`` or ``case_id``: warnings_sql.ABOUT)."""
+        self.store.centre_actor()
+        args, p = load_all(args=(query.WarningCasesArgs, {"rule": rule, "period": period, "about": about or {}}),
+                           page=(caselist.Page, page))
+        scope = self._scope(args["period"]["first"], args["period"]["last"])
+        with read_session(self.store.engine) as s:
+            total, ids = warnings_sql.cases(s, scope, self.store.config["supervision"]["warnings"], args["rule"],
+                                            args["about"], p["number"], p["size"])
+            items = self._rows(s, ids, scope)
+        return {"rule": args["rule"], "total": total, "page": p["number"], "size": p["size"], "items": items}
 
     @api
     def feed_export(self, after_id: str | None = None, limit: int = 1000) -> dict:
@@ -340,4 +360,4 @@ class SupervisionService(CaseService):
         return warning_tasks.raise_tasks(
             self.platform.env_for("warning_task").engine, found,
             lambda data, key: self.platform.fire(system_actor(centre), "raise_warning", case_type="warning_task",
-                                                 data=data, idempotency_key=key), numbers)
+                                                 data=data, idempotency_key=key), numbers, (first, last))

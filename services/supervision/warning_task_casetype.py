@@ -28,7 +28,12 @@ def raise_warning(case, data, ctx) -> None:
     case.data = {"owner_org_id": ctx.actor.org_id, "rule": data["warning_rule"],
                  "rule_label": c.WARNING_RULES[data["warning_rule"]], "level": data["level"],
                  "level_label": c.LEVELS[data["level"]], "title": data["title"], "explanation": data["explanation"],
-                 "case_ids": list(data["case_ids"]), "case_nos": list(data["case_nos"]), "basis": data["basis"], "fingerprint": data["fingerprint"]}
+                 "case_count": data["case_count"] if data["case_count"] is not None else len(data["case_ids"]),
+                 "case_ids": list(data["case_ids"]), "case_nos": list(data["case_nos"]), "basis": data["basis"],
+                 "fingerprint": data["fingerprint"],
+                 # the drill-down to every case behind it (supervision.warning_cases; the page links there)
+                 "period_from": data["period_from"] and data["period_from"].isoformat(),
+                 "period_to": data["period_to"] and data["period_to"].isoformat(), "about": dict(data["about"])}
 
 
 def _note(key: str, field: str):

@@ -11,12 +11,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from contracts.evaluation import ABOUT_KEYS
 from infra.db import read_session
 from infra.models import Case
 from services.supervision.warning_task_casetype import WARNING_TASK
 
-ABOUT = ("town_id", "category", "org_id", "root_case_id",
-         "subject", "case_id")    # same_person / one_respondent: a hash of the blind index; risk_words: the case
+# same_person / same_address / one_respondent: a hash of the blind index; risk_words: the case
+ABOUT = ABOUT_KEYS
 OPEN = tuple(s.code for s in WARNING_TASK.states if not s.terminal)
 
 
@@ -26,12 +27,16 @@ def fingerprint(w: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def task_data(w: dict, case_nos: dict | None = None) -> dict:
-    """The task's data: the warning, and its cases by number as well as by id."""
+def task_data(w: dict, case_nos: dict | None = None, period: tuple | None = None) -> dict:
+    """The task's data: the warning, how many cases are behind it and the first of them by number as well as by
+    id, and what finds them all (the period and what it is about: the page's link to the drill-down)."""
+    first, last = period or (None, None)
     return {"warning_rule": w["rule"], "level": w["level"], "title": w["title"][:200],
-            "explanation": w["explanation"][:1000], "case_ids": list(w["case_ids"]),
-            "case_nos": [(case_nos or {}).get(c, "") for c in w["case_ids"]], "basis": w["basis"][:200],
-            "fingerprint": fingerprint(w)}
+            "explanation": w["explanation"][:1000], "case_count": w.get("case_count", len(w["case_ids"])),
+            "case_ids": list(w["case_ids"]), "case_nos": [(case_nos or {}).get(c, "") for c in w["case_ids"]],
+            "basis": w["basis"][:200], "fingerprint": fingerprint(w),
+            "period_from": first.isoformat() if first else None, "period_to": last.isoformat() if last else None,
+            "about": {k: w[k] for k in ABOUT if k in w}}
 
 
 def window(today: date, days: int) -> tuple[date, date]:
@@ -47,14 +52,15 @@ def tasks_so_far(engine) -> tuple[set[str], Counter]:
     return {fp for fp, status in fps if status in OPEN}, Counter(fp for fp, _ in fps)
 
 
-def raise_tasks(engine, warnings: list[dict], fire, case_nos: dict | None = None) -> list[dict]:
+def raise_tasks(engine, warnings: list[dict], fire, case_nos: dict | None = None,
+                period: tuple | None = None) -> list[dict]:
     """``fire(data, idempotency_key)`` opens one task; returns the tasks opened now. The key is the
     fingerprint and its task count: two sweeps at once open one task, a warning back after its task
     was handled opens a new one."""
     have, count = tasks_so_far(engine)
     opened = []
     for w in warnings:
-        data = task_data(w, case_nos)
+        data = task_data(w, case_nos, period)
         if data["fingerprint"] in have:
             continue
         opened.append(fire(data, f"warning-task:{data['fingerprint']}:{count[data['fingerprint']]}"))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, or_, select, tuple_
 
+from contracts.evaluation import WARNING_ABOUT
 from services.supervision import figures
-from services.supervision.early_warning import LEVELS, ORDER, _level, _warning
+from services.supervision.early_warning import LEVELS, ORDER, _level
 from services.supervision.figures import DISPUTE_TYPES
 from services.supervision.figures_sql import C, H, Scope, _in, _involved, received
 from services.supervision.models import SvParty
@@ -23,69 +24,159 @@ FAILED = ("PM_TERMINATED", "DV_FAILED")            # mediation failed (PML Art 2
 REVIEWED = ("PT_REVIEW", "PT_RECHECK")             # a petition's 复查 / 复核 (LVR Art 35-36)
 
 
+SAMPLE = 50          # case ids a warning carries; all of them: ``cases`` (the drill-down), paged in SQL
+WINDOWED = 100_000   # up to so many cases behind the large warnings, their samples come from one windowed query
+
+
 def _lowest(t: dict) -> float:
     return min(t[level] for level in LEVELS if level in t)
 
 
-def _is(col, value):
-    return col.is_(None) if value is None else col == value
+def _warning(rule: str, level: str, title: str, explanation: str, basis: str, case_count: int, case_ids: list,
+             **about) -> dict:
+    """A warning as ``early_warning._warning`` makes it, with how many cases are behind it (``case_count``) and
+    the first ``SAMPLE`` of them (``case_ids``); ``about`` (township, category, organisation, matter, subject or
+    case) with the rule and the period finds them all (``cases``)."""
+    return {"rule": rule, "level": level, "level_label": LEVELS[level], "title": title, "explanation": explanation,
+            "case_count": case_count, "case_ids": case_ids, "basis": basis, **about}
 
 
-def _groups(session, ids, keys: tuple, t: dict) -> dict:
-    """group key (a tuple of ``keys``' values) -> sorted case ids, for the groups of the select ``ids`` with at
-    least the lowest threshold's number of cases: one GROUP BY … HAVING, then one query for the ids of those
-    groups only."""
-    cols = [C.c[k] for k in keys]
-    count = func.count()
-    warned = [tuple(r[:-1]) for r in
-              session.execute(ids.with_only_columns(*cols, count).group_by(*cols).having(count >= _lowest(t)))]
+def summarised(reference: dict) -> dict:
+    """A warning of the pure reference (``early_warning``, every case id) as this module answers it."""
+    return {**reference, **_summary(len(reference["case_ids"]), reference["case_ids"])}
+
+
+def _key(value):
+    """A group key as the rules show it: a township's '' (coalesced in SQL so it can be compared) is None."""
+    return None if value == "" else value
+
+
+def _base(columns: dict, *where):
+    """A subquery of (keys…, case_id) the rules group, one row per case: ``columns`` names each column."""
+    return select(*(col.label(name) for name, col in columns.items())).where(*where).subquery()
+
+
+def _warned_keys(base, keys: tuple, lowest: float, measured=None):
+    """The select of the keys of the groups that reach the lowest threshold: by their rows in ``measured`` (the
+    distinct things a rule counts, e.g. a respondent's applicants) or else in ``base`` (one row per case; a
+    party base is distinct per subject and case). COUNT(*), not COUNT(DISTINCT …): that sorts every row, seven
+    times slower at a million."""
+    counted = base if measured is None else measured
+    cols = [counted.c[k] for k in keys]
+    return select(*cols).group_by(*cols).having(func.count() >= lowest)
+
+
+def _warned(session, base, keys: tuple, lowest: float, measured=None) -> dict:
+    """group key (as stored) -> (measure, number of cases) for the groups that reach the lowest threshold."""
+    cols = [base.c[k] for k in keys]
+    if measured is None:
+        return {tuple(r[:-1]): (r[-1], r[-1]) for r in
+                session.execute(select(*cols, func.count()).group_by(*cols).having(func.count() >= lowest))}
+    mcols = [measured.c[k] for k in keys]
+    counts = {tuple(r[:-1]): r[-1] for r in session.execute(
+        select(*mcols, func.count()).group_by(*mcols).having(func.count() >= lowest))}
+    if not counts:
+        return {}
+    which = tuple_(*cols).in_(_warned_keys(base, keys, lowest, measured)) if len(cols) > 1 else \
+        cols[0].in_(_warned_keys(base, keys, lowest, measured))
+    return {tuple(r[:-1]): (counts[tuple(r[:-1])], r[-1]) for r in
+            session.execute(select(*cols, func.count()).where(which).group_by(*cols))}
+
+
+def _samples(session, base, keys: tuple, sizes: dict, small=None) -> dict:
+    """group key (as stored) -> its first ``SAMPLE`` case ids by id (the drill-down's first page), for the
+    groups of ``sizes`` (key -> number of cases). The ids behind a warning stay in the database (a year's
+    category warnings are 800,000 cases at a million): a group of at most ``SAMPLE`` cases is read whole, all
+    such groups in one query (``small``: a select of their keys, else the keys themselves); a larger one (a
+    township's category, an organisation: a few groups) by its own query for its first ``SAMPLE`` ids (an
+    index scan of the case ids: milliseconds)."""
+    cols = [base.c[k] for k in keys]
+    out: dict = defaultdict(list)
+    few = [k for k, n in sizes.items() if n <= SAMPLE]
+    if few:
+        if small is None:
+            small = [k[0] for k in few] if len(cols) == 1 else few
+        chosen = tuple_(*cols).in_(small) if len(cols) > 1 else cols[0].in_(small)
+        for row in session.execute(select(*cols, base.c.case_id).where(chosen)):
+            out[tuple(row[:-1])].append(row[-1])
+    big = {k: n for k, n in sizes.items() if n > SAMPLE}
+    if big and sum(big.values()) <= WINDOWED:    # a month's: one query numbering each group's cases by id
+        ranked = select(*cols, base.c.case_id, func.row_number().over(partition_by=cols, order_by=base.c.case_id)
+                        .label("n")).where(tuple_(*cols).in_(list(big)) if len(cols) > 1 else
+                                           cols[0].in_([k[0] for k in big])).subquery()
+        for row in session.execute(select(*(ranked.c[k] for k in keys), ranked.c.case_id).where(ranked.c.n <= SAMPLE)):
+            out[tuple(row[:-1])].append(row[-1])
+    else:                                        # a year's: each group's first ids along the index of the ids
+        for key in big:
+            out[key] = list(session.scalars(select(base.c.case_id).where(
+                *(col == value for col, value in zip(cols, key))).order_by(base.c.case_id).limit(SAMPLE)))
+    return {key: sorted(ids)[:SAMPLE] for key, ids in out.items()}
+
+
+def _grouped(session, base, keys: tuple, t: dict, measured=None) -> dict:
+    """group key -> (measure, number of cases, sample ids) for the groups that warn (a township's '' as None)."""
+    lowest = _lowest(t)
+    warned = _warned(session, base, keys, lowest, measured)
     if not warned:
         return {}
-    out: dict = {key: [] for key in warned}
-    which = or_(*(and_(*(_is(col, value) for col, value in zip(cols, key))) for key in warned))
-    for row in session.execute(ids.with_only_columns(*cols, C.c.case_id).where(which)):
-        out[tuple(row[:-1])].append(row[-1])
-    return {key: sorted(found) for key, found in out.items()}
+    cols = [base.c[k] for k in keys]
+    small = select(*cols).group_by(*cols).having(func.count() <= SAMPLE)
+    if measured is None:
+        small = small.having(func.count() >= lowest)
+    else:
+        small = small.where(tuple_(*cols).in_(_warned_keys(base, keys, lowest, measured)) if len(cols) > 1
+                            else cols[0].in_(_warned_keys(base, keys, lowest, measured)))
+    sample = _samples(session, base, keys, {k: n for k, (_, n) in warned.items()}, small)
+    return {tuple(_key(v) for v in key): (m, n, sample.get(key, [])) for key, (m, n) in warned.items()}
+
+
+def _summary(case_count: int, sample: list) -> dict:
+    return {"case_count": case_count, "case_ids": sorted(sample)[:SAMPLE]}
+
+
+# -- the groups each rule counts (a subquery of keys and case ids), shared by the rule and its drill-down ------
+def _repeated(q: Scope):
+    return _base({"town_id": func.coalesce(C.c.town_id, ""), "case_id": C.c.case_id}, C.c.case_type == "petition",
+                 _in(C.c.created_at, q.period), C.c.repeated)
+
+
+def _by_category(q: Scope):
+    return _base({"town_id": func.coalesce(C.c.town_id, ""), "category": C.c.category, "case_id": C.c.case_id},
+                 received(q)[0].whereclause, C.c.category.is_not(None), C.c.category != "")
 
 
 def repeated_petitions(session, q: Scope, t: dict, name) -> list[dict]:
     """Repeated petitions in one township (or at county level) within the period (LVR Art 36 ¶3)."""
-    repeated = select(C.c.case_id).where(C.c.case_type == "petition", _in(C.c.created_at, q.period), C.c.repeated)
     out = []
-    for (town,), ids in _groups(session, repeated, ("town_id",), t).items():
-        level = _level(len(ids), t)
-        out.append(_warning("repeated_petitions", level, f"{name(town)}重复信访 {len(ids)} 件",
-                            f"期间内{name(town)}登记的信访事项中有 {len(ids)} 件为重复信访"
+    for (town,), (n, _, ids) in _grouped(session, _repeated(q), ("town_id",), t).items():
+        level = _level(n, t)
+        out.append(_warning("repeated_petitions", level, f"{name(town)}重复信访 {n} 件",
+                            f"期间内{name(town)}登记的信访事项中有 {n} 件为重复信访"
                             f"（黄色阈值 {t.get('yellow')} 件、红色阈值 {t.get('red')} 件）",
-                            ids, "PSR Art 50; LVR Art 36 ¶3", town_id=town))
+                            "PSR Art 50; LVR Art 36 ¶3", **_summary(n, ids), town_id=town))
     return out
 
 
 def category_surge(session, q: Scope, t: dict, name) -> list[dict]:
     """Many matters of one category in one township within the period: a possible group dispute (群体性风险)."""
-    got = received(q)[0].where(C.c.category.is_not(None), C.c.category != "")
     out = []
-    for (town, category), ids in _groups(session, got, ("town_id", "category"), t).items():
-        level = _level(len(ids), t)
-        out.append(_warning("category_surge", level, f"{name(town)}{name(category)}集中发生 {len(ids)} 件",
-                            f"期间内{name(town)}受理同类（{name(category)}）纠纷 {len(ids)} 件，"
+    for (town, category), (n, _, ids) in _grouped(session, _by_category(q), ("town_id", "category"), t).items():
+        level = _level(n, t)
+        out.append(_warning("category_surge", level, f"{name(town)}{name(category)}集中发生 {n} 件",
+                            f"期间内{name(town)}受理同类（{name(category)}）纠纷 {n} 件，"
                             f"达到{LEVELS[level]}阈值 {t[level]} 件，可能为群体性纠纷，建议研判",
-                            ids, "PSR Art 50, 54", town_id=town, category=category))
+                            "PSR Art 50, 54", **_summary(n, ids), town_id=town, category=category))
     return out
 
 
-def escalating_matters(session, q: Scope, t: dict, name) -> list[dict]:
-    """A matter whose mediation failed and that went on to a petition, or a petition that reached 复查/复核,
-    with a change in the period: the dispute is escalating (矛盾升级; PSR Art 50, 54; LVR Art 35-36).
-    Only the matters (``root_case_id``) with a case the period involves that entered a failed or a review
-    state (the history's ``to_state``, index ix_sv_history_to_state: migration sv0004) and an involved petition
-    are read, with their history entries; these few rows are then grouped as the reference groups them: a
-    matter's cases are split at any case the period does not involve (``figures.Data.root`` walks a case's
-    parents only through the cases it holds)."""
+def _escalating(session, q: Scope, top: str | None = None) -> list[tuple]:
+    """(top case, its cases, steps) of each escalating matter (``top``: only that one, for its drill-down)."""
     involved = _involved(q)
     marked = select(C.c.root_case_id).join(H, H.c.case_id == C.c.case_id).where(
         H.c.to_state.in_(FAILED + REVIEWED), involved)
     matters = select(C.c.root_case_id).where(involved, C.c.case_type == "petition", C.c.root_case_id.in_(marked))
+    if top is not None:
+        matters = matters.where(C.c.root_case_id.in_(select(C.c.root_case_id).where(C.c.case_id == top)))
     by_id, failed, reviewed, recent = {}, set(), set(), set()
     for row in session.execute(select(C.c.case_id, C.c.parent_case_id, C.c.case_type, C.c.case_no, H.c.to_state, H.c.at)
                                .join(H, H.c.case_id == C.c.case_id).where(involved, C.c.root_case_id.in_(matters))):
@@ -107,24 +198,43 @@ def escalating_matters(session, q: Scope, t: dict, name) -> list[dict]:
     for case_id in by_id:
         groups[root(case_id)].append(case_id)
     out = []
-    for top, members in groups.items():
+    for first, members in groups.items():
         was_failed = any(c in failed for c in members)
         petitions = any(by_id[c].case_type == "petition" for c in members)
         was_reviewed = any(by_id[c].case_type == "petition" and c in reviewed for c in members)
-        if not any(c in recent for c in members) or not ((was_failed and petitions) or was_reviewed):
+        if (top is not None and first != top) or not any(c in recent for c in members) \
+                or not ((was_failed and petitions) or was_reviewed):
             continue
         steps = (["调解不成"] if was_failed else []) + (["信访"] if petitions else []) + \
             (["复查/复核"] if was_reviewed else [])
-        out.append(_warning("escalating_matter", t.get("level", "red"), f"{by_id[top].case_no} 矛盾升级",
-                            "同一纠纷先后经历" + "、".join(steps) + "，化解难度上升，建议领导包案、提级研判",
-                            members, "PSR Art 50, 54; LVR Art 35-36", root_case_id=top))
+        out.append((first, by_id[first].case_no, sorted(members), steps))
     return out
+
+
+def escalating_matters(session, q: Scope, t: dict, name) -> list[dict]:
+    """A matter whose mediation failed and that went on to a petition, or a petition that reached 复查/复核,
+    with a change in the period: the dispute is escalating (矛盾升级; PSR Art 50, 54; LVR Art 35-36).
+    Only the matters (``root_case_id``) with a case the period involves that entered a failed or a review
+    state (the history's ``to_state``, index ix_sv_history_to_state: migration sv0004) and an involved petition
+    are read, with their history entries; these few rows are then grouped as the reference groups them: a
+    matter's cases are split at any case the period does not involve (``figures.Data.root`` walks a case's
+    parents only through the cases it holds)."""
+    return [_warning("escalating_matter", t.get("level", "red"), f"{case_no} 矛盾升级",
+                     "同一纠纷先后经历" + "、".join(steps) + "，化解难度上升，建议领导包案、提级研判",
+                     "PSR Art 50, 54; LVR Art 35-36", **_summary(len(members), members), root_case_id=top)
+            for top, case_no, members, steps in _escalating(session, q)]
+
+
+def _late(q: Scope):
+    """The disputes opened in the period that were ever overdue, or are late now, by organisation."""
+    return _base({"org_id": C.c.org_id, "case_id": C.c.case_id}, C.c.case_type.in_(DISPUTE_TYPES),
+                 _in(C.c.created_at, q.period), or_(C.c.overdue_ever, C.c.open_due_at < q.now))
 
 
 def overdue_share(session, q: Scope, t: dict, name) -> list[dict]:
     """An organisation whose share of overdue cases is high, or has risen since the previous period of the
-    same length (PSR Art 50, 60; LVR Art 34): one GROUP BY over both periods, then the late cases of the
-    organisations warned."""
+    same length (PSR Art 50, 60; LVR Art 34): one GROUP BY over both periods, then a sample of the late cases
+    of the organisations warned."""
     length = q.period.end - q.period.start
     before = figures.Period(q.period.start - length, q.period.start)
     late = or_(C.c.overdue_ever, C.c.open_due_at < q.now)
@@ -143,17 +253,13 @@ def overdue_share(session, q: Scope, t: dict, name) -> list[dict]:
         level = "red" if ratio >= t["red"] else "yellow" if ratio >= t["yellow"] or ratio - prior >= t["rise"] and n_late else None
         if level:
             warned[org] = (level, n, n_late, ratio, prior)
-    late_ids: dict = defaultdict(list)
-    if warned:
-        for org, case_id in session.execute(select(C.c.org_id, C.c.case_id).where(
-                C.c.org_id.in_(warned), C.c.case_type.in_(DISPUTE_TYPES), now_, late)):
-            late_ids[org].append(case_id)
+    sample = _samples(session, _late(q), ("org_id",), {(org,): w[2] for org, w in warned.items()}) if warned else {}
     out = []
     for org, (level, n, n_late, ratio, prior) in warned.items():
         out.append(_warning("overdue_share", level, f"{name(org)}超期占比 {ratio:.0%}",
                             f"期间内{name(org)}新收 {n} 件，其中 {n_late} 件曾超期（{ratio:.0%}；上一同长期间 {prior:.0%}）。"
                             f"阈值：黄 {t['yellow']:.0%} 或上升 {t['rise']:.0%}，红 {t['red']:.0%}",
-                            late_ids[org], "PSR Art 50, 60; LVR Art 34", org_id=org))
+                            "PSR Art 50, 60; LVR Art 34", **_summary(n_late, sample.get((org,), [])), org_id=org))
     return out
 
 
@@ -163,40 +269,56 @@ def _subject(rule: str, index: str) -> str:
     return hashlib.sha256(f"{rule}:{index}".encode()).hexdigest()[:16]
 
 
-def _by_party(session, q: Scope, t: dict, *where, column=None) -> dict:
-    """blind index -> sorted case ids: the disputes received in the period (``figures_sql.received``) with a
-    party matching ``where``, for the indexes (``column``: the party's, or the address's) in at least the
-    lowest threshold's number of cases."""
+def _parties(q: Scope, *where, column=None):
+    """(blind index, case id), once each, of the disputes received in the period (``figures_sql.received``)
+    with a party matching ``where``: ``column`` is the party's index (by default) or the address's."""
     column = P.c.party_index if column is None else column
     got = received(q)[0].with_only_columns(C.c.case_id)
-    cond = and_(P.c.case_id.in_(got), column.is_not(None), *where)
-    cases = func.count(func.distinct(P.c.case_id))
-    warned = [r[0] for r in session.execute(select(column).where(cond).group_by(column)
-                                            .having(cases >= _lowest(t)))]
-    out: dict = defaultdict(set)
-    if warned:
-        for index, case_id in session.execute(select(column, P.c.case_id).where(cond, column.in_(warned))):
-            out[index].add(case_id)
-    return {index: sorted(ids) for index, ids in out.items()}
+    return select(column.label("subject"), P.c.case_id.label("case_id")).distinct().where(
+        P.c.case_id.in_(got), column.is_not(None), *where).subquery()
 
 
-def _party_warnings(rule: str, groups: dict, q: Scope, t: dict, title: str, explain) -> list[dict]:
-    """One warning per blind index with enough cases (``groups`` from ``_by_party``); ``explain(days, n, level)``
-    words it. It names no party: the task's fingerprint is a hash of the index (``_subject``)."""
+def _respondents(q: Scope):
+    """(respondent's index, case id), once each, of the disputes received in the period."""
+    return _parties(q, P.c.role == "respondent")
+
+
+def _applicants_of_respondents(q: Scope):
+    """(respondent's index, applicant), once each, over the disputes received in the period: an applicant is
+    its blind index, or (without an ID number) the party itself, so two applicants without one are two."""
+    A = P.alias("applicant")
+    got = received(q)[0].with_only_columns(C.c.case_id)
+    applicant = func.coalesce(A.c.party_index, A.c.case_id + ":" + cast(A.c.seq, String))
+    return select(P.c.party_index.label("subject"), applicant.label("applicant")).distinct().select_from(
+        P.join(A, and_(A.c.case_id == P.c.case_id, A.c.role == "applicant"))).where(
+        P.c.role == "respondent", P.c.party_index.is_not(None), P.c.case_id.in_(got)).subquery()
+
+
+PARTY_RULES = {   # rule -> (its cases by subject, what it counts when not cases)
+    "same_person": (lambda q: _parties(q, P.c.kind == "person"), None),
+    "same_address": (lambda q: _parties(q, column=P.c.address_index), None),
+    "one_respondent": (_respondents, _applicants_of_respondents),
+}
+
+
+def _party_warnings(session, rule: str, q: Scope, t: dict, title: str, explain) -> list[dict]:
+    """One warning per blind index that reaches a threshold; ``explain(days, n, level)`` words it. It names no
+    party: the warning's ``subject`` (its task's fingerprint, its drill-down) is a hash of the index."""
+    groups, measured = PARTY_RULES[rule]
     days = (q.period.end - q.period.start).days
     out = []
-    for index, ids in groups.items():
-        level = _level(len(ids), t)
-        out.append(_warning(rule, level, title.format(n=len(ids)), explain(days, len(ids), level), ids,
-                            "PSR Art 50, 54", subject=_subject(rule, index)))
+    for (index,), (m, n, ids) in _grouped(session, groups(q), ("subject",), t,
+                                          measured(q) if measured else None).items():
+        level = _level(m, t)
+        out.append(_warning(rule, level, title.format(m=m, n=n), explain(days, m, n, level), "PSR Art 50, 54",
+                            **_summary(n, ids), subject=_subject(rule, index)))
     return out
 
 
 def same_person(session, q: Scope, t: dict, name) -> list[dict]:
     """One natural person (by the blind index of the ID number, never the number) in several disputes received
     in the period, in any role: a conflict that keeps coming back (PSR Art 50, 54: 研判预警)."""
-    return _party_warnings("same_person", _by_party(session, q, t, P.c.kind == "person"), q, t,
-                           "同一当事人涉及 {n} 起纠纷", lambda days, n, level:
+    return _party_warnings(session, "same_person", q, t, "同一当事人涉及 {n} 起纠纷", lambda days, m, n, level:
                            f"同一当事人{days}日内涉及{n}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
                            f"{t.get('red')} 起），矛盾反复，建议研判、联合化解")
 
@@ -204,39 +326,79 @@ def same_person(session, q: Scope, t: dict, name) -> list[dict]:
 def same_address(session, q: Scope, t: dict, name) -> list[dict]:
     """One address (by the blind index of the normalised address, never the address) in several disputes
     received in the period: a household, a building or a site where conflicts gather (PSR Art 50, 54)."""
-    return _party_warnings("same_address", _by_party(session, q, t, column=P.c.address_index), q, t,
-                           "同一地址涉及 {n} 起纠纷", lambda days, n, level:
+    return _party_warnings(session, "same_address", q, t, "同一地址涉及 {n} 起纠纷", lambda days, m, n, level:
                            f"同一地址{days}日内涉及{n}起纠纷（黄色阈值 {t.get('yellow')} 起、红色阈值 "
                            f"{t.get('red')} 起），矛盾在同一处聚集，建议实地走访、联合化解")
 
 
 def one_respondent(session, q: Scope, t: dict, name) -> list[dict]:
-    """One respondent (a company, a landlord, a department, a person) against whom many disputes were received
-    in the period: many applicants against one party, a possible group dispute (群体性风险; PSR Art 50, 54)."""
-    return _party_warnings("one_respondent", _by_party(session, q, t, P.c.role == "respondent"), q, t,
-                           "同一被申请人涉及 {n} 起纠纷", lambda days, n, level:
-                           f"同一被申请人{days}日内被{n}起纠纷申请，达到{LEVELS[level]}阈值 {t[level]} 起，"
-                           "可能为群体性纠纷，建议研判")
+    """One respondent (a company, a landlord, a department, a person) facing many applicants in the disputes
+    received in the period: distinct applicants, so one applicant's repeated claims against it count once
+    (群体性风险: many people against one party; PSR Art 50, 54)."""
+    return _party_warnings(session, "one_respondent", q, t, "同一被申请人面对 {m} 名申请人", lambda days, m, n, level:
+                           f"同一被申请人{days}日内被{m}名申请人在{n}起纠纷中申请，达到{LEVELS[level]}阈值 "
+                           f"{t[level]} 名，可能为群体性纠纷，建议研判")
+
+
+def _risky(q: Scope, t: dict):
+    return received(q)[0].with_only_columns(C.c.case_id, C.c.case_no, C.c.risk_words).where(
+        C.c.risk_words >= _lowest(t))
 
 
 def risk_words(session, q: Scope, t: dict, name) -> list[dict]:
     """A dispute received in the period whose text holds threats of violence (民转刑风险 words, counted by its
     service: infra.facts.risk_word_count; the text never reaches the read model): one warning per case."""
-    got = received(q)[0].with_only_columns(C.c.case_id, C.c.case_no, C.c.risk_words).where(
-        C.c.risk_words >= _lowest(t))
     out = []
-    for case_id, case_no, count in session.execute(got):
+    for case_id, case_no, count in session.execute(_risky(q, t)):
         level = _level(count, t)
         out.append(_warning("risk_words", level, f"{case_no} 民转刑风险",
                             f"案件材料中出现 {count} 个暴力、极端风险词（黄色阈值 {t.get('yellow')} 个、红色阈值 "
                             f"{t.get('red')} 个），有民转刑风险，建议立即核实、稳控",
-                            [case_id], "PSR Art 50, 54", case_id=case_id))
+                            "PSR Art 50, 54", **_summary(1, [case_id]), case_id=case_id))
     return out
 
 
 RULES = {"repeated_petitions": repeated_petitions, "category_surge": category_surge,
          "escalating_matter": escalating_matters, "overdue_share": overdue_share,
          "same_person": same_person, "same_address": same_address, "one_respondent": one_respondent, "risk_words": risk_words}
+
+
+ABOUT = WARNING_ABOUT       # what a warning of each rule is about (contracts/evaluation.py)
+
+
+def _members(session, q: Scope, thresholds: dict, rule: str, about: dict):
+    """The select of every case id behind the warning of ``rule`` about ``about`` (or a list, for a matter)."""
+    def of(base, **keys):           # one row per case in every base
+        return select(base.c.case_id).where(*(base.c[k] == v for k, v in keys.items()))
+    town = about.get("town_id") or ""
+    if rule == "repeated_petitions":
+        return of(_repeated(q), town_id=town)
+    if rule == "category_surge":
+        return of(_by_category(q), town_id=town, category=about.get("category"))
+    if rule == "overdue_share":
+        return of(_late(q), org_id=about.get("org_id"))
+    if rule == "escalating_matter":
+        return [c for top, _, members, _ in _escalating(session, q, about.get("root_case_id") or "") for c in members]
+    if rule == "risk_words":
+        return _risky(q, thresholds[rule]).with_only_columns(C.c.case_id).where(C.c.case_id == about.get("case_id"))
+    groups, measured = PARTY_RULES[rule]
+    base = groups(q)
+    found = session.scalars(_warned_keys(base, ("subject",), _lowest(thresholds[rule]),
+                                         measured(q) if measured else None))
+    index = next((i for i in found if _subject(rule, i) == about.get("subject")), None)
+    return of(base, subject=index) if index is not None else []
+
+
+def cases(session, q: Scope, thresholds: dict, rule: str, about: dict, number: int, size: int) -> tuple[int, list[str]]:
+    """The drill-down of one warning: (how many cases are behind it, the ids of page ``number`` of ``size``, by
+    id), computed again from what the warning says: its rule, the period and what it is about (``ABOUT``)."""
+    found = _members(session, q, thresholds, rule, about)
+    if isinstance(found, list):
+        return len(found), sorted(found)[(number - 1) * size:number * size]
+    ids = found.subquery()
+    total = session.scalar(select(func.count()).select_from(ids))
+    return total, list(session.scalars(select(ids.c.case_id).order_by(ids.c.case_id).offset((number - 1) * size)
+                                       .limit(size)))
 
 
 def run(session, q: Scope, thresholds: dict, name=lambda code: code or "县本级") -> list[dict]:

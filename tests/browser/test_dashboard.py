@@ -1,6 +1,7 @@
 """The director's dashboard in headless Chromium (gateway → supervision, the generated data set with
 known answers in the read model): the figures, both charts drawn by ECharts, the table by township,
-the warnings, and a drill-down from a number and from a township's cell to the cases behind them."""
+the warnings, and a drill-down from a number, from a township's cell and from a warning to the cases behind
+them (and from the link a 预警处置 task gives)."""
 from __future__ import annotations
 
 from tests.interface.supervision_walk import loaded, supervision
@@ -10,7 +11,9 @@ __all__ = ["loaded", "supervision"]
 
 
 def test_the_director_sees_the_figures_and_charts_and_drills_down(loaded, drive, site):
-    seen = drive("dashboard", {"user": "supv-01", "password": PASSWORD, "from": "2026-09-01", "to": "2026-10-31"})
+    link = "from=2026-09-01&to=2026-10-31&warning=category_surge&town_id=&category=neighbourhood&title=邻里纠纷集中"
+    seen = drive("dashboard", {"user": "supv-01", "password": PASSWORD, "from": "2026-09-01", "to": "2026-10-31",
+                               "warning": link})
     cards = seen["cards"]
     assert (cards["received"], cards["resolved"], cards["closed_on_time_rate"]) == ("7", "4", "87.5%")
     assert (cards["overdue_now"], cards["mediation_success_rate"], cards["jc_confirmation_rate"]) == ("1", "50.0%", "50.0%")
@@ -31,5 +34,11 @@ def test_the_director_sees_the_figures_and_charts_and_drills_down(loaded, drive,
     import re
     latin = set(re.findall(r"[A-Za-z_]{3,}", seen["page_text"])) - {"NO"}
     assert not latin, latin
-    assert seen["warnings"][0].startswith("【黄色预警】")
+    assert seen["warnings"][0].startswith("【黄色预警】") and seen["warnings"][0].endswith("涉及案件 5 件")
+    # every case behind the warning, computed again from its rule, period and township and category
+    assert seen["warning_drill_title"] == "【黄色预警】县本级邻里纠纷集中发生 5 件：5 件"
+    cases = sorted(seen["warning_drill_cases"])
+    assert len(cases) == 5 and "NO-m2" in cases
+    # the link a 预警处置 task gives (app.js): the same cases at once
+    assert seen["linked_drill_title"] == "【预警】邻里纠纷集中：5 件" and sorted(seen["linked_drill_cases"]) == cases
     assert "群众满意率" in seen["page_text"] and "暂无预警处置任务" in seen["warning_tasks"]

@@ -206,6 +206,10 @@ def dashboard(page, base: str, shots: Path, args: dict) -> dict:
     page.screenshot(path=str(shots / "dashboard-drill-down.png"), full_page=True)
     seen["period"] = [page.input_value("#p-from"), page.input_value("#p-to")]
     seen["drill_rows"] = [[c.inner_text() for c in row.locator("td").all()] for row in page.locator("#drill-table tr").all()[1:]]
+    page.locator("#warnings button[data-rule]").first.click()             # a warning's cases
+    page.wait_for_selector("#drill-title:has-text('预警')", timeout=WAIT)
+    seen["warning_drill_title"] = page.inner_text("#drill-title")
+    seen["warning_drill_cases"] = [row.locator("td").first.inner_text() for row in page.locator("#drill-table tr").all()[1:]]
     seen["warning_tasks"] = page.locator("#warning-tasks li").all_inner_texts()
     seen["page_text"] = page.inner_text("body")
     page.fill("#p-from", "2026年10月1日")                            # typed as people write it
@@ -218,6 +222,11 @@ def dashboard(page, base: str, shots: Path, args: dict) -> dict:
     page.wait_for_selector("#board-error:empty", state="attached", timeout=WAIT)
     page.wait_for_selector("#card-received .v", timeout=WAIT)
     seen["period_after"] = [page.input_value("#p-from"), page.input_value("#p-to")]
+    if args.get("warning"):         # opened from a 预警处置 task's link: the warning's cases at once
+        page.goto(f"{base}/supervision/?{args['warning']}")
+        page.wait_for_selector("#drill:not([hidden])", timeout=WAIT)
+        seen["linked_drill_title"] = page.inner_text("#drill-title")
+        seen["linked_drill_cases"] = [row.locator("td").first.inner_text() for row in page.locator("#drill-table tr").all()[1:]]
     return seen
 
 

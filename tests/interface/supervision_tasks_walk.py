@@ -22,7 +22,8 @@ RETURN_VISIT_ROLES = {"open_return_visit": "sys", "record_return_visit": "handle
 
 WARNING = {"warning_rule": "category_surge", "level": "yellow", "title": "县本级邻里纠纷集中发生 5 件",
            "explanation": "期间内县本级受理同类（邻里纠纷）纠纷 5 件，达到黄色预警阈值 5 件，可能为群体性纠纷，建议研判",
-           "case_ids": ["a" * 32, "b" * 32], "basis": "PSR Art 50, 54", "fingerprint": "f" * 32}
+           "case_count": 5, "case_ids": ["a" * 32, "b" * 32], "basis": "PSR Art 50, 54", "fingerprint": "f" * 32,
+           "period_from": "2026-10-01", "period_to": "2026-10-31", "about": {"town_id": None, "category": "neighbourhood"}}
 WARNING_EXAMPLES = {
     "raise_warning": WARNING,
     "acknowledge_warning": {"note": "已签收，安排分流员研判"},

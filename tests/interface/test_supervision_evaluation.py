@@ -100,6 +100,11 @@ def test_each_warning_becomes_one_task_of_the_centre(loaded, rpc_as):
         (w["level_label"], w["explanation"], w["case_ids"])
     assert task["deadlines"][0]["kind"] == "warning_response"
     assert task["data"]["case_nos"] and all(n.startswith("NO-") for n in task["data"]["case_nos"])
+    # what the page's link needs to list every case behind it: the period, what it is about, how many
+    data = task["data"]
+    assert (data["case_count"], data["period_from"], data["period_to"]) == (w["case_count"], "2026-09-01", "2026-10-31")
+    every = router.warning_cases(data["rule"], {"from": data["period_from"], "to": data["period_to"]}, data["about"])
+    assert every["total"] == data["case_count"] and [r["case_id"] for r in every["items"]] == data["case_ids"]
     assert router.raise_warning_tasks(period)["opened"] == []          # still open: not raised again
     listed = router.find_cases({"case_type": "warning_task"})
     assert listed["total"] == len(warned)
@@ -116,6 +121,14 @@ def test_over_http_without_sign_in_and_guessing_is_rate_limited_like_the_lookup(
     case = _closed(rpc_as)
     body = {"case_no": case["case_no"], "query_code": case["query_code"], "rating": "satisfied"}
     assert_error(web_session.post("/api/public/evaluation", json=body), 400, "VALIDATION_ERROR")   # no Idempotency-Key
+    # the form is validated once, by the service (the RPC boundary): its words reach the resident, and a bad
+    # form is no failed try
+    for _ in range(6):
+        err = assert_error(web_session.post("/api/public/evaluation", json={**body, "rating": "dissatisfied"},
+                                            headers={"Idempotency-Key": key()}), 400, "VALIDATION_ERROR")
+        assert (err["message"], err["details"]["fields"]) == ("请更正：理由", {"reason": ["选择不满意时请写明原因"]}), err
+    assert_error(web_session.post("/api/public/evaluation", json={**body, "extra": 1}, headers={"Idempotency-Key": key()}),
+                 400, "VALIDATION_ERROR")
     res = web_session.post("/api/public/evaluation", json=body, headers={"Idempotency-Key": key()})
     assert res.status_code == 201, res.text
     assert res.json()["rating_label"] == "满意" and case["case_id"] not in res.text

@@ -26,7 +26,15 @@ def test_figures_and_their_drill_down_over_http(loaded, gateway, web_session):
                           headers=supv)
     assert [c["case_no"] for c in res.json()["items"]] == ["NO-m1"]
     warned = web_session.get(f"/api/supervision/warnings?{PERIOD}", headers=supv)
-    assert warned.status_code == 200 and isinstance(warned.json()["items"], list)
+    assert warned.status_code == 200 and warned.json()["items"]
+    for w in warned.json()["items"]:        # every case behind a warning, a page at a time
+        about = {k: w[k] or "" for k in ("town_id", "category", "org_id", "root_case_id", "subject", "case_id") if k in w}
+        res = web_session.get("/api/supervision/warning-cases", headers=supv,
+                              params={"rule": w["rule"], **dict(p.split("=") for p in PERIOD.split("&")), **about, "size": 1})
+        assert res.status_code == 200, res.text
+        assert res.json()["total"] == w["case_count"] and [c["case_id"] for c in res.json()["items"]] == w["case_ids"][:1]
+    assert_error(web_session.get(f"/api/supervision/warning-cases?rule=no_such_rule&{PERIOD}", headers=supv),
+                 400, "VALIDATION_ERROR")
     listed = web_session.get("/api/supervision/all-cases?service=petition&size=10", headers=supv).json()
     assert {c["case_no"] for c in listed["items"]} == {"NO-p1", "NO-p2"}
 
@@ -43,6 +51,12 @@ def test_the_monthly_report_downloads_as_a_workbook(loaded, gateway, web_session
     # September: received i2 m2 (i1 on 09-28 too); answered i2; d1 settled; r1 replied on time
     assert rows["受理矛盾纠纷（件）"][0] == 3 and rows["当场答复（件）"][0] == 1
     assert rows["诉前调解成功率"] == (1.0, 1, 1) and rows["建议按期回复率"] == (1.0, 1, 1)
+    # the month as a clerk writes it, and a month that cannot be read refused in those words
+    res = web_session.get("/api/supervision/monthly-report?month=2026年9月", headers=sign_in(web_session, "supv"))
+    assert res.headers["Content-Disposition"] == 'attachment; filename="jiefen-2026-09.xlsx"'
+    err = assert_error(web_session.get("/api/supervision/monthly-report?month=2026-13", headers=sign_in(web_session, "supv")),
+                       400, "VALIDATION_ERROR")
+    assert err["details"]["fields"] == {"month": ["月份应写作“2026年10月”的样式"]} and "YYYY" not in repr(err)
 
 
 def test_the_feed_downloads_as_json_lines(loaded, gateway, web_session):

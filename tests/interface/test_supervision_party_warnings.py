@@ -1,7 +1,7 @@
 """研判预警 by party and by risk words (PSR Art 50, 54; issue 15 item 5), on SQLite and PostgreSQL, with cases
 registered through the real intake service over RPC and read into the centre's model: the same person in
 several disputes (by the blind ID index), one address in several (by the blind index of the normalised
-address), one respondent facing many applicants (an organisation without a
+address), one respondent facing many applicants (distinct applicants, not disputes; an organisation without a
 credit code by the blind index of its name, spaces ignored), threats of violence in the text (only a count
 reaches the read model). Each fires at its threshold (config/jiefen.yaml) and not below, and no ID number,
 name or text is stored in the read model."""
@@ -68,17 +68,29 @@ def test_person_respondent_and_risk_words_warn_at_their_thresholds(intake, super
     threats = register(request=THREATS)
     # the same place typed another way: a space and a full-width digit (normalised before the blind index)
     third = register(parties=[_applicant(PERSON, "诸暨市暨阳街道 某村３号"), _against(COMPANY, "诸暨市暨阳街道某路9号")])
-    cases = below + [threat, threats, third]
-    wait_for(lambda: in_model(cases))
+    wait_for(lambda: in_model(below + [threat, threats, third]))
     [person] = rule("same_person")
-    assert (person["level"], person["case_ids"]) == ("yellow", sorted(below + [third]))
+    assert (person["level"], person["case_count"], person["case_ids"]) == ("yellow", 3, sorted(below + [third]))
     assert person["explanation"].startswith("同一当事人1日内涉及3起纠纷")
-    [company] = rule("one_respondent")
-    assert (company["level"], company["case_ids"]) == ("blue", sorted(below + [third]))
     assert ("yellow", sorted(below + [third])) in [(w["level"], w["case_ids"]) for w in rule("same_address")]
     words = {w["case_ids"][0]: w["level"] for w in rule("risk_words")}
     assert words == {threat: "yellow", threats: "red"}           # 同归于尽; 报复 and 烧
+    # three disputes against the company, but one applicant: not many applicants facing one respondent
+    assert rule("one_respondent") == []
+    others = [register(parties=[_applicant(address=f"诸暨市某镇{n}号"), _against(COMPANY, f"诸暨市某镇{n}路")])
+              for n in (1, 2)]
+    wait_for(lambda: in_model(others))
+    [company] = rule("one_respondent")                            # three applicants in five disputes
+    assert (company["level"], company["case_count"], company["case_ids"]) == ("blue", 5, sorted(below + [third] + others))
+    assert company["title"] == "同一被申请人面对 3 名申请人" and "被3名申请人在5起纠纷中申请" in company["explanation"]
+    # every case behind a warning, from the rule, the period and its subject (the hash of the index)
+    for w in (person, company):
+        got = supv.warning_cases(w["rule"], period, {"subject": w["subject"]}, {"number": 1, "size": 20})
+        assert got["total"] == w["case_count"] and [r["case_no"] for r in got["items"]] and \
+            sorted(r["case_id"] for r in got["items"]) == w["case_ids"]
+    assert supv.warning_cases("one_respondent", period, {"subject": "0" * 16})["total"] == 0
 
+    cases = below + [threat, threats, third] + others
     # nothing personal in the read model: blind indexes and a count only
     with read_session(engine) as s:
         parties = s.scalars(select(SvParty).where(SvParty.case_id.in_(cases))).all()
@@ -93,7 +105,7 @@ def test_person_respondent_and_risk_words_warn_at_their_thresholds(intake, super
 
     # they become 预警处置 tasks like the other warnings
     opened = rpc_as("router").supervision.raise_warning_tasks(period)["opened"]
-    labels = {"same_person": "同一当事人多次涉纠纷", "same_address": "同一地址多起纠纷", "one_respondent": "同一被申请人涉多起纠纷（群体性风险）",
+    labels = {"same_person": "同一当事人多次涉纠纷", "same_address": "同一地址多起纠纷", "one_respondent": "同一被申请人面对多名申请人（群体性风险）",
               "risk_words": "民转刑风险"}
     assert {t["data"]["rule"]: t["data"]["rule_label"] for t in opened if t["data"]["rule"] in labels} == labels
     engine.dispose()

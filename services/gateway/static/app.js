@@ -417,6 +417,13 @@
       ["调解方式", c.mode_label], ["委派法院案件", c.court_case_no],
       ["法院委派期限", c.court_deadline ? `${c.court_deadline.label} ${JiefenForms.ymd(c.court_deadline.due_date || c.court_deadline.due_at)}前` : ""]];
     dl.replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
+    const w = c.case_type === "warning_task" ? c.data || {} : {};
+    if (w.period_from && w.period_to) {       // a 预警处置 task: every case behind its warning, on the dashboard
+      const q = new URLSearchParams({ from: w.period_from, to: w.period_to, warning: w.rule, title: w.title || "" });
+      for (const [k, v] of Object.entries(w.about || {})) q.set(k, v == null ? "" : v);
+      dl.append(h("dt", { text: "涉及案件" }), h("dd", {}, h("a", { id: "c-warning-cases", href: `/supervision/?${q}`,
+        text: `${w.case_count} 件（${JiefenForms.ymd(w.period_from)}至${JiefenForms.ymd(w.period_to)}，查看全部）` })));
+    }
     $("#c-parties").hidden = $("#c-parties").previousElementSibling.hidden = !(c.parties || []).length;   // a 建议 has none
     $("#c-parties tbody").replaceChildren(...(c.parties || []).map((p, i) => h("tr", {},
       h("td", { text: `第${i + 1}位` }), h("td", { text: label("party_roles", p.role) }), h("td", { text: p.name }),

@@ -63,17 +63,39 @@
     const q = new URLSearchParams({ ...state.query, figure, size: "100" });
     if (group != null && state.query.group_by) q.set("group", group); else q.delete("group_by");
     if (part) q.set("part", part);
+    await showCases(label, "/api/supervision/drill-down", q);
+  }
+
+  // the cases behind a figure or a warning, a page of 100 at a time (a warning of a year may have many thousands)
+  async function showCases(label, path, q, page = 1) {
+    q.set("size", "100"); q.set("page", String(page));
     try {
-      const got = await api(`/api/supervision/drill-down?${q}`);
-      text($("drill-title"), `${label}：${got.total} 件`);
+      const got = await api(`${path}?${q}`);
+      const pages = Math.max(1, Math.ceil(got.total / got.size));
+      text($("drill-title"), `${label}：${got.total} 件${pages > 1 ? `（第 ${page} 页，共 ${pages} 页）` : ""}`);
       const t = $("drill-table"); t.replaceChildren();
       const head = t.insertRow(); ["案件编号", "办理途径", "承办机构", "状态", "受理日期", "化解"].forEach((h) => head.append(make("th", h)));
       for (const c of got.items) {
         const r = t.insertRow();
         [c.case_no, c.service_label, c.org_name, c.status_label, dayOf(c.created_at), c.resolution_label || ""].forEach((v) => r.insertCell().append(text(document.createElement("span"), v)));
       }
+      const nav = $("drill-pages"); nav.replaceChildren();
+      for (const [word, to] of [["上一页", page - 1], ["下一页", page + 1]]) {
+        if (to < 1 || to > pages) continue;
+        const b = make("button", word, "link"); b.type = "button";
+        b.addEventListener("click", () => showCases(label, path, q, to));
+        nav.append(b);
+      }
       $("drill").hidden = false;
     } catch (e) { text($("board-error"), e.message); }
+  }
+
+  // a warning's cases: computed again from its rule, period and what it is about (GET /api/supervision/warning-cases)
+  const ABOUT = ["town_id", "category", "org_id", "root_case_id", "subject", "case_id"];
+  function warningCases(w, from, to) {
+    const q = new URLSearchParams({ rule: w.rule, from, to });
+    for (const k of ABOUT) if (k in w) q.set(k, w[k] == null ? "" : w[k]);
+    return showCases(`【${w.level_label}】${w.title}`, "/api/supervision/warning-cases", q);
   }
 
   function render(data) {
@@ -134,7 +156,10 @@
       const list = $("warnings"); list.replaceChildren();
       for (const w of warned.items) {
         const li = make("li", null, `warn-${w.level}`);
-        li.replaceChildren(make("strong", `【${w.level_label}】${w.title}`), make("span", `：${w.explanation}`));
+        const cases = make("button", `涉及案件 ${w.case_count} 件`, "link");
+        cases.type = "button"; cases.dataset.rule = w.rule;
+        cases.addEventListener("click", () => warningCases(w, q.from, q.to));
+        li.replaceChildren(make("strong", `【${w.level_label}】${w.title}`), make("span", `：${w.explanation}　`), cases);
         list.append(li);
       }
       if (!warned.items.length) list.append(make("li", "本期无预警"));
@@ -148,10 +173,18 @@
     } catch (e) { text($("board-error"), e.message); }
   }
 
+  // the report's month is the start date's: said in a clerk's words when that date cannot be read
+  function reportMonth() {
+    const from = isoOf($("p-from").value);
+    text($("board-error"), from ? "" : "月报按起始日期所在月份生成，请按“2026年12月01日”的样式填写起始日期");
+    return from ? from.slice(0, 7) : null;
+  }
+
   $("period-form").addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
   $("p-report").addEventListener("click", async (ev) => {
     ev.preventDefault();
-    const month = (isoOf($("p-from").value) || "").slice(0, 7);
+    const month = reportMonth();
+    if (!month) return;
     const res = await fetch(`/api/supervision/monthly-report?month=${month}`, { headers: { Authorization: `Bearer ${state.token}` } });
     if (!res.ok) { text($("board-error"), (await res.json()).message); return; }
     const url = URL.createObjectURL(await res.blob());
@@ -162,7 +195,8 @@
   // the same month's report as a page to print (the workbook's tables), opened in a new window
   $("p-print").addEventListener("click", async (ev) => {
     ev.preventDefault();
-    const month = (isoOf($("p-from").value) || "").slice(0, 7);
+    const month = reportMonth();
+    if (!month) return;
     const res = await fetch(`/api/supervision/monthly-report?month=${month}&format=html`, { headers: { Authorization: `Bearer ${state.token}` } });
     if (!res.ok) { text($("board-error"), (await res.json()).message); return; }
     const page = window.open(URL.createObjectURL(new Blob([await res.text()], { type: "text/html" })), "_blank");
@@ -177,7 +211,12 @@
     const params = new URLSearchParams(location.search);
     $("p-from").value = ymdOf(params.get("from") || iso(first));
     $("p-to").value = ymdOf(params.get("to") || iso(today));
-    load();
+    load().then(() => {          // opened from a 预警处置 task (?warning=<rule>&<what it is about>): its cases
+      if (!params.get("warning")) return;
+      const w = { rule: params.get("warning"), level_label: "预警", title: params.get("title") || "涉及案件" };
+      for (const k of ABOUT) if (params.has(k)) w[k] = params.get(k);
+      warningCases(w, params.get("from"), params.get("to"));
+    });
   }
 
   if (state.token) api("/api/session").then((s) => start(s.user)).catch(showLogin); else showLogin();
