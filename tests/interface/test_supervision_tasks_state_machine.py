@@ -5,7 +5,7 @@ refused (state, event) pair, every role × event pair (no caller opens them: onl
 a missed clock escalates to the superior, who then answers."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -68,14 +68,16 @@ def test_every_role_event_pair(walker):
     assert_every_role_event_pair(walker, _lawful(TYPES[walker.ct.code][3]))
 
 
-@pytest.mark.parametrize("code, days, answer_role", [("return_visit", 10, "handler"), ("warning_task", 5, "handler")])
-def test_a_missed_clock_escalates_to_the_superior_who_then_answers(supervision, rpc_as, code, days, answer_role):
+@pytest.mark.parametrize("code, answer_role", [("return_visit", "handler"), ("warning_task", "handler")])
+def test_a_missed_clock_escalates_to_the_superior_who_then_answers(supervision, rpc_as, code, answer_role):
     """回访: 5 working days [A]; a yellow warning: 3 working days [A]. Past them the sweep escalates to the
     superior of the organisation that owes the act (the owner's parent in the directory)."""
     w = _walker(rpc_as, supervision, code)
     case = w.drive([e.id for e in w.ct.creation_events()])
     assert [d["kind"] for d in case["deadlines"]] == [w.ct.clocks[0].kind]
-    timekeeping.set_now(timekeeping.now() + timedelta(days=days))
+    # past the deadline the case reports (working days: a fixed count of calendar days fails on some weekdays)
+    due = datetime.fromisoformat(case["deadlines"][0]["due_at"])
+    timekeeping.set_now(due + timedelta(hours=1))
     supv = rpc_as({"user_id": "supv-01", "role": "supv", "org_id": CENTRE}).supervision
     supv.sweep_clocks()
     reader = rpc_as(task_actor(code, TYPES[code][4])).supervision
