@@ -7,7 +7,9 @@
    assertion: signing and verifying in-process, and get_case with a fresh assertion per call (signed by
    the client, verified by the service: the real cost) beside the same call re-sending one assertion the
    service has verified before (its verification cache: the cost of an unsigned call).
-   Then register_case with personal data encrypted at rest and without (JIEFEN_PII_ENCRYPT), same run.
+   Then register_case with personal data encrypted at rest and without (JIEFEN_PII_ENCRYPT), same run;
+   and throughput under load: 8 concurrent clients for 60 s against one intake (SQLite), then one and two
+   intakes on PostgreSQL as competing consumers (registrations/s, each process's CPU use beside it).
 2. The deadline sweep with 10k and 1M clock rows in PostgreSQL: its cost should follow the number of
    clocks due, not the number of clocks (indexed claim query).
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
-from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
+from contracts.schemas import FindCasesSchema, FireSchema, PageSchema, schema_instance
 from infra import anchor, audit, clocks, facts, issued, logs, metrics, ops as operations, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
@@ -44,7 +44,7 @@ ANCHOR_INTERVAL = float(os.environ.get("JIEFEN_ANCHOR_INTERVAL", "600"))
 def load(schema: type[Schema], payload: Any, field: str | None = None) -> dict:
     """Validate a payload against its contract; errors name the field (under ``field`` if given)."""
     try:
-        return schema().load(payload if payload is not None else {})
+        return schema_instance(schema).load(payload if payload is not None else {})
     except ValidationError as err:
         raise validation_error({field: err.messages} if field else err.messages) from None
 
@@ -54,7 +54,7 @@ def load_all(**parts: tuple[type[Schema], Any]) -> list[dict]:
     loaded, errors = [], {}
     for name, (schema, payload) in parts.items():
         try:
-            loaded.append(schema().load(payload if payload is not None else {}))
+            loaded.append(schema_instance(schema).load(payload if payload is not None else {}))
         except ValidationError as err:
             errors[name] = err.messages
     if errors:
