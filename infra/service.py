@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import OperationalError
 
 from contracts.errors import JiefenError, validation_error
-from contracts.schemas import FindCasesSchema, FireSchema, PageSchema, schema_instance
+from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
 from infra import anchor, audit, clocks, facts, issued, logs, metrics, ops as operations, outbox
 from infra.actors import Actor, actor_from_context, system_actor
 from infra.calendar import Calendar
@@ -30,6 +30,7 @@ from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
 from infra.trust import Trust, load_trust, service_client_id
 from contracts.idnumbers import normalise as normalise_id, normalise_phone
+from contracts.schemas import schema_instance
 from infra.pii import keyring
 from infra.ratelimit import Limiter
 from infra.rpcdoor import rpc   # nameko's rpc behind the size/depth/text checks of contracts.hygiene
