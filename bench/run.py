@@ -7,7 +7,9 @@
    assertion: signing and verifying in-process, and get_case with a fresh assertion per call (signed by
    the client, verified by the service: the real cost) beside the same call re-sending one assertion the
    service has verified before (its verification cache: the cost of an unsigned call).
-   Then register_case with personal data encrypted at rest and without (JIEFEN_PII_ENCRYPT), same run.
+   Then register_case with personal data encrypted at rest and without (JIEFEN_PII_ENCRYPT), same run;
+   and throughput under load: 8 concurrent clients for 60 s against one intake (SQLite), then one and two
+   intakes on PostgreSQL as competing consumers (registrations/s, each process's CPU use beside it).
 2. The deadline sweep with 10k and 1M clock rows in PostgreSQL: its cost should follow the number of
    clocks due, not the number of clocks (indexed claim query).
 
@@ -67,7 +69,8 @@ def bench_keys(data_dir: str) -> Signer:
 
 
 def start_service(data_dir: str, target: str = "services.intake.service:IntakeService", encrypt: bool = True,
-                  counts_file: str | None = None, profile: str | None = None) -> subprocess.Popen:
+                  counts_file: str | None = None, profile: str | None = None,
+                  db: dict | None = None) -> subprocess.Popen:
     """One nameko process running ``target``; with ``counts_file``, under bench/counted_run.py (SQL
     statements per RPC method, dumped on SIGUSR1). Returns once the service answers."""
     keys = Path(data_dir) / "keys"
@@ -75,6 +78,7 @@ def start_service(data_dir: str, target: str = "services.intake.service:IntakeSe
            "JIEFEN_CLIENTS_FILE": str(keys / "clients.yaml"), "JIEFEN_KEYS_DIR": str(keys), "JIEFEN_DEV_KEYS": "0",
            "JIEFEN_PII_ENCRYPT": "1" if encrypt else "0"}
     env.pop("DB_URL", None)
+    env.update(db or {})                 # DB_URL + JIEFEN_DB_SCHEMA_PREFIX: a scratch PostgreSQL schema
     if profile:
         env["BENCH_PROFILE"] = profile
     runner = ["-m", "bench.counted_run", counts_file] if counts_file else ["-m", "nameko"]
@@ -247,6 +251,79 @@ def assertion_costs(signer: Signer, keys: Path, n: int) -> tuple[list[float], li
 
 
 
+def load_run(procs: list[subprocess.Popen], signer: Signer, clients: int, seconds: float) -> tuple[float, list[float]]:
+    """``clients`` threads, each its own pika client, registering back to back for ``seconds``: (registrations
+    per second, each intake process's CPU use in % of one core over the same time)."""
+    import threading
+    stop, counts, errors = threading.Event(), [0] * clients, []
+
+    def worker(i: int) -> None:
+        try:
+            with JiefenClient(AMQP, actor=WINDOW, timeout=60, signer=signer) as client:
+                for _ in range(3):                                            # warm-up, not counted
+                    client.call("intake", "register_case", claim(), uuid.uuid4().hex)
+                ready.wait()
+                while not stop.is_set():
+                    client.call("intake", "register_case", claim(), uuid.uuid4().hex)
+                    counts[i] += 1
+        except Exception as err:                                              # reported, not hidden
+            errors.append(repr(err))
+    ready = threading.Event()
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    cpu0, t0 = [cpu_seconds(p.pid) for p in procs], time.perf_counter()
+    ready.set()
+    time.sleep(seconds)
+    done, cpu1, t1 = sum(counts), [cpu_seconds(p.pid) for p in procs], time.perf_counter()
+    stop.set()
+    for t in threads:
+        t.join(60)
+    if errors:
+        raise RuntimeError(f"{len(errors)} load clients failed: {errors[:3]}")
+    wall = t1 - t0
+    return done / wall, [(b - a) / wall * 100 for a, b in zip(cpu0, cpu1)]
+
+
+def bench_load(clients: int = 8, seconds: float = 60) -> None:
+    """Throughput under load: ``clients`` concurrent pika clients against one intake process (SQLite), then
+    against one and two intake processes on PostgreSQL (competing consumers of the one RPC queue)."""
+    from sqlalchemy import text
+
+    from infra.db import make_engine
+    print(f"register_case under load: {clients} concurrent clients (pika), {seconds:.0f} s each "
+          f"({os.cpu_count()} cores; CPU % is of one core):")
+    results = {}
+    for label, instances, pg in (("SQLite, 1 intake", 1, False), ("PostgreSQL, 1 intake", 1, True),
+                                 ("PostgreSQL, 2 intakes", 2, True)):
+        prefix = f"bench_load_{uuid.uuid4().hex[:8]}_"
+        db = {"DB_URL": PG_URL, "JIEFEN_DB_SCHEMA_PREFIX": prefix} if pg else None
+        with tempfile.TemporaryDirectory() as tmp:
+            signer = bench_keys(tmp)
+            procs = []
+            try:
+                for _ in range(instances):
+                    procs.append(start_service(tmp, db=db))
+                rate, cpu = load_run(procs, signer, clients, seconds)
+            finally:
+                for p in procs:
+                    p.terminate()
+                    p.wait(15)
+                if pg:
+                    setup = make_engine(PG_URL)
+                    with setup.begin() as conn:
+                        conn.execute(text(f'DROP SCHEMA IF EXISTS "{prefix}intake" CASCADE'))
+                    setup.dispose()
+        results[label] = rate
+        print(f"  {label:<24} {rate:7.1f} registrations/s   intake CPU " +
+              " + ".join(f"{c:.0f}%" for c in cpu) +
+              f"   ({sum(cpu) / 100 / max(rate, 1e-9) * 1000:.2f} ms CPU per registration)")
+    print(f"  ratio two intakes / one on PostgreSQL: "
+          f"{results['PostgreSQL, 2 intakes'] / results['PostgreSQL, 1 intake']:.2f}x (goal >= 1.7x)")
+    print(f"  one intake on SQLite vs 69/s (issue 17's figure): {results['SQLite, 1 intake'] / 69:.1f}x (goal >= 5x)")
+
+
 def bench_encryption(n: int) -> None:
     """register_case with personal data encrypted at rest (AES-GCM + blind index) and without, one run."""
     print(f"register_case with encryption at rest on vs off (SQLite, pika client, sequential), n={n} each:")
@@ -350,12 +427,17 @@ def main() -> None:
     parser.add_argument("--skip-encryption", action="store_true")
     parser.add_argument("--profile", help="a file: profile the intake process under the statements phase")
     parser.add_argument("--sweep-rows", default="10000,1000000")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--load-seconds", type=float, default=60)
+    parser.add_argument("--load-clients", type=int, default=8)
     args = parser.parse_args()
     if not args.skip_latency:
         bench_latency(args.n)
         bench_statements(profile=args.profile, n=300 if args.profile else 50)
         if not args.skip_encryption:
             bench_encryption(args.n)
+    if not args.skip_load:
+        bench_load(args.load_clients, args.load_seconds)
     if not args.skip_sweep:
         bench_sweep([int(r) for r in args.sweep_rows.split(",")])
 

@@ -12,6 +12,17 @@ from contracts.config import default_config
 LIMITS = default_config()["limits"]
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{5,8})$")   # mobile, landline, short service numbers
 KEY = validate.Length(min=8, max=128)
+_INSTANCES: dict[type[Schema], Schema] = {}
+
+
+def schema_instance(schema: type[Schema]) -> Schema:
+    """The one instance of a schema class every load uses (issue 17: building a schema, with its nested
+    schemas and their validators, cost as much as loading the claim with it). Safe to share: a marshmallow 4
+    schema keeps no state between loads (no context), and a load never yields to another greenlet."""
+    instance = _INSTANCES.get(schema)
+    if instance is None:
+        instance = _INSTANCES[schema] = schema()
+    return instance
 
 
 def text(limit_key: str, required: bool = True, **kw) -> fields.String:

@@ -122,18 +122,30 @@ def last_entry(session, case, from_state) -> tuple[int, str]:
     return (last.seq, last.hash) if last else (0, GENESIS)
 
 
-def append_audit(session, case, actor, event, from_state, payload, now, party_act=None) -> AuditEntry:
+def append_audit(session, case, actor, event, from_state, payload, now, party_act=None,
+                 version: int | None = None) -> AuditEntry:
+    """Add the case's next audit entry and move the case row's anchor (audit_head, audit_count) to it.
+
+    ``version``: the version the case row takes when the caller's transaction flushes it (the transition
+    engine, which changes the case: 1 for a case being created, the loaded version + 1 otherwise). The
+    anchor is then set on the case object itself, so it goes into the case's own INSERT or versioned UPDATE
+    (one statement, issue 17); the engine checks after its flush that the row took that version. Without
+    ``version`` (an entry that changes nothing else, infra/issued.py) the case keeps its version and the
+    anchor is written by a bulk UPDATE, which the ORM does not version."""
     last_seq, last_hash = last_entry(session, case, from_state)
     entry = AuditEntry(
         case_id=case.id, seq=last_seq + 1, at=now, user_id=actor.user_id, role=actor.role,
         org_id=actor.org_id, event=event.id, from_state=None if from_state == NEW else from_state,
-        to_state=case.status, version=case.version, payload_digest=digest(payload),
+        to_state=case.status, version=case.version if version is None else version,
+        payload_digest=digest(payload),
         summary=json.loads(canonical(public_summary(payload, party_act))), basis=event.basis,
         prev_hash=last_hash)
     entry.hash = entry_hash(entry)
     session.add(entry)
-    # the anchor: a bulk UPDATE, so the ORM does not step the case's version a second time; the loaded row
-    # learns it too (as committed, not dirty), so a second entry in this transaction follows this one
+    if version is not None:
+        case.audit_head, case.audit_count = entry.hash, entry.seq
+        return entry
+    # the loaded row learns it too (as committed, not dirty), so a second entry in this transaction follows this one
     session.execute(update(Case).where(Case.id == case.id).values(audit_head=entry.hash, audit_count=entry.seq)
                     .execution_options(synchronize_session=False))
     set_committed_value(case, "audit_head", entry.hash)

@@ -39,7 +39,7 @@ def split_party_act(event: EventDef, actor: Actor, data: dict | None) -> tuple[d
     fired by staff of a body acting on the case, who record the party's act on the party's behalf with
     the evidence the law wants (PML Art 17, 28-29; CPL Art 205; LVR Art 35-36): ``data.party_act`` =
     {party (序号), evidence_kind, evidence_ref, note}. Generic: any event whose roles include party."""
-    from contracts.schemas import PartyActSchema       # contracts.schemas reads the config at import
+    from contracts.schemas import PartyActSchema, schema_instance   # contracts.schemas reads the config at import
     data = dict(data or {})
     raw = data.pop(PARTY_ACT, None)
     if raw is None:
@@ -50,17 +50,18 @@ def split_party_act(event: EventDef, actor: Actor, data: dict | None) -> tuple[d
     if actor.is_system or actor.role == PARTY:
         raise JiefenError("FORBIDDEN", "当事人的行为只能由机构工作人员代为记录", {"reason": "role", "role": actor.role})
     try:
-        return data, PartyActSchema().load(raw if isinstance(raw, dict) else {"party": raw})
+        return data, schema_instance(PartyActSchema).load(raw if isinstance(raw, dict) else {"party": raw})
     except ValidationError as err:
         raise validation_error({"data": {PARTY_ACT: err.messages}},
                                "代为记录的当事人行为（party_act）填写有误：" + "、".join(sorted(err.messages))) from None
 
 
 def validate_data(event: EventDef, data: dict | None) -> dict:
+    from contracts.schemas import schema_instance
     if event.schema is None:
         return dict(data or {})
     try:
-        return event.schema().load(data or {})
+        return schema_instance(event.schema).load(data or {})
     except ValidationError as err:
         raise validation_error({"data": err.messages}) from None
 
@@ -101,10 +102,9 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
 
     session = write_session(env.engine)
     try:
-        if key:
-            replay = _replay(session, key, request_hash)
-            if replay is not None:
-                return replay
+        # no idempotency lookup first: a replay is rare, so the key's record is found when its INSERT at
+        # commit collides (IntegrityError) or the replayed command is refused by the state it made
+        # (_answer_replay); a first-time command pays no statement for it (issue 17)
         now = env.now()
         case = _load_or_new(session, env, event, case_id, now)
         from_state = case.status
@@ -129,22 +129,32 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
             # a party's act is recorded where the party acts: the owning or a participating body itself
             raise JiefenError("FORBIDDEN", f"当事人的行为须由承办或参与本案的机构记录，{actor.org_id} 不是",
                               {"reason": "organisation", "org_id": actor.org_id, "case_org_id": case.org_id})
-        with session.no_autoflush:   # one flush, so one version step per event
+        # one flush for the whole change, so one version step per event and the audit anchor in the case's
+        # own INSERT/UPDATE; the row takes version 1 (created) or the loaded version + 1 (always dirty:
+        # updated_at and the anchor change), which the audit entry and the outbox rows record
+        version = 1 if event.creates else case.version + 1
+        with session.no_autoflush:
             if event.effect is not None:
                 event.effect(case, payload, ctx)
             case.updated_at = now
             if ct.state(case.status).terminal and case.closed_at is None:
                 case.closed_at = now
-            if event.creates:
-                session.add(case)
             clocks.on_transition(case, ct, event, from_state, payload, ctx)
-        if party_act is not None and party_act["party"] > len(case.parties):
-            raise validation_error({"data": {"party_act": {"party": [f"本案只有 {len(case.parties)} 位当事人"]}}},
-                                   f"代为记录的当事人行为：本案只有 {len(case.parties)} 位当事人")
+            if party_act is not None and party_act["party"] > len(case.parties):
+                raise validation_error({"data": {"party_act": {"party": [f"本案只有 {len(case.parties)} 位当事人"]}}},
+                                       f"代为记录的当事人行为：本案只有 {len(case.parties)} 位当事人")
+            if event.creates:
+                # the number last: on PostgreSQL its counter row stays locked until commit, so every
+                # registration waits for it; taken after the effect (the duplicate search, the clocks), the
+                # lock is held only over the INSERTs and the commit
+                case.case_no = next_case_no(session, env, now)
+                session.add(case)
+            entry = append_audit(session, case, recorder, event, from_state, payload, now, party_act, version)
+            write_outbox(session, env, case, event, entry, ctx)
         session.flush()
-        _sync_participants(session, ct, case)
-        entry = append_audit(session, case, recorder, event, from_state, payload, now, party_act)
-        write_outbox(session, env, case, event, entry, ctx)
+        if case.version != version:      # the audit entry and the outbox rows recorded another version
+            raise RuntimeError(f"case {case.id} took version {case.version}, its audit entry says {version}")
+        _sync_participants(session, ct, case, created=event.creates)
         result = view(case, ctx)
         if key:
             session.add(IdempotencyRecord(key=key, request_hash=request_hash, response=result, created_at=now))
@@ -152,14 +162,16 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         return result
     except StaleDataError:
         session.rollback()
+        replay = _answer_replay(env, key, request_hash)
+        if replay is not None:
+            return replay
         raise JiefenError("VERSION_CONFLICT", "案件已被同时更新，请刷新后重试", {"case_id": case_id}) from None
-    except IntegrityError:
+    except (IntegrityError, JiefenError):
+        # the same key committed before (a retry) or concurrently: its first answer; the refusal otherwise
         session.rollback()
-        if key:   # the same key committed by a concurrent call: answer as a replay
-            with write_session(env.engine) as s2:
-                replay = _replay(s2, key, request_hash)
-                if replay is not None:
-                    return replay
+        replay = _answer_replay(env, key, request_hash)
+        if replay is not None:
+            return replay
         raise
     except BaseException:
         session.rollback()
@@ -168,11 +180,21 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         session.close()
 
 
-def _sync_participants(session: Session, ct: CaseType, case: Case) -> None:
+def _answer_replay(env: Env, key: str | None, request_hash: str) -> dict | None:
+    """After a command failed or collided: the stored answer if ``key`` was used before for this request
+    (IDEMPOTENCY_MISMATCH for another request), None if the key is new (the failure stands)."""
+    if not key:
+        return None
+    with write_session(env.engine) as s:
+        return _replay(s, key, request_hash)
+
+
+def _sync_participants(session: Session, ct: CaseType, case: Case, created: bool = False) -> None:
     if ct.participants is None:
         return
     wanted = ct.acting_orgs(case) - {case.org_id}
-    have = set(session.scalars(select(CaseParticipant.org_id).where(CaseParticipant.case_id == case.id)))
+    have = set() if created else set(      # a case being created has none yet
+        session.scalars(select(CaseParticipant.org_id).where(CaseParticipant.case_id == case.id)))
     for org in wanted - have:
         session.add(CaseParticipant(case_id=case.id, org_id=org))
     if have - wanted:
@@ -200,9 +222,9 @@ def _load_or_new(session: Session, env: Env, event: EventDef, case_id: str | Non
             raise JiefenError("NOT_FOUND", f"案件 {case_id} 不存在", {"case_id": case_id})
         return case
     # a new case's collections start empty, known so: its view reads none of them back (issue 17)
-    return Case(id=uuid.uuid4().hex, case_type=env.case_type.code, case_no=next_case_no(session, env, now),
-                status=NEW, org_id="", data={}, supervised=False, created_at=now, updated_at=now,
-                parties=[], clocks=[], links=[])
+    # its number is taken last, in transition (the counter's lock held as briefly as can be)
+    return Case(id=uuid.uuid4().hex, case_type=env.case_type.code, case_no=None, status=NEW, org_id="", data={},
+                supervised=False, created_at=now, updated_at=now, parties=[], clocks=[], links=[])
 
 
 def prune_idempotency(env: Env, now: datetime | None = None) -> int:

@@ -19,12 +19,13 @@ if TYPE_CHECKING:
 
 
 def write_outbox(session, env: Env, case: Case, event: EventDef, entry: AuditEntry, ctx: GuardContext) -> None:
-    """The rows the transition commits with the case: its own event, then those its effect added."""
+    """The rows the transition commits with the case: its own event, then those its effect added. Written
+    before the case is flushed: the version is the one its audit entry records (the one the row takes)."""
     state = env.case_type.state(case.status)
     base = {
         "service": env.service, "case_type": case.case_type, "case_id": case.id, "case_no": case.case_no,
         "event": event.id, "from": entry.from_state, "to": case.status, "status_label": state.label,
-        "terminal": state.terminal, "version": case.version, "at": entry.at.isoformat(),
+        "terminal": state.terminal, "version": entry.version, "at": entry.at.isoformat(),
         "org_id": case.org_id, "parent_service": case.parent_service, "parent_case_id": case.parent_case_id,
         "supervised": case.supervised,
     }

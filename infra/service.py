@@ -30,6 +30,7 @@ from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
 from infra.trust import Trust, load_trust, service_client_id
 from contracts.idnumbers import normalise as normalise_id, normalise_phone
+from contracts.schemas import schema_instance
 from infra.pii import keyring
 from infra.ratelimit import Limiter
 from infra.rpcdoor import rpc   # nameko's rpc behind the size/depth/text checks of contracts.hygiene
@@ -44,7 +45,7 @@ ANCHOR_INTERVAL = float(os.environ.get("JIEFEN_ANCHOR_INTERVAL", "600"))
 def load(schema: type[Schema], payload: Any, field: str | None = None) -> dict:
     """Validate a payload against its contract; errors name the field (under ``field`` if given)."""
     try:
-        return schema().load(payload if payload is not None else {})
+        return schema_instance(schema).load(payload if payload is not None else {})
     except ValidationError as err:
         raise validation_error({field: err.messages} if field else err.messages) from None
 
@@ -54,7 +55,7 @@ def load_all(**parts: tuple[type[Schema], Any]) -> list[dict]:
     loaded, errors = [], {}
     for name, (schema, payload) in parts.items():
         try:
-            loaded.append(schema().load(payload if payload is not None else {}))
+            loaded.append(schema_instance(schema).load(payload if payload is not None else {}))
         except ValidationError as err:
             errors[name] = err.messages
     if errors:

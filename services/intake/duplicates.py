@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from infra.models import Case, Party
 from infra.pii import blind_all
@@ -15,6 +15,14 @@ from infra.pii import blind_all
 
 def _norm(value: str | None) -> str:
     return re.sub(r"[\s,，。.;；:：\-—_/#号]", "", (value or "")).lower()
+
+
+# built once (issue 17: building and hashing this statement per call was most of the search's cost)
+_SAME_PARTIES = (select(Case)
+                 .where(Case.id != bindparam("case_id"), Case.case_type == bindparam("case_type"),
+                        Case.id.in_(select(Party.case_id)
+                                    .where(Party.id_index.in_(bindparam("indexes", expanding=True)))))
+                 .order_by(Case.created_at.desc()).limit(bindparam("limit")))
 
 
 def fingerprint(case: Case) -> dict:
@@ -33,10 +41,8 @@ def candidates(session, case: Case, reader_org: str, directory, limit: int = 20)
     mine = fingerprint(case)
     if not mine["party_ids"]:
         return []
-    others = session.scalars(
-        select(Case).where(Case.id != case.id, Case.case_type == case.case_type,
-                           Case.id.in_(select(Party.case_id).where(Party.id_index.in_(blind_all(mine["party_ids"])))))
-        .order_by(Case.created_at.desc()).limit(limit)).all()
+    others = session.scalars(_SAME_PARTIES, {"case_id": case.id, "case_type": case.case_type,
+                                             "indexes": blind_all(mine["party_ids"]), "limit": limit}).all()
     found, hidden = [], {}
     for other in others:
         theirs = fingerprint(other)

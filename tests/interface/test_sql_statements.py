@@ -7,8 +7,8 @@ from tests.factories import claim, key
 from tests.sqlcount import StatementCounter, service_engine
 
 # SQLite counts its BEGIN (IMMEDIATE) statements, PostgreSQL's are implicit
-CEILINGS = {"sqlite": {"register_case": 12, "classify": 12, "get_case": 5},
-            "postgresql": {"register_case": 10, "classify": 11, "get_case": 4}}
+CEILINGS = {"sqlite": {"register_case": 10, "classify": 10, "get_case": 5},
+            "postgresql": {"register_case": 8, "classify": 9, "get_case": 4}}
 
 
 def test_statements_per_command_stay_at_or_below_the_measured_counts(intake, rpc_as, backend):
