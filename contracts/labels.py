@@ -66,7 +66,6 @@ FIELDS: dict[str, tuple[str, object, str]] = {
     "jurisdiction_county": ("管辖依据所在县（市、区）", T, "当事人住所地或标的物所在地的六位行政区划代码"),
     "decision": ("当事人起诉的决定", None, "当事人本人决定起诉的记录"),
     "decided_on": ("决定日期", D, ""),
-    "jc_status": ("司法确认案件状态", CH, ""),
     "via": ("收集方式", CH, ""),
     "evaluator": ("评价人姓名", T, "信访人本人或其委托的人"),
     "receipt_ref": ("送达回证编号", T, "送达回证、邮寄回执或电子送达记录的编号"),
