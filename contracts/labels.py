@@ -12,6 +12,7 @@ must be added below: ``tests/unit/test_labels.py`` fails for any field or choice
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from marshmallow import Schema, fields
 
@@ -543,3 +544,30 @@ FIELDS.update({
     "reissue_reason": ("补发查询码的原因", CH, "补发后原查询码立即失效"),
 })
 CHOICES.update({"lost": "查询码遗失", "disclosed": "查询码可能已泄露"})
+
+
+def schema_fields(schema: type[Schema] | None, event_id: str | None = None) -> list[dict]:
+    """What a form needs for each field of a contract (label, help, widget, labelled choices): served
+    for every event's data in ``case_definition()`` and for every opening command (services/gateway/
+    openings.py). ``event_id`` narrows organisation pickers per event (``EVENT_WIDGETS``)."""
+    if schema is not None:
+        annotate(schema)
+    narrowed = EVENT_WIDGETS.get(event_id or "", {})
+    return [{**f, "widget": narrowed.get(f["name"], f["widget"])} for f in _schema_fields(schema)]
+
+
+def _schema_fields(schema: type[Schema] | None) -> list[dict]:
+    return [dict(f) for f in _labelled_fields(schema)] if schema is not None else []
+
+
+@lru_cache(maxsize=512)
+def _labelled_fields(schema: type[Schema]) -> tuple:
+    out = []
+    for name, f in schema().fields.items():
+        key = f.data_key or name
+        d = describe(key, f)
+        out.append({"name": key, "type": type(f).__name__, "required": f.required,
+                    "choices": [c["value"] for c in d["choices"]], "options": d["choices"],
+                    "label": d["label"], "help": d["help"], "widget": d["widget"],
+                    "description": d["help"] or d["label"], **({"fields": d["fields"]} if "fields" in d else {})})
+    return tuple(out)
