@@ -12,6 +12,7 @@ must be added below: ``tests/unit/test_labels.py`` fails for any field or choice
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from marshmallow import Schema, fields
 
@@ -66,7 +67,6 @@ FIELDS: dict[str, tuple[str, object, str]] = {
     "jurisdiction_county": ("管辖依据所在县（市、区）", "county", "当事人住所地或标的物所在地所在的县（市、区）"),
     "decision": ("当事人起诉的决定", None, "当事人本人决定起诉的记录"),
     "decided_on": ("决定日期", D, ""),
-    "jc_status": ("司法确认案件状态", CH, ""),
     "via": ("收集方式", CH, ""),
     "evaluator": ("评价人姓名", T, "信访人本人或其委托的人"),
     "receipt_ref": ("送达回证编号", T, "送达回证、邮寄回执或电子送达记录的编号"),
@@ -546,3 +546,30 @@ FIELDS.update({
     "reissue_reason": ("补发查询码的原因", CH, "补发后原查询码立即失效"),
 })
 CHOICES.update({"lost": "查询码遗失", "disclosed": "查询码可能已泄露"})
+
+
+def schema_fields(schema: type[Schema] | None, event_id: str | None = None) -> list[dict]:
+    """What a form needs for each field of a contract (label, help, widget, labelled choices): served
+    for every event's data in ``case_definition()`` and for every opening command (services/gateway/
+    openings.py). ``event_id`` narrows organisation pickers per event (``EVENT_WIDGETS``)."""
+    if schema is not None:
+        annotate(schema)
+    narrowed = EVENT_WIDGETS.get(event_id or "", {})
+    return [{**f, "widget": narrowed.get(f["name"], f["widget"])} for f in _schema_fields(schema)]
+
+
+def _schema_fields(schema: type[Schema] | None) -> list[dict]:
+    return [dict(f) for f in _labelled_fields(schema)] if schema is not None else []
+
+
+@lru_cache(maxsize=512)
+def _labelled_fields(schema: type[Schema]) -> tuple:
+    out = []
+    for name, f in schema().fields.items():
+        key = f.data_key or name
+        d = describe(key, f)
+        out.append({"name": key, "type": type(f).__name__, "required": f.required,
+                    "choices": [c["value"] for c in d["choices"]], "options": d["choices"],
+                    "label": d["label"], "help": d["help"], "widget": d["widget"],
+                    "description": d["help"] or d["label"], **({"fields": d["fields"]} if "fields" in d else {})})
+    return tuple(out)

@@ -17,6 +17,7 @@ from statemachine import State, StateMachine
 from contracts import labels
 from contracts.enums import ROLES
 from contracts.errors import JiefenError
+from contracts.labels import schema_fields
 from contracts.legal import format_basis
 
 NEW = "_NEW"   # the pseudo-state creation events leave from; never stored
@@ -225,33 +226,6 @@ def _validator(guard: Guard):
             raise JiefenError(guard.code, guard.message, {"basis": guard.basis, **reason})
     check.__name__ = f"guard_{abs(hash(guard.message))}"
     return check
-
-
-def schema_fields(schema: type[Schema] | None, event_id: str | None = None) -> list[dict]:
-    """What a form needs for each field of a contract (label, help, widget, labelled choices): served
-    for every event's data in ``case_definition()`` and for every opening command (services/gateway/
-    openings.py). ``event_id`` narrows organisation pickers per event (``labels.EVENT_WIDGETS``)."""
-    if schema is not None:
-        labels.annotate(schema)
-    narrowed = labels.EVENT_WIDGETS.get(event_id or "", {})
-    return [{**f, "widget": narrowed.get(f["name"], f["widget"])} for f in _schema_fields(schema)]
-
-
-def _schema_fields(schema: type[Schema] | None) -> list[dict]:
-    return [dict(f) for f in _labelled_fields(schema)] if schema is not None else []
-
-
-@lru_cache(maxsize=512)
-def _labelled_fields(schema: type[Schema]) -> tuple:
-    out = []
-    for name, f in schema().fields.items():
-        key = f.data_key or name
-        d = labels.describe(key, f)
-        out.append({"name": key, "type": type(f).__name__, "required": f.required,
-                    "choices": [c["value"] for c in d["choices"]], "options": d["choices"],
-                    "label": d["label"], "help": d["help"], "widget": d["widget"],
-                    "description": d["help"] or d["label"], **({"fields": d["fields"]} if "fields" in d else {})})
-    return tuple(out)
 
 
 def _period_text(clock: ClockDef, config) -> dict | None:

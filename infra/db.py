@@ -71,7 +71,7 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
         return engine
     if schema and not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
         raise ValueError(f"bad schema name {schema!r}")
-    args = {"options": f"-csearch_path={schema}"} if schema else {}
+    args = _search_path(schema)
     # pg_stat_activity shows which service holds a connection (operators; tests end their own)
     args["application_name"] = f"jiefen:{schema or 'public'}"[:63]
     return create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True,
@@ -98,9 +98,29 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
+def _search_path(schema: str | None) -> dict:
+    return {"options": f"-csearch_path={schema}"} if schema else {}
+
+
+def run_migrations(metadata, version_table: str = "alembic_version") -> None:
+    """The body of every chain's ``env.py``: migrate the database the running alembic config names
+    (``alembic_config``'s ``url`` and ``schema``) with ``metadata`` as the target, online."""
+    from alembic import context
+
+    url = context.config.attributes["url"]
+    schema = context.config.attributes.get("schema")
+    engine = create_engine(url, connect_args=_search_path(schema))
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata, version_table_schema=schema,
+                          version_table=version_table, render_as_batch=url.startswith("sqlite"))
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+    engine.dispose()
+
+
 def current_revision(url: str, schema: str | None = None) -> str | None:
-    args = {"options": f"-csearch_path={schema}"} if schema else {}
-    engine = create_engine(normalise_url(url), connect_args=args)
+    engine = create_engine(normalise_url(url), connect_args=_search_path(schema))
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()

@@ -24,31 +24,33 @@ def migrate() -> None:
         print(f"{service}: database at {url}{' schema ' + schema if schema else ''} is current")
 
 
-def reencrypt() -> None:
-    from infra import rekey
+def _current_engines(config):
+    """Each case service's database, brought to the newest schema first: (service, engine), disposed after."""
     from infra.db import make_engine
-    config = load_config()
     for service in CASE_SERVICES:
         url, schema = service_db_url(service, config)
         upgrade(url, schema)
         engine = make_engine(url, schema)
+        try:
+            yield service, engine
+        finally:
+            engine.dispose()
+
+
+def reencrypt() -> None:
+    from infra import rekey
+    for service, engine in _current_engines(load_config()):
         print(f"{service}: re-encrypted {rekey.reencrypt(engine)}; audit chains {rekey.reanchor(engine)}")
-        engine.dispose()
 
 
 def anchor_now() -> None:
     """Write today's audit root of every service (the services' timers do this by themselves)."""
     from infra import anchor
-    from infra.db import make_engine
     from infra.engine import Env
     config = load_config()
-    for service in CASE_SERVICES:
-        url, schema = service_db_url(service, config)
-        upgrade(url, schema)
-        engine = make_engine(url, schema)
+    for service, engine in _current_engines(config):
         env = Env(service, case_types(service)[0], engine, config, None, None)
         print(f"{service}: {anchor.export(env) or 'already written today'}")
-        engine.dispose()
 
 
 def render(ct, config) -> str:

@@ -32,8 +32,12 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+# how annotated columns map to SQL types, for every declarative base (the supervision read model has its own)
+TYPE_MAP = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+    type_annotation_map = TYPE_MAP
 
 
 class Case(Base):

@@ -5,7 +5,7 @@ Each row names the case service and its RPC method (called as ``method(payload, 
 the Chinese title the page shows, which roles at which kinds of organisation may use it (a subset of
 config/roles.yaml: the role must also be one the kind may hold), and the marshmallow schema from
 contracts/ the service validates the input with. The page's form is described from that schema by the
-same code that describes every event's data in ``case_definition()`` (``infra.casetype.schema_fields``),
+same code that describes every event's data in ``case_definition()`` (``contracts.labels.schema_fields``),
 so an opening has no second form description.
 
 To add an institution's opening, add a row to ``OPENINGS``; the routes (``GET /api/openings``,
@@ -22,9 +22,8 @@ from marshmallow import Schema
 from contracts import diversion as dv, mediation as pm, petition as pt, recommendation as rc
 from contracts.enums import EVIDENCE_KINDS
 from contracts.errors import JiefenError, validation_error
-from contracts.labels import refusal_in_chinese
+from contracts.labels import refusal_in_chinese, schema_fields
 from contracts.legal import format_basis
-from infra.casetype import schema_fields
 from services.gateway.http import idempotency_key, json_body, route
 from services.gateway.settings import SERVICE_LABELS
 

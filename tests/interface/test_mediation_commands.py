@@ -2,13 +2,11 @@
 lands at, idempotent delivery, the named commands, and the events other services listen to."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from nameko.events import event_handler
 
 from tests.factories import key
-from tests.harness import expect_error, party_actor
+from tests.harness import expect_error, party_actor, wait_for
 from tests.interface.mediation_walk import (ACTORS, COURT, SUIT_DECISION, application, handoff_from, make_walker, mediation,
                                             written_agreement)
 
@@ -155,9 +153,7 @@ def test_confirmation_applications_and_terminations_are_announced(walker, contai
     pending = walker.drive(["apply", "accept", "assign_mediator", "sign_written_agreement",
                             "apply_judicial_confirmation"])
     ended = walker.drive(["apply", "accept", "assign_mediator", "party_withdraws"])
-    deadline = time.monotonic() + 20
-    while len(Listener.seen) < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_for(lambda: len(Listener.seen) >= 2, timeout=20)
     by_type = {p["event_type"]: p for p in Listener.seen}
     applied = by_type["judicial_confirmation_applied"]
     assert applied["case_id"] == pending["case_id"] and applied["confirmation"]["court_id"] == COURT

@@ -94,9 +94,10 @@ def client_factory(rabbit_config):
 
 def wait_until(predicate, timeout=5.0):
     deadline = time.monotonic() + timeout
-    while not predicate():
+    while not (got := predicate()):
         assert time.monotonic() < deadline, "condition not reached in time"
         eventlet.sleep(0.02)
+    return got
 
 
 def test_round_trip_carries_the_actor_into_worker_context(probe, client_factory):
@@ -261,12 +262,12 @@ def test_reconnects_after_the_broker_drops_the_connection(
                 if c["vhost"] == rabbit_config["vhost"]
                 and c.get("client_properties", {}).get("product") == "Pika Python Client Library"]
 
-    wait_until(pika_connections, timeout=10)
-    for name in pika_connections():
+    dropped = wait_until(pika_connections, timeout=10)
+    for name in dropped:
         rabbit_manager.delete_connection(name)
-    eventlet.sleep(0.5)
-
     assert client.call(SERVICE, "echo", 2)["x"] == 2
+    # it answered over a new connection: the broker lists one, and not the dropped one (its list lags)
+    wait_until(lambda: (now := set(pika_connections())) and not now & set(dropped), timeout=20)
 
 
 def test_bare_amqp_echo_bench_runs(rabbit_config):

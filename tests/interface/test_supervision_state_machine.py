@@ -49,18 +49,18 @@ def test_every_state_is_reachable(ct):
     assert set(shortest_paths(ct)) == {s.code for s in ct.states}
 
 
+BY_TIMER = {"supervision": {"SV_ESCALATED"}, "listed_supervision": {"GP_OVERDUE"}}
+
+
 def test_every_allowed_transition_works(walker):
-    tried = assert_every_allowed_transition(walker)
-    # states reached only by the timer (SV_ESCALATED, GP_OVERDUE) are walked in the clock tests below
-    reachable = walker.reachable()
-    assert tried == sum(1 for e in walker.ct.events if not e.creates and e.id not in walker.skip_events
-                        for s in e.sources if s in reachable)
+    assert_every_allowed_transition(walker)
+    # the walk reaches every state but those only the timer reaches, walked in the clock tests below
+    # (counting the pairs it tried against the pairs it iterates could not fail)
+    assert {s.code for s in walker.ct.states} - set(walker.reachable()) == BY_TIMER[walker.ct.code]
 
 
 def test_every_disallowed_state_event_pair_is_refused_and_changes_nothing(walker):
-    refused = assert_every_refused_pair(walker)
-    events = [e for e in walker.ct.events if not e.creates and e.id not in walker.skip_events]
-    assert refused == sum(1 for s in walker.reachable() for e in events if s not in e.sources)
+    assert_every_refused_pair(walker)          # each refused pair checked there, and more than none
 
 
 def test_every_role_event_pair(walker):

@@ -126,6 +126,25 @@ def test_the_gateway_imports_no_other_service():
     assert not bad, "the gateway imports a service:\n" + "\n".join(f"  {a} -> {b}" for a, b in bad)
 
 
+# What the gateway may take from infra/: the process's plumbing, nothing that knows a case (the engine, case
+# types, clocks, audit): module -> what for. Case knowledge comes from contracts/ or over RPC.
+GATEWAY_INFRA = {
+    "infra.config": "the settings file and the repository root",
+    "infra.logs": "the log format", "infra.metrics": "the request counters", "infra.ops": "/healthz and /metrics",
+    "infra.orgs": "the organisation directory the users and the role table are checked against",
+    "infra.trust": "the gateway's signing key", "infra.ratelimit": "the limiter of sign-ins and lookups",
+    "infra.db": "the session store's database",
+}
+
+
+def test_the_gateway_takes_only_plumbing_from_infra():
+    used = {b for a, b in _checked_edges() if a.startswith("services.gateway") and _top(b) == "infra"}
+    assert used <= set(GATEWAY_INFRA), "the gateway imports infra/ beyond its plumbing: " + ", ".join(
+        sorted(used - set(GATEWAY_INFRA)))
+    assert used == set(GATEWAY_INFRA), "no longer imported, remove from GATEWAY_INFRA: " + ", ".join(
+        sorted(set(GATEWAY_INFRA) - used))
+
+
 def _cycles(edges):
     """Strongly connected components with more than one module (Tarjan), each as a concrete loop."""
     graph: dict[str, list[str]] = {}

@@ -37,7 +37,7 @@ def group(n_reps, visitors=20):
     ("acknowledge", "written_notice"), ("object_misdirected", "objection_reasons"),
     ("object_misdirected", "objection_in_time"), ("start_mediation", "mediation_consent"),
     ("sign_settlement", "settlement_written"), ("issue_opinion", "opinion_contents"),
-    ("request_review", "review_window"),
+    ("request_review", "review_window"), ("request_recheck", "recheck_window"),
 ])
 def test_each_guard_is_on_its_event(event, guard):
     assert G[guard] in PETITION.event(event).guards, (event, guard)
@@ -80,12 +80,20 @@ def test_an_objection_gives_reasons_within_its_five_working_days():
     """LVR Art 23 ¶3: 自收到之日起5个工作日内提出异议，并详细说明理由."""
     assert not holds("objection_reasons", {"reasons": " 不属 "}) and holds("objection_reasons", {"reasons": "不属本机关职权"})
 
-    def objection(due, status="running"):
-        return case([SimpleNamespace(kind="objection", status=status, due_at=due)])
-    assert holds("objection_in_time", c=objection(NOW))                                      # the last moment
-    assert not holds("objection_in_time", c=objection(NOW - timedelta(seconds=1)))
-    assert not holds("objection_in_time", c=objection(NOW + timedelta(days=1), status="stopped"))
-    assert not holds("objection_in_time", c=case())                                          # never started
+
+@pytest.mark.parametrize("guard,clock", [
+    ("objection_in_time", "objection"),         # LVR Art 23 ¶3: 5 working days
+    ("review_window", "review_window"),         # LVR Art 35: 复查 within 30 days of the written reply
+    ("recheck_window", "recheck_window"),       # LVR Art 36: 复核 within 30 days of the review's reply
+])
+def test_a_request_in_time_is_one_while_its_clock_runs_to_the_end_of_its_last_day(guard, clock):
+    def with_clock(due, status="running"):
+        return case([SimpleNamespace(kind=clock, status=status, due_at=due)])
+    assert holds(guard, c=with_clock(NOW))                                                   # the last moment
+    assert holds(guard, c=with_clock(NOW + timedelta(days=3), status="paused"))
+    assert not holds(guard, c=with_clock(NOW - timedelta(seconds=1)))
+    assert not holds(guard, c=with_clock(NOW + timedelta(days=1), status="stopped"))
+    assert not holds(guard, c=case())                                                        # never started
 
 
 def test_mediation_needs_both_sides_consent_and_a_settlement_both_signatures():
