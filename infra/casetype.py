@@ -92,6 +92,9 @@ class ClockDef:
     # "created": the period counts from registration, wherever it starts; or a function (case) -> the
     # moment a recorded act took place (e.g. 送达: 自收到之日起), None for the transition itself
     anchor: str | Callable[[Any], Any] = "transition"
+    # a window for a party's act, not a duty of the body (e.g. 30 d to apply for judicial confirmation,
+    # CPL Art 205): its expiry event stops it, so it is never overdue (督办)
+    window: bool = False
 
 
 @dataclass
