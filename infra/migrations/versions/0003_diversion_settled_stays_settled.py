@@ -5,8 +5,9 @@ case type no longer has it (``confirmation_window_closed`` is a self-loop of DV_
 DV_ARCHIVED case moves back to DV_SETTLED with the change on its record: a new version and an entry
 appended to its keyed audit chain by ``sys`` (``state_revised``, from DV_ARCHIVED to DV_SETTLED), the
 anchor moved with it, so ``verify_history`` holds (its status and version match the newest entry).
-The supervision read model learns it from the case's new version (``updated_at``) on its next refresh,
-or at once with its ``rebuild``.
+Links that other cases keep to such a case (intake's, mediation's, petition's records of where a matter
+went) show DV_SETTLED too. The supervision read model learns it from the case's new version
+(``updated_at``) on its next refresh, or at once with its ``rebuild``.
 
 Revision ID: 0003
 Revises: 0002
@@ -33,7 +34,7 @@ def _table(model, *names):
 
 def upgrade():
     from infra.audit import GENESIS, digest, entry_hash
-    from infra.models import AuditEntry, Case
+    from infra.models import AuditEntry, Case, CaseLink
     conn = op.get_bind()
     cases = _table(Case, "id", "case_type", "status", "version", "org_id", "audit_head", "audit_count", "updated_at")
     entries = _table(AuditEntry, "case_id", "seq", "at", "user_id", "role", "org_id", "event", "from_state",
@@ -42,6 +43,9 @@ def upgrade():
                                   cases.c.audit_count)
                         .where(cases.c.case_type == "diversion", cases.c.status == REMOVED)).all()
     now = datetime.now(timezone.utc)
+    links = _table(CaseLink, "target_service", "target_status")
+    conn.execute(links.update().where(links.c.target_service == "diversion", links.c.target_status == REMOVED)
+                 .values(target_status=KEPT))
     for case_id, version, org_id, head, count in rows:
         if head is None:     # a chain from before its anchor (0002): its last entry
             last = conn.execute(sa.select(entries.c.seq, entries.c.hash).where(entries.c.case_id == case_id)
