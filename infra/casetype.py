@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Callable
 
-import statemachine.engines.base as _sm_engine
-from eventlet import patcher
 from marshmallow import Schema
 from statemachine import State, StateMachine
+from statemachine.exceptions import TransitionNotAllowed
 
 from contracts import labels
 from contracts.enums import ROLES
@@ -21,10 +20,6 @@ from contracts.labels import schema_fields
 from contracts.legal import format_basis
 
 NEW = "_NEW"   # the pseudo-state creation events leave from; never stored
-
-# python-statemachine reaches into queue.PriorityQueue's ``mutex``; eventlet's green queue has none.
-# A machine lives inside one worker's greenthread, so the unpatched queue is safe here.
-_sm_engine.PriorityQueue = patcher.original("queue").PriorityQueue
 
 
 @dataclass(frozen=True)
@@ -98,6 +93,9 @@ class ClockDef:
     # "created": the period counts from registration, wherever it starts; or a function (case) -> the
     # moment a recorded act took place (e.g. 送达: 自收到之日起), None for the transition itself
     anchor: str | Callable[[Any], Any] = "transition"
+    # a window for a party's act, not a duty of the body (e.g. 30 d to apply for judicial confirmation,
+    # CPL Art 205): its expiry event stops it, so it is never overdue (督办)
+    window: bool = False
 
 
 @dataclass
@@ -156,7 +154,15 @@ class CaseType:
 
     @cached_property
     def machine_class(self) -> type[StateMachine]:
-        attrs: dict[str, Any] = {NEW: State(NEW, value=NEW, initial=True)}
+        """The case type as a python-statemachine class, declared once: its states, its transitions and,
+        on each transition, the event's guards as validators. The library checks the graph when the
+        class is built (one initial state, no unreachable state, no non-final state without an exit).
+
+        A state is ``final`` for the library when nothing leaves it. It does not check that every state
+        can reach a final one (``validate_final_reachability``): a legally terminal state may still carry
+        follow-up acts as self-loops (DV_SETTLED's judicial-confirmation window, PT_FINAL's 督办 and
+        evaluation), which the library counts as exits."""
+        attrs: dict[str, Any] = {NEW: State(NEW, value=NEW, initial=True), "validate_final_reachability": False}
         has_exit = {src for e in self.events for src in e.sources}
         for s in self.states:
             attrs[s.code] = State(s.label, value=s.code, final=s.code not in has_exit)
@@ -170,6 +176,34 @@ class CaseType:
                 transitions = t if transitions is None else transitions | t
             attrs[e.id] = transitions
         return type(f"{self.code.title()}Machine", (StateMachine,), attrs)
+
+    @cached_property
+    def _transitions(self) -> dict[tuple[str, str], tuple[str, tuple[Callable, ...]]]:
+        """(state, event) -> (target state, validators), read once from the machine class's declared
+        transitions. Immutable after this, so every greenthread shares it."""
+        table = {}
+        for state in self.machine_class.states_map.values():
+            for t in state.transitions:
+                for event in t.events:
+                    table[(state.value, str(event))] = (t.target.value, tuple(v.func for v in t.validators))
+        return table
+
+    def step(self, case, event: EventDef, data: dict, gctx) -> None:
+        """Take the declared transition of ``event`` from ``case.status``: run its validators (the
+        guards, in order; the first refusal raises its JiefenError), then set the target state.
+        Raises the library's ``TransitionNotAllowed`` when no transition of the event leaves the state.
+
+        No machine instance per call: an instance builds a callback registry by reflecting over the
+        model and runs an event loop whose queue needs the thread module's ``PriorityQueue.mutex``,
+        which eventlet's green queue does not have (eventlet issue #415, wontfix)."""
+        found = self._transitions.get((case.status, event.id))
+        if found is None:
+            raise TransitionNotAllowed(getattr(self.machine_class, event.id, None),
+                                       {self.machine_class.states_map[case.status]})
+        target, validators = found
+        for validate in validators:
+            validate(case=case, data=data, gctx=gctx)
+        case.status = target
 
     def to_dict(self, config=None) -> dict:
         """The case type as data, for ``case_definition()`` and the docs. Codes for programs, and beside

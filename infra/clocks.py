@@ -73,6 +73,8 @@ def on_transition(case: Case, ct, event, from_state: str, data: dict, ctx: "Guar
                 _extend(clock, d, data, env, now)
     if kind and event.id in {d.on_expiry for d in ct.clocks} and (clock := active(case, kind)):
         clock.status, clock.expired_at = "expired", now
+        if defs[kind].window:
+            clock.status, clock.stopped_at = "stopped", now
     if kind and event.id in {d.on_warning for d in ct.clocks if d.on_warning} and (clock := active(case, kind)):
         clock.warned = True
     for clock in case.clocks:

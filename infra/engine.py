@@ -116,9 +116,8 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
                 raise JiefenError("VERSION_CONFLICT", f"案件已被更新（当前版本 {case.version}），请刷新后重试",
                                   {"expected_version": expected_version, "current_version": case.version})
         ctx = GuardContext(env, actor, session, now, event, from_state)
-        machine = ct.machine_class(model=case, state_field="status")
         try:
-            machine.send(event.id, case=case, data=payload, gctx=ctx)
+            ct.step(case, event, payload, ctx)
         except TransitionNotAllowed:
             state = ct.state(from_state)
             raise JiefenError("TRANSITION_NOT_ALLOWED",

@@ -38,9 +38,11 @@ stated in each event's description:
   ¶2). DV_FAILED runs a [A] clock for returning the file (OMR Art 15 ¶2 即时; SIM Art 21 ¶1) with 督办,
   the court may take the file back itself, and ``plaintiff_withdraws`` ends it (DV_WITHDRAWN) when
   the plaintiff does not insist on suing. DV_SETTLED is terminal (诉外结案, OMR
-  Art 20 ¶1); ``apply_judicial_confirmation`` is its self-loop while the 30-day window runs, and
-  ``confirmation_window_closed`` ends it in DV_ARCHIVED (added: python-statemachine requires every
-  state to reach a final one, and DV_SETTLED otherwise has only self-loops).
+  Art 20 ¶1), and the case stays there, as in SPEC §4A: ``apply_judicial_confirmation`` is its self-loop
+  while the 30-day window runs, and ``confirmation_window_closed`` (sys) is a self-loop that records the
+  window's end and stops its clock (a window, not a duty: nothing is overdue). A DV_ARCHIVED state once
+  followed it only because the state machine library required every state to reach a final one;
+  migration 0003 moves stored cases back to DV_SETTLED.
 """
 from __future__ import annotations
 
@@ -72,8 +74,6 @@ STATES = (
     StateDef("DV_ENTRUSTED", "委托调解中", terminal=True, basis="SIM Art 11, 20-21, 27; OMR Art 24 (post-filing)"),
     StateDef("DV_CONCLUDED_BY_CONSENT", "调解结案(调解书/撤诉)", terminal=True, basis="SIM Art 20; OMR Art 20 ¶2"),
     StateDef("DV_TRIAL_RESUMED", "恢复审理", terminal=True, basis="SIM Art 21 ¶2; OMR Art 21(3)"),
-    StateDef("DV_ARCHIVED", "结案归档", terminal=True,
-             basis="OMR Art 20 ¶1: 按诉讼外调解结案; CPL Art 205: the confirmation window has closed"),
 )
 
 BEFORE_FILING = ("DV_RECEIVED", "DV_GUIDED")
@@ -118,7 +118,8 @@ CLOCKS = (
     ClockDef("filing_decision", "立案审查期限", _statutory(7, DAYS), ("DV_FILING_REVIEW",), ("DV_FILING_REVIEW",),
              "deadline_overdue", "CPL Art 126; CPLI Art 126: 7 d from the complaint, or from the corrected complaint"),
     ClockDef("confirmation_window", "司法确认申请期限", _statutory(30, DAYS), ("DV_SETTLED",), ("DV_SETTLED",),
-             "confirmation_window_closed", "CPL Art 205; PML Art 33: 30 d from the agreement taking effect"),
+             "confirmation_window_closed", "CPL Art 205; PML Art 33: 30 d from the agreement taking effect",
+             window=True),
 )
 
 WARNED = tuple(dict.fromkeys(s for k in CLOCKS if k.on_warning for s in k.runs_in))
@@ -229,10 +230,10 @@ EVENTS = (
              guards=(G["jc_joint"], G["jc_window"], G["jc_not_pending"]), schema=c.ApplyConfirmationSchema,
              effect=fx.apply_judicial_confirmation,
              description="opens a case of type jc (JC_APPLIED) as a child of this case, in this service"),
-    EventDef("confirmation_window_closed", "司法确认申请期限届满，结案归档", ("DV_SETTLED",), "DV_ARCHIVED", ("sys",),
+    EventDef("confirmation_window_closed", "司法确认申请期限届满", ("DV_SETTLED",), None, ("sys",),
              "CPL Art 205: 30 d; the agreement stays binding (SIM Art 25)", schema=c.ClockEventSchema,
              effect=fx.confirmation_window_closed,
-             description="added state DV_ARCHIVED: the state machine needs a final state after DV_SETTLED"),
+             description="added from SPEC's clock table: the case stays DV_SETTLED; the window's clock stops"),
     # -- 4B: post-filing entrusted mediation ---------------------------------------------------------
     EventDef("entrust_mediation", "委托调解", ("DV_FILED",), "DV_ENTRUST_PENDING", ("judge",),
              "SIM Art 11 ¶1 (立案后委托); OMR Art 24: 15 d ordinary / 7 d summary", guards=(G["mediation_org"],),

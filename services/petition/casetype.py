@@ -39,10 +39,11 @@ Deviations from the SPEC §5 table, each for a reason given beside it:
   clock, or the petition office on a finding) and ``execution_overdue`` (LVR Art 40), never a state.
 - PT_FINAL is terminal (nothing reopens it, LVR Art 36 ¶3, 37 ¶3: intake closes its case then), but the
   follow-up the law asks for still happens there: the petitioner's evaluation (``record_satisfaction``)
-  and 督办 of a supporting opinion not executed (``execution_overdue``, Art 32 ¶2, 40), then ``archive``
-  → PT_CLOSED (办结). python-statemachine requires every state with an exit to reach a final state, so
-  PT_CLOSED has no exits: satisfaction on the way there is a field of ``accept_opinion``,
-  ``accept_review`` and ``sign_settlement``.
+  and 督办 of a supporting opinion not executed (``execution_overdue``, Art 32 ¶2, 40). It stays PT_FINAL,
+  as in SPEC §5: no event leads from it to PT_CLOSED (an ``archive`` event did, only because the state
+  machine library once required every state with an exit to reach a final one; cases archived then stay
+  PT_CLOSED with ``data.final``, still 复核终结 for ``rules.re_reviewed``). Satisfaction on the way to
+  PT_CLOSED is a field of ``accept_opinion``, ``accept_review`` and ``sign_settlement``.
 """
 from __future__ import annotations
 
@@ -216,9 +217,6 @@ EVENTS = (
     EventDef("serve_recheck", "送达复核意见", ("PT_FINAL",), None, ("sup",),
              "LVR Art 36; ZJLV Art 25(3): the final opinion is served in writing on the petitioner",
              guards=(G["is_rechecker"], G["recheck_service_date"]), schema=c.ServeSchema, effect=fx.serve("recheck")),
-    EventDef("archive", "办结归档", ("PT_FINAL",), "PT_CLOSED", ("xfb",),
-             "LVR Art 37 ¶3 (counselling and aid after re-review); ZJLV Art 25(3) (处理终结)",
-             schema=c.NoteSchema, effect=fx.close("archived after re-review", "LVR Art 36 ¶3, 37 ¶3; ZJLV Art 25(3)")),
     EventDef("record_satisfaction", "满意度评价", DECIDED, None, ("party", "xfb"),
              "LVR Art 21 ¶2: the petitioner evaluates (满意 / 基本满意 / 不满意); the office records it only with how "
              "it was collected (回访)", guards=(G["petitioner_evaluates"],), schema=c.SatisfactionSchema,

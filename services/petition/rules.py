@@ -122,7 +122,8 @@ def find_case(session, ref: str | None) -> Case | None:
 
 
 def re_reviewed(case) -> bool:
-    """复核终结: PT_FINAL, or archived (PT_CLOSED) after it."""
+    """复核终结: PT_FINAL, or a case archived to PT_CLOSED after it by the former ``archive`` event (stored
+    rows keep ``data.final``)."""
     return case.status == "PT_FINAL" or bool((case.data or {}).get("final"))
 
 

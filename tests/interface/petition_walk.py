@@ -112,7 +112,6 @@ EXAMPLES = {
     "clock_pause": {"clock": "recheck_decision", "reason": "hearing", "note": "复核听证"},
     "clock_resume": {"clock": "recheck_decision", "reason": "hearing", "note": "听证结束"},
     "issue_recheck": {"outcome": "not_support", "reasons": "复查意见正确", "written_reply_ref": "绍政信复核〔2026〕1号"},
-    "archive": {"note": "已做好疏导教育工作（LVR Art 37 ¶3）"},
     "objection_window_expired": {"clock": "objection"},
     "deadline_warning": {"clock": "transfer"},
     "deadline_expired": {"reason": "发现办理拖延，予以督办"},

@@ -178,7 +178,7 @@ def test_filing_decision_seven_days_counts_again_from_the_corrected_complaint(di
     assert got["supervised"] is True and got["status"] == "DV_FILING_REVIEW"
 
 
-def test_confirmation_window_thirty_days_then_the_settled_case_is_archived(diversion, rpc_as):
+def test_confirmation_window_thirty_days_then_the_settled_case_stays_settled_and_its_clock_stops(diversion, rpc_as):
     dv = dv_walker(diversion, rpc_as)
     timekeeping.set_now(at(2026, 9, 5, 10, 0))              # agreement signed (Saturday session)
     applied = dv.drive(TO_SETTLED)
@@ -191,8 +191,14 @@ def test_confirmation_window_thirty_days_then_the_settled_case_is_archived(diver
     assert link["status"] == "JC_APPLIED" and link["case_id"]
     got = expires_once(rpc_as, idle["case_id"], "confirmation_window_closed", at(2026, 10, 8, 23, 30),
                        at(2026, 10, 9, 0, 30))
-    assert got["status"] == "DV_ARCHIVED" and got["data"]["confirmation_window"]["closed"] is True
-    assert get(rpc_as, applied["case_id"])["status"] == "DV_ARCHIVED"
+    assert got["status"] == "DV_SETTLED" and got["data"]["confirmation_window"]["closed"] is True
+    # a window for the parties, not a duty of the body: no running clock left, nothing overdue (督办)
+    assert got["deadlines"] == []
+    assert clock(got, "confirmation_window")["status"] == "stopped"
+    assert idle["case_id"] not in {c["case_id"] for c in rpc_as(ACTORS["filing"]).diversion.overdue_cases({})["items"]}
+    assert get(rpc_as, applied["case_id"])["status"] == "DV_SETTLED"
+    err = expect_error("GUARD_FAILED", fire, dv, got, "apply_judicial_confirmation", {"applicants": [1, 2]})
+    assert "CPL Art 205" in err.message
     jc = get(rpc_as, link["case_id"])
     assert jc["status"] == "JC_APPLIED"                     # the confirmation goes on in its own case
 

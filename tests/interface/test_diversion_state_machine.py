@@ -50,10 +50,10 @@ def test_the_definitions_carry_spec_codes_and_a_basis_everywhere():
                    "DV_MEDIATING", "DV_SETTLED", "DV_FAILED", "DV_FILING_REVIEW", "DV_FILED", "DV_NOT_FILED",
                    "DV_ENTRUSTED", "DV_CONCLUDED_BY_CONSENT", "DV_TRIAL_RESUMED"}
     assert spec_states <= {s["code"] for s in dv["states"]}
-    # added: CPLI Art 126 correction, the archive after the JC window; issue 13 items 12-13: the plaintiff who
-    # does not sue (SIM Art 21 ¶1), the entrustment awaiting the mediator's signed receipt (SIM Art 27 ¶3)
-    assert {s["code"] for s in dv["states"]} - spec_states == {"DV_CORRECTING", "DV_ARCHIVED", "DV_WITHDRAWN",
-                                                               "DV_ENTRUST_PENDING"}
+    # added: CPLI Art 126 correction; issue 13 items 12-13: the plaintiff who does not sue (SIM Art 21 ¶1), the
+    # entrustment awaiting the mediator's signed receipt (SIM Art 27 ¶3). None only for the state machine
+    # library: a settled case stays DV_SETTLED when the JC window closes (no DV_ARCHIVED)
+    assert {s["code"] for s in dv["states"]} - spec_states == {"DV_CORRECTING", "DV_WITHDRAWN", "DV_ENTRUST_PENDING"}
     spec_events = {"receive_complaint", "explain_mediation", "plaintiff_consents", "plaintiff_declines",
                    "return_application", "designate_mediator", "mediator_accepts", "mediator_declines",
                    "respondent_consents", "respondent_refuses", "respondent_unreachable", "extend_period",
@@ -75,7 +75,7 @@ def test_the_definitions_carry_spec_codes_and_a_basis_everywhere():
     # the matter leaves the centre when filed: DV_FILED is terminal, so intake's tracking closes
     assert {s["code"] for s in dv["states"] if s["terminal"]} == {
         "DV_SETTLED", "DV_FILED", "DV_NOT_FILED", "DV_ENTRUSTED", "DV_CONCLUDED_BY_CONSENT", "DV_TRIAL_RESUMED",
-        "DV_ARCHIVED", "DV_WITHDRAWN", "DV_ENTRUST_PENDING"}
+        "DV_WITHDRAWN", "DV_ENTRUST_PENDING"}
 
 
 def test_every_allowed_transition_works(walk):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from infra import timekeeping
+from services.petition.casetype import PETITION
 from tests.factories import person_id
 from tests.harness import expect_error
 from tests.interface.petition_walk import (Flow, actor, handoff, paths, petition, petition_service,
@@ -171,9 +172,8 @@ def test_a_repeated_petition_after_re_review_is_not_accepted_again(flow):
     assert refused["refusal"]["basis"].startswith("LVR Art 36 ¶3")
     assert refused["data"]["duplicate"]["duplicate_of"] == final["case_id"]
     assert any(l["link_type"] == "duplicate_of" and l["case_id"] == final["case_id"] for l in refused["links"])
-    # archived after re-review: still final for Art 36 ¶3
-    archived = flow.fire(flow.get(final), "archive")
-    assert archived["status"] == "PT_CLOSED"
+    # PT_FINAL is where a re-reviewed matter stays (SPEC §5): every event from it is a self-loop
+    assert [e.id for e in PETITION.events_from("PT_FINAL") if e.target is not None] == []
     third = flow.new("PT_RECEIVED", petitioner=petitioner)
     assert flow.fire(third, "reject_duplicate", {"duplicate_of": final["case_id"], "rule": "D4"})["status"] == "PT_REDIRECTED"
 
