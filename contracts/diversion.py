@@ -198,9 +198,6 @@ class TerminateSchema(Schema):
     cost_increasing_conduct = text("note", required=False, load_default="")
 
 
-class ClockEventSchema(Schema):
-    clock = fields.String(required=True, validate=validate.Length(min=1, max=48))
-
 
 class TransferToFilingSchema(Schema):
     """SIM Art 21 ¶1; OMR Art 21(2): the file goes back to the court, which registers the suit of the

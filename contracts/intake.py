@@ -66,13 +66,10 @@ class CloseSchema(Schema):
     outcome = text("note")
 
 
-class ClockEventSchema(Schema):
-    clock = fields.String(required=True, validate=validate.Length(max=48))
-
 
 __all__ = ["RegisterCaseSchema", "ClassifySchema", "AnswerOnSpotSchema", "LinkDuplicateSchema",
            "RouteToMediationSchema", "RouteToDiversionSchema", "RouteToPetitionSchema", "ReferExternalSchema",
-           "NotifySchema", "ChildClosedSchema", "CloseSchema", "ClockEventSchema"]
+           "NotifySchema", "ChildClosedSchema", "CloseSchema"]
 
 
 REISSUE_REASONS = ("lost", "disclosed", "other")

@@ -332,9 +332,6 @@ class ArchiveSchema(Schema):
     note = text("note", required=False, load_default="")
 
 
-class ClockEventSchema(Schema):
-    clock = fields.String(required=True, validate=validate.Length(max=48))
-
 
 class PauseSchema(Schema):
     clock = fields.String(required=True, validate=validate.Length(max=48))

@@ -287,9 +287,6 @@ class ClockPauseSchema(Schema):
     note = text("note", required=False, load_default="")
 
 
-class ClockEventSchema(Schema):
-    clock = fields.String(required=True, validate=validate.Length(max=48))
-
 
 class SupervisionSchema(Schema):
     """deadline_expired: by sys (a clock ran out) or by the petition office (督办, LVR Art 40)."""

@@ -260,9 +260,6 @@ class NotImplementedSchema(Schema):
     shortcomings = text("note", metadata={"description": "整改不到位之处 (PRR)"})
 
 
-class ClockEventSchema(Schema):
-    clock = fields.String(required=True, validate=validate.Length(max=48))
-
 
 class ReviewObjectionArgs(Schema):
     decision = _choice(("upheld_amend", "upheld_withdraw", "dismissed"), required=True)

@@ -146,6 +146,12 @@ class CommandSchema(Schema):
     idempotency_key = fields.String(required=True, validate=KEY)
 
 
+class ClockEventSchema(Schema):
+    """The data of every event the clock sweep fires as ``sys`` (deadline_warning, expiries, 督办 flags):
+    which clock of the case ran (``ClockDef.kind``). One contract for every case type."""
+    clock = fields.String(required=True, validate=validate.Length(min=1, max=48))
+
+
 class HandoffSchema(Schema):
     """What a case service receives when another hands a matter over (SPEC §7): the parent case's
     identity, the routing decision and the claim as registered, parties whole (the receiving body

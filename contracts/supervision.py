@@ -99,9 +99,6 @@ class CirculateSchema(Schema):
     note = text("note")
 
 
-class ClockEventSchema(Schema):
-    clock = fields.String(required=True)
-
 
 # -- the centre's figures and lists (services/supervision/query.py; the gateway's OpenAPI) ----------------
 READ_SERVICES = ("intake", "mediation", "diversion", "petition", "recommendation")   # whose cases the read model holds

@@ -64,6 +64,17 @@ class Period:
     unit: str                           # days | working_days | months (infra.calendar)
 
 
+def statutory(period: Period) -> Callable[[Any, Any], Period]:
+    """A clock's period fixed by the statute it cites (``ClockDef.period``)."""
+    return lambda config, case: period
+
+
+def configured(section: str, *keys: str) -> Callable[[Any, Any], Period]:
+    """A clock's period read from config/jiefen.yaml (``section`` → ``keys``: {amount, unit}, or one per
+    profile), where it is an [A] value or a county may set its own (``ClockDef.period``)."""
+    return lambda config, case: Period(*config.period(section, *keys))
+
+
 @dataclass(frozen=True)
 class Extension:
     """How a clock may be extended: by whom, by at most how much in total, and what must come with it."""

@@ -47,8 +47,9 @@ stated in each event's description:
 from __future__ import annotations
 
 from contracts import diversion as c
+from contracts.schemas import ClockEventSchema
 from infra.calendar import DAYS, WORKING_DAYS
-from infra.casetype import CaseType, ClockDef, EventDef, Extension, Period, StateDef
+from infra.casetype import CaseType, ClockDef, EventDef, Extension, Period, StateDef, configured, statutory
 from services.diversion import effects as fx
 from services.diversion.common import participants
 from services.diversion.guards import GUARDS as G
@@ -80,33 +81,25 @@ BEFORE_FILING = ("DV_RECEIVED", "DV_GUIDED")
 PREFILING = ("DV_AWAITING_RESPONDENT", "DV_MEDIATING")
 
 
-def _statutory(amount: int, unit: str):
-    return lambda config, case: Period(amount, unit)
-
-
-def _configured(key: str):
-    return lambda config, case: Period(*config.period("diversion", key))
-
-
 def _entrusted_period(config, case) -> Period:
     """SIM Art 27 ¶2; OMR Art 24: 15 d ordinary procedure, 7 d summary procedure."""
     return Period(c.PROCEDURES[case.data["entrusted"]["procedure"]], DAYS)
 
 
 CLOCKS = (
-    ClockDef("court_designation", "法院指定调解组织期限", _statutory(3, WORKING_DAYS), ("DV_DESIGNATING",),
+    ClockDef("court_designation", "法院指定调解组织期限", statutory(Period(3, WORKING_DAYS)), ("DV_DESIGNATING",),
              ("DV_DESIGNATING",), "deadline_overdue", "OMR Art 10 ¶3: 收到在线调解申请后三个工作日内指定"),
-    ClockDef("mediator_acceptance", "调解组织确认接受期限", _statutory(3, WORKING_DAYS), ("DV_AWAITING_MEDIATOR",),
+    ClockDef("mediator_acceptance", "调解组织确认接受期限", statutory(Period(3, WORKING_DAYS)), ("DV_AWAITING_MEDIATOR",),
              ("DV_AWAITING_MEDIATOR",), "deadline_expired_redesignate",
              "OMR Art 12: 收到委派后三个工作日内确认接受；逾期未确认的重新指定"),
-    ClockDef("respondent_inquiry", "征询对方意愿期限", _statutory(3, WORKING_DAYS), ("DV_AWAITING_RESPONDENT",),
+    ClockDef("respondent_inquiry", "征询对方意愿期限", statutory(Period(3, WORKING_DAYS)), ("DV_AWAITING_RESPONDENT",),
              ("DV_AWAITING_RESPONDENT",), "deadline_overdue", "OMR Art 15: 接受委派之日起三个工作日内通知对方（可以）"),
-    ClockDef("prefiling_mediation", "诉前调解期限", _statutory(30, DAYS), ("DV_AWAITING_RESPONDENT",), PREFILING,
+    ClockDef("prefiling_mediation", "诉前调解期限", statutory(Period(30, DAYS)), ("DV_AWAITING_RESPONDENT",), PREFILING,
              "deadline_expired", "OMR Art 24-26; SIM Art 27: 30 d from the mediator's acceptance; appraisal excluded",
              extension=Extension("extend_period", None, "OMR Art 24; SIM Art 27: 各方当事人同意延长的，不受此限",
                                  needs=("agreed_by",)),
              pausable=True),
-    ClockDef("file_return", "移送法院期限", _configured("file_return"), ("DV_FAILED",), ("DV_FAILED",),
+    ClockDef("file_return", "移送法院期限", configured("diversion", "file_return"), ("DV_FAILED",), ("DV_FAILED",),
              "deadline_overdue", "OMR Art 15 ¶2 (即时将相关材料退回人民法院), 21(2); SIM Art 21 ¶1: the file goes "
              "back to the court [A: 3 WD for 即时]; late → 督办"),
     ClockDef("entrusted_mediation", "委托调解期限", _entrusted_period, ("DV_ENTRUSTED",), ("DV_ENTRUSTED",),
@@ -115,9 +108,9 @@ CLOCKS = (
              "of the file (DV_ENTRUSTED); extension not counted in the trial period",
              extension=Extension("extend_period", None, "OMR Art 24; SIM Art 27: 各方当事人同意延长的，不受此限",
                                  needs=("agreed_by",))),
-    ClockDef("filing_decision", "立案审查期限", _statutory(7, DAYS), ("DV_FILING_REVIEW",), ("DV_FILING_REVIEW",),
+    ClockDef("filing_decision", "立案审查期限", statutory(Period(7, DAYS)), ("DV_FILING_REVIEW",), ("DV_FILING_REVIEW",),
              "deadline_overdue", "CPL Art 126; CPLI Art 126: 7 d from the complaint, or from the corrected complaint"),
-    ClockDef("confirmation_window", "司法确认申请期限", _statutory(30, DAYS), ("DV_SETTLED",), ("DV_SETTLED",),
+    ClockDef("confirmation_window", "司法确认申请期限", statutory(Period(30, DAYS)), ("DV_SETTLED",), ("DV_SETTLED",),
              "confirmation_window_closed", "CPL Art 205; PML Art 33: 30 d from the agreement taking effect",
              window=True),
 )
@@ -170,7 +163,7 @@ EVENTS = (
              "OMR Art 12: reasons in writing; re-designate", guards=(G["designated_body"], G["committee_records"]),
              schema=c.MediatorDeclinesSchema, effect=fx.mediator_declines),
     EventDef("deadline_expired_redesignate", "逾期未确认，重新指定", ("DV_AWAITING_MEDIATOR",), "DV_DESIGNATING",
-             ("sys",), "OMR Art 12 ¶2: 超过规定期限未予确认的，重新指定", schema=c.ClockEventSchema,
+             ("sys",), "OMR Art 12 ¶2: 超过规定期限未予确认的，重新指定", schema=ClockEventSchema,
              effect=fx.acceptance_expired, description="SPEC's deadline_expired in DV_AWAITING_MEDIATOR"),
     # -- the respondent (OMR Art 15) -----------------------------------------------------------------
     EventDef("respondent_consents", "对方同意调解", ("DV_AWAITING_RESPONDENT",), "DV_MEDIATING", ("party", "sys"),
@@ -198,7 +191,7 @@ EVENTS = (
              guards=(G["designated_body"], G["committee_records"]),
              schema=c.TerminateSchema, effect=fx.terminate),
     EventDef("deadline_expired", "调解期限届满", PREFILING, "DV_FAILED", ("sys",),
-             "OMR Art 25(6): period expired without an agreed extension", schema=c.ClockEventSchema,
+             "OMR Art 25(6): period expired without an agreed extension", schema=ClockEventSchema,
              effect=fx.mediation_expired,
              description="also from DV_AWAITING_RESPONDENT: the 30 d count from the mediator's acceptance (OMR Art 24 ¶2)"),
     # -- filing (SIM Art 21; OMR Art 21; CPL Art 122-127) --------------------------------------------
@@ -231,7 +224,7 @@ EVENTS = (
              effect=fx.apply_judicial_confirmation,
              description="opens a case of type jc (JC_APPLIED) as a child of this case, in this service"),
     EventDef("confirmation_window_closed", "司法确认申请期限届满", ("DV_SETTLED",), None, ("sys",),
-             "CPL Art 205: 30 d; the agreement stays binding (SIM Art 25)", schema=c.ClockEventSchema,
+             "CPL Art 205: 30 d; the agreement stays binding (SIM Art 25)", schema=ClockEventSchema,
              effect=fx.confirmation_window_closed,
              description="added from SPEC's clock table: the case stays DV_SETTLED; the window's clock stops"),
     # -- 4B: post-filing entrusted mediation ---------------------------------------------------------
@@ -251,14 +244,14 @@ EVENTS = (
              "SIM Art 21 ¶2; OMR Art 21(3): 恢复审理", guards=(G["designated_body"],),
              schema=c.MediationFailedSchema, effect=fx.mediation_failed),
     EventDef("deadline_expired_resume_trial", "委托调解期限届满，恢复审理", ("DV_ENTRUSTED",), "DV_TRIAL_RESUMED",
-             ("sys",), "SIM Art 27; OMR Art 24: period expired", schema=c.ClockEventSchema,
+             ("sys",), "SIM Art 27; OMR Art 24: period expired", schema=ClockEventSchema,
              effect=fx.entrusted_expired, description="SPEC's deadline_expired in DV_ENTRUSTED"),
     # -- timers (SPEC §1) ----------------------------------------------------------------------------
     EventDef("deadline_overdue", "期限届满（督办）", OVERDUE, None, ("sys",),
-             "SPEC §1 timers: OMR Art 10 ¶3, 15; CPL Art 126: lateness is flagged (督办)", schema=c.ClockEventSchema,
+             "SPEC §1 timers: OMR Art 10 ¶3, 15; CPL Art 126: lateness is flagged (督办)", schema=ClockEventSchema,
              effect=fx.overdue),
     EventDef("deadline_warning", "期限预警", WARNED, None, ("sys",), "SPEC §1: T-3 WD [A]",
-             schema=c.ClockEventSchema),
+             schema=ClockEventSchema),
 )
 
 DIVERSION = CaseType(code="diversion", label="诉前委派调解/委托调解", service="diversion", case_no_prefix="DV",

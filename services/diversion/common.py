@@ -1,27 +1,15 @@
-"""Helpers shared by the two case types of the diversion service: records in ``case.data``, party
+"""Helpers shared by the two case types of the diversion service: party
 numbers, dates, participant organisations, and guards that answer with a precise error code."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from infra.calendar import SHANGHAI, to_shanghai_date
+from infra.casedata import put
 from infra.casetype import Guard
 from infra.models import Case, CaseLink, Party
 
 MEDIATION_ORG_KINDS = ("mediation_committee",)
-
-
-def by(ctx) -> dict:
-    return {"by": ctx.actor.user_id, "role": ctx.actor.role, "org_id": ctx.actor.org_id, "at": ctx.now.isoformat()}
-
-
-def put(case: Case, **values) -> None:
-    """Reassign ``case.data`` (never mutate it in place: the JSON column must see the change)."""
-    case.data = {**(case.data or {}), **values}
-
-
-def append(case: Case, key: str, item: dict) -> None:
-    put(case, **{key: [*(case.data or {}).get(key, []), item]})
 
 
 def seqs(case: Case, role: str | None = None) -> set[int]:

@@ -3,11 +3,12 @@ beyond the session). Every record carries who acted and when."""
 from __future__ import annotations
 
 from contracts.diversion import DIRECT_FILING_GROUNDS, REFUSAL_GROUNDS, RETURN_GROUNDS, TERMINATION_GROUNDS
+from infra.casedata import amend_last, append, put, stamp
 from infra.models import Case, CaseLink
 from infra.pii import party_view
 from services.diversion import d7, delegation
-from services.diversion.common import (append, brought_by, by, default_court, is_court, link_parent, participants,
-                                       put, register, set_participants)
+from services.diversion.common import (brought_by, default_court, is_court, link_parent, participants, register,
+                                       set_participants)
 
 
 def _bringer(case: Case) -> str | None:
@@ -22,7 +23,7 @@ def _designating(case: Case, ctx) -> None:
 
 def _failed(case: Case, ground: str, reason: str, basis: str, ctx, **extra) -> None:
     """DV_FAILED: the reason is recorded (OMR Art 21); D7 remembers the matter was pre-mediated."""
-    put(case, failure={"ground": ground, "reason": reason, "basis": basis, **extra, **by(ctx)}, prefiling_failed=True)
+    put(case, failure={"ground": ground, "reason": reason, "basis": basis, **extra, **stamp(ctx)}, prefiling_failed=True)
 
 
 # -- receipt ---------------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ def receive_complaint(case: Case, data: dict, ctx) -> None:
         "complaint": {"oral": data["oral"], "subject_ref": data["subject_ref"] or
                       ((handoff or {}).get("data") or {}).get("subject_ref"),
                       "claim_type": data["claim_type"], "note": data["note"],
-                      "how": "handoff" if handoff else "filing_desk", **by(ctx)},
+                      "how": "handoff" if handoff else "filing_desk", **stamp(ctx)},
         "brought_by": bringer,
     }
     set_participants(case, bringer)
@@ -55,27 +56,27 @@ def receive_complaint(case: Case, data: dict, ctx) -> None:
 
 def explain_mediation(case: Case, data: dict, ctx) -> None:
     put(case, explanation={"how": data["how"], "told": sorted(set(data["told"])), "suitable": data["suitable"],
-                           "note": data["note"], "basis": "OMR Art 7", **by(ctx)})
+                           "note": data["note"], "basis": "OMR Art 7", **stamp(ctx)})
 
 
 def plaintiff_consents(case: Case, data: dict, ctx) -> None:
     put(case, consent={"plaintiff": {"party": data["party"], "how": data["how"], "statement": data["statement"],
-                                     **by(ctx)}})
+                                     **stamp(ctx)}})
     _designating(case, ctx)
 
 
 def plaintiff_declines(case: Case, data: dict, ctx) -> None:
-    put(case, declined={"party": data["party"], "statement": data["statement"], "basis": "CPL Art 125", **by(ctx)})
+    put(case, declined={"party": data["party"], "statement": data["statement"], "basis": "CPL Art 125", **stamp(ctx)})
 
 
 def return_application(case: Case, data: dict, ctx) -> None:
     put(case, returned={"ground": data["ground"], "basis": RETURN_GROUNDS[data["ground"]],
-                        "channel_told": data["channel_told"], "note": data["note"], **by(ctx)})
+                        "channel_told": data["channel_told"], "note": data["note"], **stamp(ctx)})
 
 
 def direct_to_filing(case: Case, data: dict, ctx) -> None:
     put(case, direct_filing={"ground": data["ground"], "basis": DIRECT_FILING_GROUNDS[data["ground"]],
-                             "d7": d7.matches(ctx.session, case, ctx.env.config), "note": data["note"], **by(ctx)})
+                             "d7": d7.matches(ctx.session, case, ctx.env.config), "note": data["note"], **stamp(ctx)})
 
 
 # -- designation (OMR Art 10, 12; SIM Art 12) -------------------------------------------------------
@@ -91,32 +92,32 @@ def designate_mediator(case: Case, data: dict, ctx) -> None:
 
 def refuse_designation(case: Case, data: dict, ctx) -> None:
     put(case, declined={"party": data["party"], "statement": data["statement"],
-                        "basis": "SIM Art 12; OMR Art 10: 不同意指定的，视为不同意调解", **by(ctx)})
+                        "basis": "SIM Art 12; OMR Art 10: 不同意指定的，视为不同意调解", **stamp(ctx)})
     set_participants(case, _bringer(case))
 
 
 def mediator_accepts(case: Case, data: dict, ctx) -> None:
     put(case, designation={**case.data["designation"], "accepted": {
-        "mediator_id": data["mediator_id"] or ctx.actor.user_id, "disclosure": data["disclosure"], **by(ctx)}})
+        "mediator_id": data["mediator_id"] or ctx.actor.user_id, "disclosure": data["disclosure"], **stamp(ctx)}})
 
 
 def mediator_declines(case: Case, data: dict, ctx) -> None:
     append(case, "declined_designations", {**case.data["designation"], "ground": data["ground"],
-                                           "reason": data["reason"], "basis": "OMR Art 12", "declined": by(ctx)})
+                                           "reason": data["reason"], "basis": "OMR Art 12", "declined": stamp(ctx)})
     _designating(case, ctx)
 
 
 def acceptance_expired(case: Case, data: dict, ctx) -> None:
     append(case, "declined_designations", {**case.data["designation"], "ground": "not_confirmed_in_time",
                                            "reason": "超过三个工作日未确认接受委派", "basis": "OMR Art 12 ¶2",
-                                           "declined": by(ctx)})
+                                           "declined": stamp(ctx)})
     _designating(case, ctx)
 
 
 # -- the respondent (OMR Art 15) -------------------------------------------------------------------
 def respondent_consents(case: Case, data: dict, ctx) -> None:
     put(case, consent={**case.data.get("consent", {}), "respondent": {
-        "party": data["party"], "how": data["how"], "statement": data["statement"], **by(ctx)}})
+        "party": data["party"], "how": data["how"], "statement": data["statement"], **stamp(ctx)}})
 
 
 def respondent_refuses(case: Case, data: dict, ctx) -> None:
@@ -131,19 +132,16 @@ def respondent_unreachable(case: Case, data: dict, ctx) -> None:
 # -- mediating (OMR Art 19-26; SIM Art 24-27) ------------------------------------------------------
 def extend_period(case: Case, data: dict, ctx) -> None:
     append(case, "extensions", {"clock": data["clock"], "amount": data["amount"], "agreed_by": sorted(data["agreed_by"]),
-                                "reason": data["reason"], "basis": "OMR Art 24; SIM Art 27", **by(ctx)})
+                                "reason": data["reason"], "basis": "OMR Art 24; SIM Art 27", **stamp(ctx)})
 
 
 def clock_pause(case: Case, data: dict, ctx) -> None:
     append(case, "appraisals", {"clock": data["clock"], "reason": data["reason"], "note": data["note"],
-                                "basis": "OMR Art 26", "paused": by(ctx)})
+                                "basis": "OMR Art 26", "paused": stamp(ctx)})
 
 
 def clock_resume(case: Case, data: dict, ctx) -> None:
-    items = list(case.data.get("appraisals", []))
-    if items:
-        items[-1] = {**items[-1], "resumed": by(ctx), "note_on_resume": data["note"]}
-    put(case, appraisals=items)
+    amend_last(case, "appraisals", {"resumed": stamp(ctx), "note_on_resume": data["note"]})
 
 
 def sign_agreement(case: Case, data: dict, ctx) -> None:
@@ -153,7 +151,7 @@ def sign_agreement(case: Case, data: dict, ctx) -> None:
     put(case, agreement={"content": data["content"], "signatures": sorted(data["signatures"]),
                          "mediator_signature": data["mediator_signature"], "org_seal": data["org_seal"],
                          "effective_at": ctx.now.isoformat(), "mediation_org_id": designation.get("mediator_org_id"),
-                         "delegated_by_court": case.org_id, "filed_with_court": True, "note": data["note"], **by(ctx)})
+                         "delegated_by_court": case.org_id, "filed_with_court": True, "note": data["note"], **stamp(ctx)})
     ctx.outbox.append(("agreement_effective", {"agreement_effective_at": ctx.now.isoformat()}))
 
 
@@ -171,35 +169,32 @@ def mediation_expired(case: Case, data: dict, ctx) -> None:
 def transfer_to_filing(case: Case, data: dict, ctx) -> None:
     """CPL Art 122-123: the suit is the plaintiff's own decision; who expressed it, how, and who recorded it."""
     put(case, transfer={"party_insists_on_suing": True, "note": data["note"], "basis": "SIM Art 21 ¶1; OMR Art 21(2)",
-                        **by(ctx)},
-        suit_decision={"party": data["party"], "how": data["how"], "recorded": by(ctx), "basis": "CPL Art 122-123"})
+                        **stamp(ctx)},
+        suit_decision={"party": data["party"], "how": data["how"], "recorded": stamp(ctx), "basis": "CPL Art 122-123"})
 
 
 def plaintiff_withdraws(case: Case, data: dict, ctx) -> None:
     put(case, withdrawn={"party": data["party"], "how": data["how"], "statement": data["statement"],
-                         "basis": "SIM Art 21 ¶1; CPL Art 122", **by(ctx)})
+                         "basis": "SIM Art 21 ¶1; CPL Art 122", **stamp(ctx)})
 
 
 def request_correction(case: Case, data: dict, ctx) -> None:
-    append(case, "corrections", {"missing": data["missing"], "requested": by(ctx), "basis": "CPLI Art 126"})
+    append(case, "corrections", {"missing": data["missing"], "requested": stamp(ctx), "basis": "CPLI Art 126"})
 
 
 def complaint_corrected(case: Case, data: dict, ctx) -> None:
-    items = list(case.data.get("corrections", []))
-    if items:
-        items[-1] = {**items[-1], "corrected": by(ctx), "note": data["note"]}
-    put(case, corrections=items)
+    amend_last(case, "corrections", {"corrected": stamp(ctx), "note": data["note"]})
 
 
 def file_case(case: Case, data: dict, ctx) -> None:
     put(case, filing={"docket_no": data["docket_no"], "conditions": sorted(data["conditions"]),
-                      "procedure": data["procedure"], "note": data["note"], "basis": "CPL Art 122, 126", **by(ctx)})
+                      "procedure": data["procedure"], "note": data["note"], "basis": "CPL Art 122, 126", **stamp(ctx)})
     ctx.outbox.append(("case_filed", {"docket_no": data["docket_no"]}))
 
 
 def refuse_filing(case: Case, data: dict, ctx) -> None:
     put(case, refusal={"ground": data["ground"], "basis": REFUSAL_GROUNDS[data["ground"]], "ruling_no": data["ruling_no"],
-                       "channel_told": data["channel_told"], "appeal_told": data["appeal_told"], **by(ctx)})
+                       "channel_told": data["channel_told"], "appeal_told": data["appeal_told"], **stamp(ctx)})
 
 
 # -- judicial confirmation of the agreement (SPEC §4A last row → 4C) -------------------------------
@@ -222,7 +217,7 @@ def apply_judicial_confirmation(case: Case, data: dict, ctx) -> None:
                     "link_type": "child", "reason": "委派调解达成协议，双方共同申请司法确认",
                     "basis": "CPL Art 205(1); SIM Art 19 ¶2", "data": {}},
     }
-    append(case, "confirmation_applications", {"applicants": sorted(data["applicants"]), "form": data["form"], **by(ctx)})
+    append(case, "confirmation_applications", {"applicants": sorted(data["applicants"]), "form": data["form"], **stamp(ctx)})
     case.links.append(CaseLink(link_type="child", target_service="diversion", target_case_id=None,
                                target_status="awaiting_service", target_terminal=False,
                                basis="CPL Art 205(1); SIM Art 19 ¶2",
@@ -232,36 +227,36 @@ def apply_judicial_confirmation(case: Case, data: dict, ctx) -> None:
 
 def confirmation_window_closed(case: Case, data: dict, ctx) -> None:
     put(case, confirmation_window={"closed": True, "basis": "CPL Art 205; SIM Art 25: the agreement stays binding; "
-                                   "a dispute over it is a suit", **by(ctx)})
+                                   "a dispute over it is a suit", **stamp(ctx)})
 
 
 # -- 4B: post-filing entrusted mediation (SIM Art 20-21, 27; OMR Art 20 ¶2, 21(3), 24) -------------
 def entrust_mediation(case: Case, data: dict, ctx) -> None:
     put(case, entrusted={"procedure": data["procedure"], "mediator_org_id": data["mediator_org_id"],
-                         "note": data["note"], "basis": "SIM Art 11, 27; OMR Art 24", **by(ctx)})
+                         "note": data["note"], "basis": "SIM Art 11, 27; OMR Art 24", **stamp(ctx)})
     set_participants(case, *participants(case), data["mediator_org_id"])
 
 
 def entrusted_file_received(case: Case, data: dict, ctx) -> None:
     """SIM Art 27 ¶3; OMR Art 24 ¶2: the entrusted period counts from this signed receipt."""
     put(case, entrusted={**case.data["entrusted"], "received": {"received_by": data["received_by"], "note": data["note"],
-                                                               "basis": "SIM Art 27 ¶3; OMR Art 24 ¶2", **by(ctx)}})
+                                                               "basis": "SIM Art 27 ¶3; OMR Art 24 ¶2", **stamp(ctx)}})
 
 
 def agreement_reached(case: Case, data: dict, ctx) -> None:
     put(case, concluded={"outcome": data["outcome"], "content": data["content"], "document_no": data["document_no"],
-                         "basis": "SIM Art 20; OMR Art 20 ¶2", **by(ctx)})
+                         "basis": "SIM Art 20; OMR Art 20 ¶2", **stamp(ctx)})
 
 
 def mediation_failed(case: Case, data: dict, ctx) -> None:
-    put(case, trial_resumed={"reason": data["reason"], "basis": "SIM Art 21 ¶2; OMR Art 21(3)", **by(ctx)})
+    put(case, trial_resumed={"reason": data["reason"], "basis": "SIM Art 21 ¶2; OMR Art 21(3)", **stamp(ctx)})
 
 
 def entrusted_expired(case: Case, data: dict, ctx) -> None:
-    put(case, trial_resumed={"reason": "委托调解期限届满未达成协议", "basis": "SIM Art 27; OMR Art 24", **by(ctx)})
+    put(case, trial_resumed={"reason": "委托调解期限届满未达成协议", "basis": "SIM Art 27; OMR Art 24", **stamp(ctx)})
 
 
 # -- timers ----------------------------------------------------------------------------------------
 def overdue(case: Case, data: dict, ctx) -> None:
     case.supervised = True   # 督办 (SPEC §1 timers): the court or the mediator is late
-    append(case, "overdue", {"clock": data["clock"], **by(ctx)})
+    append(case, "overdue", {"clock": data["clock"], **stamp(ctx)})

@@ -22,7 +22,8 @@ Deviations from SPEC §4C, stated in the events' descriptions:
 from __future__ import annotations
 
 from contracts import diversion as c
-from infra.casetype import CaseType, ClockDef, EventDef, Extension, Period, StateDef
+from contracts.schemas import ClockEventSchema
+from infra.casetype import CaseType, ClockDef, EventDef, Extension, Period, StateDef, configured
 from services.diversion import jc_effects as fx
 from services.diversion.common import participants
 from services.diversion.jc_guards import GUARDS as G
@@ -48,18 +49,14 @@ BEFORE_RULING = ("JC_APPLIED", "JC_UNDER_REVIEW", "JC_SUPPLEMENTING")
 REVIEWING = ("JC_UNDER_REVIEW", "JC_SUPPLEMENTING")
 
 
-def _configured(key: str):
-    return lambda config, case: Period(*config.period("diversion", key))
-
-
 def _supplement_period(config, case) -> Period:
     return Period(int(case.data["supplement"]["days"]), "days")
 
 
 CLOCKS = (
-    ClockDef("jc_acceptance", "司法确认受理期限", _configured("jc_acceptance"), ("JC_APPLIED",), ("JC_APPLIED",),
+    ClockDef("jc_acceptance", "司法确认受理期限", configured("diversion", "jc_acceptance"), ("JC_APPLIED",), ("JC_APPLIED",),
              "deadline_overdue", "JC11 Art 4 [V?]: decide within 3 d whether to accept"),
-    ClockDef("jc_decision", "司法确认审查期限", _configured("jc_decision"), ("JC_UNDER_REVIEW",), REVIEWING,
+    ClockDef("jc_decision", "司法确认审查期限", configured("diversion", "jc_decision"), ("JC_UNDER_REVIEW",), REVIEWING,
              "deadline_overdue", "JC11 Art 5 [V?]: 15 d from acceptance, +10 d with the president's approval; "
              "outer limit CPL Art 187",
              extension=Extension("extend_review", 10, "JC11 Art 5 [V?]: 经本院院长批准，可以延长十日",
@@ -84,7 +81,7 @@ EVENTS = (
     EventDef("supplement_received", "补充材料已提交", ("JC_SUPPLEMENTING",), "JC_UNDER_REVIEW", ("party",),
              "CPLI Art 356 ¶2", schema=c.SupplementReceivedSchema, effect=fx.supplement_received),
     EventDef("deadline_expired", "逾期未补充，按撤回处理", ("JC_SUPPLEMENTING",), "JC_WITHDRAWN", ("sys",),
-             "CPLI Art 357 ¶2: deemed withdrawn", guards=(G["supplement_clock"],), schema=c.ClockEventSchema,
+             "CPLI Art 357 ¶2: deemed withdrawn", guards=(G["supplement_clock"],), schema=ClockEventSchema,
              effect=fx.deemed_withdrawn),
     EventDef("withdraw", "撤回申请", BEFORE_RULING, "JC_WITHDRAWN", ("party",),
              "CPLI Art 357 ¶1; JC11 Art 5 ¶2: before the ruling", guards=(G["party_of_case"],),
@@ -119,10 +116,10 @@ EVENTS = (
              "CPLI Art 372 ¶1: 异议不成立的，裁定驳回", schema=c.ObjectionDecisionSchema, effect=fx.dismiss_objection,
              description="added: the original ruling stands"),
     EventDef("deadline_overdue", "期限届满（督办）", BEFORE_RULING, None, ("sys",),
-             "SPEC §1 timers; JC11 Art 4-5 [V?]: lateness is flagged (督办)", schema=c.ClockEventSchema,
+             "SPEC §1 timers; JC11 Art 4-5 [V?]: lateness is flagged (督办)", schema=ClockEventSchema,
              effect=fx.overdue),
     EventDef("deadline_warning", "期限预警", BEFORE_RULING, None, ("sys",), "SPEC §1: T-3 WD [A]",
-             schema=c.ClockEventSchema),
+             schema=ClockEventSchema),
 )
 
 JUDICIAL_CONFIRMATION = CaseType(code="jc", label="司法确认", service="diversion", case_no_prefix="JC",

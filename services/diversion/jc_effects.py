@@ -5,8 +5,9 @@ _rejected); non-confirmations name the justice bureau and the committee to repor
 from __future__ import annotations
 
 from contracts.diversion import JURISDICTION_BASES, NOT_ACCEPTED_GROUNDS, REJECTION_GROUNDS
+from infra.casedata import amend_last, append, put, stamp
 from infra.models import Case
-from services.diversion.common import append, brought_by, by, link_parent, put, register, set_participants
+from services.diversion.common import brought_by, link_parent, register, set_participants
 from services.diversion.jc_guards import applied_on
 
 RULED = "judicial_confirmation_ruled"
@@ -28,7 +29,7 @@ def apply(case: Case, data: dict, ctx) -> None:
                         "materials": data["materials"], "jurisdiction_basis": data["jurisdiction_basis"],
                         "jurisdiction": JURISDICTION_BASES[data["jurisdiction_basis"]],
                         "intermediate_court": data["intermediate_court"],
-                        "jurisdiction_county": data.get("jurisdiction_county"), **by(ctx)},
+                        "jurisdiction_county": data.get("jurisdiction_county"), **stamp(ctx)},
         "agreement": dict(agreement),
         "brought_by": bringer,
     }
@@ -37,12 +38,12 @@ def apply(case: Case, data: dict, ctx) -> None:
 
 
 def accept(case: Case, data: dict, ctx) -> None:
-    put(case, docket_no=data["docket_no"], acceptance={"basis": "JC11 Art 4", **by(ctx)})
+    put(case, docket_no=data["docket_no"], acceptance={"basis": "JC11 Art 4", **stamp(ctx)})
 
 
 def refuse(case: Case, data: dict, ctx) -> None:
     record = {"ground": data["ground"], "basis": NOT_ACCEPTED_GROUNDS[data["ground"]], "ruling_no": data["ruling_no"],
-              "reason": data["reason"], **by(ctx)}
+              "reason": data["reason"], **stamp(ctx)}
     put(case, not_accepted=record)
     _announce(case, "not_accepted", ctx, ruling=record)
 
@@ -50,32 +51,29 @@ def refuse(case: Case, data: dict, ctx) -> None:
 def request_supplement(case: Case, data: dict, ctx) -> None:
     days = data["days"] or ctx.env.config.period("diversion", "jc_supplement_default")[0]
     put(case, supplement={"items": data["items"], "days": days, "basis": "CPLI Art 356 ¶2; CPLI Art 354 ¶2",
-                          **by(ctx)})
-    append(case, "supplements", {"items": data["items"], "days": days, "requested": by(ctx)})
+                          **stamp(ctx)})
+    append(case, "supplements", {"items": data["items"], "days": days, "requested": stamp(ctx)})
 
 
 def supplement_received(case: Case, data: dict, ctx) -> None:
-    items = list(case.data.get("supplements", []))
-    if items:
-        items[-1] = {**items[-1], "received": by(ctx), "note": data["note"]}
-    put(case, supplements=items)
+    amend_last(case, "supplements", {"received": stamp(ctx), "note": data["note"]})
 
 
 def deemed_withdrawn(case: Case, data: dict, ctx) -> None:
-    record = {"deemed": True, "basis": "CPLI Art 357 ¶2: 未在限期内补充，按撤回申请处理", **by(ctx)}
+    record = {"deemed": True, "basis": "CPLI Art 357 ¶2: 未在限期内补充，按撤回申请处理", **stamp(ctx)}
     put(case, withdrawal=record)
     _announce(case, "withdrawn", ctx, ruling=record)
 
 
 def withdraw(case: Case, data: dict, ctx) -> None:
-    record = {"deemed": False, "party": data["party"], "note": data["note"], "basis": "CPLI Art 357 ¶1", **by(ctx)}
+    record = {"deemed": False, "party": data["party"], "note": data["note"], "basis": "CPLI Art 357 ¶1", **stamp(ctx)}
     put(case, withdrawal=record)
     _announce(case, "withdrawn", ctx, ruling=record)
 
 
 def _ruling(case: Case, outcome: str, data: dict, ctx, **extra) -> dict:
     record = {"outcome": outcome, "ruling_no": data["ruling_no"], "served_on": data.get("served_on"),
-              **extra, **by(ctx)}
+              **extra, **stamp(ctx)}
     put(case, ruling=record)
     return record
 
@@ -99,17 +97,17 @@ def reject(case: Case, data: dict, ctx) -> None:
 
 def extend_review(case: Case, data: dict, ctx) -> None:
     append(case, "extensions", {"clock": data["clock"], "amount": data["amount"], "approved_by": data["approved_by"],
-                                "reason": data["reason"], "basis": "JC11 Art 5 [V?]", **by(ctx)})
+                                "reason": data["reason"], "basis": "JC11 Art 5 [V?]", **stamp(ctx)})
 
 
 def apply_enforcement(case: Case, data: dict, ctx) -> None:
     put(case, enforcement={"applicant": data["applicant"], "non_performance": data["non_performance"],
-                           "note": data["note"], "basis": "CPL Art 206; PML Art 33 ¶2; JC11 Art 9", **by(ctx)})
+                           "note": data["note"], "basis": "CPL Art 206; PML Art 33 ¶2; JC11 Art 9", **stamp(ctx)})
 
 
 def file_objection(case: Case, data: dict, ctx) -> None:
     record = {k: data.get(k) for k in ("objector", "party", "name", "received_on", "known_on", "grounds")} \
-        | {"against": ctx.from_state, "basis": "CPLI Art 372", **by(ctx)}
+        | {"against": ctx.from_state, "basis": "CPLI Art 372", **stamp(ctx)}
     put(case, objection=record)
     _announce(case, "objection_filed", ctx, objection={k: v for k, v in record.items() if k != "name"})
 
@@ -118,7 +116,7 @@ def _decide_objection(case: Case, decision: str, data: dict, ctx, **extra) -> di
     """CPLI Art 372 ¶1: the objection's outcome, recorded on the objection; announced so the mediation
     case the agreement came from follows it (SPEC §7)."""
     record = {"decision": decision, "ruling_no": data["ruling_no"], "reason": data["reason"],
-              "served_on": data.get("served_on"), "basis": "CPLI Art 372 ¶1", **extra, **by(ctx)}
+              "served_on": data.get("served_on"), "basis": "CPLI Art 372 ¶1", **extra, **stamp(ctx)}
     put(case, objection={**case.data.get("objection", {}), "decided": record})
     _announce(case, decision, ctx, ruling=record)
     return record
@@ -143,4 +141,4 @@ def dismiss_objection(case: Case, data: dict, ctx) -> None:
 
 def overdue(case: Case, data: dict, ctx) -> None:
     case.supervised = True   # 督办 (SPEC §1 timers)
-    append(case, "overdue", {"clock": data["clock"], **by(ctx)})
+    append(case, "overdue", {"clock": data["clock"], **stamp(ctx)})

@@ -13,7 +13,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from contracts.errors import ERRORS
 from contracts.intake import LookupArgs
-from contracts.schemas import FindCasesSchema, RegisterCaseSchema
+from contracts.schemas import ClockEventSchema, FindCasesSchema, RegisterCaseSchema
 from contracts.services import CASE_SERVICES
 from infra.registry import case_types
 from services.gateway import openapi_routes, schemas as s
@@ -247,6 +247,7 @@ COMPONENTS = {
     "Verify": s.VerifySchema, "EventDef": s.EventDefSchema, "EventField": s.EventFieldSchema,
     "Definition": s.DefinitionSchema, "FireBody": s.FireBodySchema, "Duplicate": s.DuplicateSchema,
     "Sweep": s.SweepSchema,
+    "ClockEvent": ClockEventSchema,     # the data of every clock-fired event of every service (sys)
 }
 
 

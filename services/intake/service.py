@@ -15,11 +15,12 @@ from contracts.schemas import KEY, CommandSchema
 from infra import clocks, handoff
 from infra.db import read_session
 from infra.models import Case
+from infra.querycode import legacy_query_code_hash, query_code_hash
 from contracts.intake import LookupArgs
 from infra.service import CaseService, Platform, api, load
 from infra.views import iso
 from services.intake import duplicates
-from services.intake.casetype import INTAKE, legacy_query_code_hash, query_code_hash
+from services.intake.casetype import INTAKE
 from services.intake.tracking import on_child_event, reconcile
 
 ROUTE_EVENTS = {"mediation": "route_to_mediation", "diversion": "route_to_diversion",

@@ -29,9 +29,11 @@ events' descriptions:
 from __future__ import annotations
 
 from contracts import mediation as c
-from infra.casetype import CaseType, EventDef, StateDef
+from contracts.schemas import ClockEventSchema
+from infra.casetype import CaseType, ClockDef, EventDef, Extension, StateDef, configured, statutory
 from services.mediation import confirmation, delegated, effects as fx, litigation
-from services.mediation.deadlines import AGREED, BEFORE_AGREEMENT, CLOCKS, MEDIATING
+from services.mediation.deadlines import (AGREED, BEFORE_AGREEMENT, CONFIRMATION_PERIOD, LABOUR, LABOUR_PERIOD, MEDIATING,
+                                          MEDICAL, MEDICAL_PERIOD, own_periods)
 from services.mediation.guards import GUARDS as G
 
 STATES = (
@@ -118,11 +120,11 @@ EVENTS = (
              "PML Art 26; NB Art 23", guards=(REMIT, G["channels_told"]), schema=c.DeclareFailureSchema,
              effect=fx.declare_failure),
     EventDef("deadline_expired", "调解期限届满", MEDIATING, "PM_TERMINATED", ("sys",),
-             "NB Art 27: no extension, 终止调解通知书; MDR Art 38: deemed failed", schema=c.ClockEventSchema,
+             "NB Art 27: no extension, 终止调解通知书; MDR Art 38: deemed failed", schema=ClockEventSchema,
              effect=fx.deadline_expired,
              description="also from PM_ACCEPTED: the period counts from acceptance [A]"),
     EventDef("labour_period_expired", "劳动争议调解期满", BEFORE_AGREEMENT, None, ("sys",),
-             "LDL Art 14 ¶3: the party may apply for arbitration", schema=c.ClockEventSchema,
+             "LDL Art 14 ¶3: the party may apply for arbitration", schema=ClockEventSchema,
              effect=fx.labour_period_expired),
     # -- agreement, confirmation, performance (PML Art 31-33) -------------------------------------
     EventDef("apply_judicial_confirmation", "申请司法确认", AGREED, "PM_CONFIRMATION_PENDING", ("party",),
@@ -134,7 +136,7 @@ EVENTS = (
     EventDef("start_supervision", "履行监督", ("PM_AGREEMENT_EFFECTIVE",), "PM_PERFORMING", ("pmc",),
              "PML Art 31 ¶2", guards=(REMIT,), schema=c.SupervisionSchema, effect=fx.start_supervision),
     EventDef("confirmation_window_closed", "司法确认申请期满", AGREED, None, ("sys",),
-             "PML Art 33; agreement stays binding (Art 31); remedy is a suit (Art 32)", schema=c.ClockEventSchema,
+             "PML Art 33; agreement stays binding (Art 31); remedy is a suit (Art 32)", schema=ClockEventSchema,
              effect=fx.confirmation_window_closed),
     # the court's answer, from its JC case (SPEC §7; children.py): fired by sys
     EventDef("confirmation_granted", "确认调解协议有效", ("PM_CONFIRMATION_PENDING",), "PM_PERFORMING", ("sys",),
@@ -203,13 +205,61 @@ EVENTS = (
                          "so the committee's case shows the court's deadlines"),
     # -- clocks (SPEC §1 timers; deadlines.py) ----------------------------------------------------
     EventDef("deadline_warning", "期限预警", CLOCK_STATES, None, ("sys",), "SPEC §1: T-3 WD [A]",
-             schema=c.ClockEventSchema),
+             schema=ClockEventSchema),
     EventDef("acceptance_overdue", "受理逾期（督办）", ("PM_APPLIED",), None, ("sys",),
-             "SPEC §3: acceptance 3 WD [A] → SUPV warning (督办)", schema=c.ClockEventSchema,
+             "SPEC §3: acceptance 3 WD [A] → SUPV warning (督办)", schema=ClockEventSchema,
              effect=fx.acceptance_overdue),
     EventDef("consent_expired", "对方逾期未答复（视为拒绝）", ("PM_CONSENT_PENDING",), "PM_REJECTED", ("sys",),
-             "SPEC §3: no answer within 3 WD is treated as refusal [A]; PML Art 17", schema=c.ClockEventSchema,
+             "SPEC §3: no answer within 3 WD is treated as refusal [A]; PML Art 17", schema=ClockEventSchema,
              effect=fx.consent_expired),
+)
+
+
+# -- clocks (SPEC §3, clock table); each clock's expiry fires its own event (the platform gives an event one target)
+# | clock               | runs in                              | on expiry                                   |
+# |---------------------|--------------------------------------|---------------------------------------------|
+# | acceptance          | PM_APPLIED                           | acceptance_overdue (督办 flag)              |
+# | respondent_consent  | PM_CONSENT_PENDING                   | consent_expired → PM_REJECTED (refusal [A]) |
+# | mediation_general   | PM_ACCEPTED, PM_IN_MEDIATION         | deadline_expired → PM_TERMINATED            |
+# | mediation_medical   | PM_ACCEPTED, PM_IN_MEDIATION         | deadline_expired → PM_TERMINATED            |
+# | mediation_labour    | PM_APPLIED … PM_IN_MEDIATION         | labour_period_expired (may arbitrate)       |
+# | confirmation_window | PM_AGREEMENT_EFFECTIVE, PM_PERFORMING| confirmation_window_closed                  |
+
+
+def general(case) -> bool:
+    return own_periods(case) and case.category not in (MEDICAL, LABOUR)
+
+
+def medical(case) -> bool:
+    return own_periods(case) and case.category == MEDICAL
+
+
+def labour_first_time(case) -> bool:
+    # counted once from receipt of the application, whatever states the case passes through
+    return own_periods(case) and case.category == LABOUR and not any(c.kind == "mediation_labour" for c in case.clocks)
+
+
+CLOCKS = (
+    ClockDef("acceptance", "受理期限", configured("mediation", "acceptance"), ("PM_APPLIED",), ("PM_APPLIED",),
+             "acceptance_overdue", "PML Art 17, 21 (及时); SPEC §3: 3 WD [A; cf. OMR Art 12]", applies=own_periods),
+    ClockDef("respondent_consent", "征询对方意愿期限", configured("mediation", "respondent_consent"),
+             ("PM_CONSENT_PENDING",), ("PM_CONSENT_PENDING",), "consent_expired",
+             "PML Art 17; SPEC §3: 3 WD [A; cf. OMR Art 15]; no answer is treated as refusal [A]", applies=own_periods),
+    ClockDef("mediation_general", "调解期限", configured("mediation", "mediation_general"), MEDIATING, MEDIATING,
+             "deadline_expired", "PMR Art 33 [V?]; NB Art 27: 一般在一个月内调结 (SZ Art 25: 30 d); from acceptance [A]",
+             applies=general, extension=Extension("extend_period", None, "NB Art 27; SZ Art 25: 双方当事人要求延长")),
+    ClockDef("mediation_medical", "医疗纠纷调解期限", statutory(MEDICAL_PERIOD), MEDIATING, MEDIATING,
+             "deadline_expired", "MDR Art 38: 30 WD from acceptance, 鉴定时间不计入; 超过期限视为调解不成",
+             applies=medical, pausable=True,
+             extension=Extension("extend_period", None, "MDR Art 38: 医调委和医患双方可以约定延长")),
+    ClockDef("mediation_labour", "劳动争议调解期限", statutory(LABOUR_PERIOD), ("PM_APPLIED", "PM_CONSENT_PENDING"),
+             BEFORE_AGREEMENT, "labour_period_expired",
+             "LDL Art 14 ¶3: 十五日内未达成调解协议的，当事人可以依法申请仲裁", applies=labour_first_time,
+             anchor="created"),
+    ClockDef("confirmation_window", "司法确认申请期限", statutory(CONFIRMATION_PERIOD), ("PM_AGREEMENT_EFFECTIVE",),
+             AGREED, "confirmation_window_closed",
+             "PML Art 33; CPL Art 205: 自调解协议生效之日起三十日内共同申请; 期满协议仍有约束力 (PML Art 31, 32)",
+             applies=own_periods),
 )
 
 MEDIATION = CaseType(code="mediation", label="人民调解", service="mediation", case_no_prefix="PM",

@@ -6,6 +6,7 @@ besides the committee that act on the case (the window that brought it, the cour
 from __future__ import annotations
 
 from contracts.mediation import CHANNELS_TOLD
+from infra.casedata import append, put, stamp
 from infra.models import Case, CaseLink, Party
 from services.mediation import delegated
 from services.mediation.guards import committee_for
@@ -21,18 +22,6 @@ EXPIRY_GROUND[delegated.COURT_PERIOD] = ("period_expired", "OMR Art 25(6); SIM A
                                                           "材料退回人民法院")
 
 
-def _by(ctx) -> dict:
-    return {"by": ctx.actor.user_id, "role": ctx.actor.role, "at": ctx.now.isoformat()}
-
-
-def _set(case: Case, **values) -> None:
-    case.data = {**(case.data or {}), **values}
-
-
-def _append(case: Case, key: str, item: dict) -> None:
-    _set(case, **{key: [*(case.data or {}).get(key, []), item]})
-
-
 # -- creation ------------------------------------------------------------------------------------
 def _register(case: Case, data: dict, ctx, committee: str, how: str) -> None:
     case.org_id = committee
@@ -41,7 +30,7 @@ def _register(case: Case, data: dict, ctx, committee: str, how: str) -> None:
     case.parties = [Party(seq=i, **p) for i, p in enumerate(data["parties"], start=1)]
     brought_by = ctx.actor.org_id
     case.data = {
-        "application": {"how": how, "oral": data["oral"], "note": data["note"], **_by(ctx)},
+        "application": {"how": how, "oral": data["oral"], "note": data["note"], **stamp(ctx)},
         "joint_application": data.get("joint_application", False),
         # the body that brought the case (the centre's window) keeps acting for the parties
         "participants": [] if ctx.env.directory.governs(brought_by, committee) else [brought_by],
@@ -60,88 +49,88 @@ def apply(case: Case, data: dict, ctx) -> None:
                                    target_case_no=handoff["parent_case_no"], target_status=None,
                                    target_terminal=False, basis=handoff["basis"] or "SPEC §7; PSR Art 44",
                                    created_at=ctx.now, updated_at=ctx.now))
-        _set(case, handoff={"reason": handoff["reason"], "basis": handoff["basis"], "data": handoff["data"],
+        put(case, handoff={"reason": handoff["reason"], "basis": handoff["basis"], "data": handoff["data"],
                             "parent_case_no": handoff["parent_case_no"]})
         if delegated.wanted(handoff):           # SPEC §7: court-delegated mode; the court's periods govern
-            _set(case, court_delegation=delegated.record(handoff, ctx))
+            put(case, court_delegation=delegated.record(handoff, ctx))
 
 
 def initiate_proactive(case: Case, data: dict, ctx) -> None:
     """PML Art 17: 人民调解委员会也可以主动调解."""
     _register(case, data, ctx, ctx.actor.org_id, "proactive")
-    _set(case, proactive={"source": data["source"], **_by(ctx)})
+    put(case, proactive={"source": data["source"], **stamp(ctx)})
 
 
 # -- consent and acceptance ----------------------------------------------------------------------
 def request_consent(case: Case, data: dict, ctx) -> None:
-    _set(case, consent={"requested": {"how": data["how"], "note": data["note"], **_by(ctx)}, "given": False})
+    put(case, consent={"requested": {"how": data["how"], "note": data["note"], **stamp(ctx)}, "given": False})
 
 
 def respondent_consents(case: Case, data: dict, ctx) -> None:
-    _set(case, consent={**case.data.get("consent", {}), "given": True,
-                        "answer": {"party": data["party"], "note": data["note"], **_by(ctx)}})
+    put(case, consent={**case.data.get("consent", {}), "given": True,
+                        "answer": {"party": data["party"], "note": data["note"], **stamp(ctx)}})
 
 
 def party_refuses(case: Case, data: dict, ctx) -> None:
-    _set(case, rejection={"ground": "party_refused", "party": data["party"], "statement": data["statement"],
-                          "basis": "PML Art 17", **_by(ctx)})
+    put(case, rejection={"ground": "party_refused", "party": data["party"], "statement": data["statement"],
+                          "basis": "PML Art 17", **stamp(ctx)})
 
 
 def consent_expired(case: Case, data: dict, ctx) -> None:
-    _set(case, rejection={"ground": "no_answer", "deemed_refusal": True,
+    put(case, rejection={"ground": "no_answer", "deemed_refusal": True,
                           "basis": "SPEC §3: no answer within the consent period is treated as refusal [A]",
-                          **_by(ctx)})
+                          **stamp(ctx)})
 
 
 def accept(case: Case, data: dict, ctx) -> None:
-    _set(case, acceptance={"respondent_consented": data["respondent_consented"], "note": data["note"], **_by(ctx)})
+    put(case, acceptance={"respondent_consented": data["respondent_consented"], "note": data["note"], **stamp(ctx)})
 
 
 def reject(case: Case, data: dict, ctx) -> None:
-    _set(case, rejection={"ground": data["ground"], "channel_told": data["channel_told"],
+    put(case, rejection={"ground": data["ground"], "channel_told": data["channel_told"],
                           "escalation_risk": data["escalation_risk"], "calming_measures": data["calming_measures"],
                           "handed_over_to": data["handed_over_to"], "note": data["note"], "basis": "PMR Art 22",
-                          **_by(ctx)})
+                          **stamp(ctx)})
     ctx.outbox.append(("mediation_rejected", {"rejection": case.data["rejection"]}))
 
 
 def acceptance_overdue(case: Case, data: dict, ctx) -> None:
     case.supervised = True   # SPEC §3: SUPV warning (督办) when the committee has not decided in time
-    _append(case, "overdue", {"clock": data["clock"], **_by(ctx)})
+    append(case, "overdue", {"clock": data["clock"], **stamp(ctx)})
 
 
 # -- mediating -----------------------------------------------------------------------------------
 def assign_mediator(case: Case, data: dict, ctx) -> None:
     """PML Art 19: one or more mediators, designated by the committee or chosen by the parties."""
-    _set(case, mediators=list(dict.fromkeys(data["mediator_ids"])),
-         appointment={"how": data["how"], "note": data["note"], **_by(ctx)})
+    put(case, mediators=list(dict.fromkeys(data["mediator_ids"])),
+         appointment={"how": data["how"], "note": data["note"], **stamp(ctx)})
 
 
 def report_escalation_risk(case: Case, data: dict, ctx) -> None:
     report = {"risk": data["risk"], "reported_to": data["reported_to"], "measures": data["measures"],
-              "basis": "PML Art 25", **_by(ctx)}
-    _append(case, "escalations", report)
+              "basis": "PML Art 25", **stamp(ctx)}
+    append(case, "escalations", report)
     ctx.outbox.append(("escalation_risk_reported", {"report": report}))
 
 
 def extend_period(case: Case, data: dict, ctx) -> None:
     # the clock itself is extended by the platform (Extension on the clock definition)
-    _append(case, "extensions", {"clock": data["clock"], "amount": data["amount"],
-                                 "requested_by": sorted(data["requested_by"]), "reason": data["reason"], **_by(ctx)})
+    append(case, "extensions", {"clock": data["clock"], "amount": data["amount"],
+                                 "requested_by": sorted(data["requested_by"]), "reason": data["reason"], **stamp(ctx)})
 
 
 def clock_pause(case: Case, data: dict, ctx) -> None:
-    _append(case, "appraisals", {"clock": data["clock"], "paused": True, "reason": data["reason"],
-                                 "note": data["note"], **_by(ctx)})
+    append(case, "appraisals", {"clock": data["clock"], "paused": True, "reason": data["reason"],
+                                 "note": data["note"], **stamp(ctx)})
 
 
 def clock_resume(case: Case, data: dict, ctx) -> None:
-    _append(case, "appraisals", {"clock": data["clock"], "paused": False, "note": data["note"], **_by(ctx)})
+    append(case, "appraisals", {"clock": data["clock"], "paused": False, "note": data["note"], **stamp(ctx)})
 
 
 def labour_period_expired(case: Case, data: dict, ctx) -> None:
-    notice = {"basis": "LDL Art 14 ¶3: 十五日内未达成调解协议的，当事人可以依法申请仲裁", **_by(ctx)}
-    _set(case, labour_arbitration_open=notice)
+    notice = {"basis": "LDL Art 14 ¶3: 十五日内未达成调解协议的，当事人可以依法申请仲裁", **stamp(ctx)}
+    put(case, labour_arbitration_open=notice)
     ctx.outbox.append(("labour_arbitration_available", {"notice": notice}))
 
 
@@ -150,7 +139,7 @@ def _agreement(case: Case, record: dict, ctx) -> None:
     history = case.data.get("previous_agreements", [])
     if case.data.get("agreement"):     # a new agreement after a rejected confirmation (PML Art 33 ¶3)
         history = [*history, case.data["agreement"]]
-    _set(case, agreement={**record, "effective_at": ctx.now.isoformat(), **_by(ctx)}, previous_agreements=history)
+    put(case, agreement={**record, "effective_at": ctx.now.isoformat(), **stamp(ctx)}, previous_agreements=history)
     ctx.outbox.append(("agreement_effective", {"agreement_kind": record["kind"]}))
 
 
@@ -170,16 +159,16 @@ def record_oral_agreement(case: Case, data: dict, ctx) -> None:
 
 
 def confirmation_window_closed(case: Case, data: dict, ctx) -> None:
-    _set(case, confirmation_window={"closed": True, "basis": "PML Art 31-33: 协议仍具法律约束力；争议可以起诉",
-                                    **_by(ctx)})
+    put(case, confirmation_window={"closed": True, "basis": "PML Art 31-33: 协议仍具法律约束力；争议可以起诉",
+                                    **stamp(ctx)})
 
 
 # -- termination ---------------------------------------------------------------------------------
 def _terminate(case: Case, ctx, ground: str, channels: list[str], next_channel: str, basis: str, **extra) -> None:
     record = {"ground": ground, "channels_told": channels,
               "channels_told_labels": [CHANNELS_TOLD[c] for c in channels], "next_channel": next_channel,
-              "basis": basis, **extra, **_by(ctx)}
-    _set(case, termination=record)
+              "basis": basis, **extra, **stamp(ctx)}
+    put(case, termination=record)
     # the window tells the resident where to go next; a suit is handed to the court by refer_to_court
     ctx.outbox.append(("mediation_terminated", {"termination": record}))
 
@@ -203,7 +192,7 @@ def deadline_expired(case: Case, data: dict, ctx) -> None:
 def confirmation_rejected_terminate(case: Case, data: dict, ctx) -> None:
     """CPL Art 206: after the rejection the parties choose to sue; the mediation ends (PML Art 26)."""
     record = case.data["confirmation"]
-    _set(case, confirmation={**record, "remedy": "litigation", "remedy_by": ctx.actor.user_id,
+    put(case, confirmation={**record, "remedy": "litigation", "remedy_by": ctx.actor.user_id,
                              "remedy_at": ctx.now.isoformat()})
     _terminate(case, ctx, "confirmation_rejected", data["channels_told"], data["next_channel"],
                "PML Art 33 ¶3; CPL Art 206", reason=data["reason"], jc_case_no=record.get("jc_case_no"))
@@ -211,22 +200,22 @@ def confirmation_rejected_terminate(case: Case, data: dict, ctx) -> None:
 
 # -- performance and archive ---------------------------------------------------------------------
 def start_supervision(case: Case, data: dict, ctx) -> None:
-    _set(case, supervision={"supervisor": data["supervisor"], "note": data["note"], "basis": "PML Art 31 ¶2",
-                            **_by(ctx)})
+    put(case, supervision={"supervisor": data["supervisor"], "note": data["note"], "basis": "PML Art 31 ¶2",
+                            **stamp(ctx)})
 
 
 def record_performed(case: Case, data: dict, ctx) -> None:
-    _set(case, performance={"performed": True, "note": data["note"], **_by(ctx)})
+    put(case, performance={"performed": True, "note": data["note"], **stamp(ctx)})
 
 
 def report_non_performance(case: Case, data: dict, ctx) -> None:
     confirmed = bool(case.data.get("agreement", {}).get("confirmed"))
     remedy = ({"remedy": "enforcement", "basis": "PML Art 33 ¶2; CPL Art 206"} if confirmed
               else {"remedy": "litigation", "basis": "PML Art 32"})
-    _set(case, performance={"performed": False, "party": data["party"], "note": data["note"], **remedy, **_by(ctx)})
+    put(case, performance={"performed": False, "party": data["party"], "note": data["note"], **remedy, **stamp(ctx)})
     ctx.outbox.append(("performance_disputed", {"performance": case.data["performance"]}))
 
 
 def archive(case: Case, data: dict, ctx) -> None:
-    _set(case, archive={"file_no": data["file_no"], "materials": sorted(set(data["materials"])), "note": data["note"],
-                        "basis": "PML Art 27", **_by(ctx)})
+    put(case, archive={"file_no": data["file_no"], "materials": sorted(set(data["materials"])), "note": data["note"],
+                        "basis": "PML Art 27", **stamp(ctx)})

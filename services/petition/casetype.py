@@ -50,11 +50,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from contracts import petition as c
-from infra.casetype import CaseType, ClockDef, EventDef, Extension, Period, StateDef
+from contracts.schemas import ClockEventSchema
+from infra.casetype import CaseType, ClockDef, EventDef, Extension, StateDef, configured
 from infra.clocks import start_of
 from services.petition import effects as fx
 from services.petition import rules
-from services.petition.guards import G
+from services.petition.guards import GUARDS as G
 
 STATES = (
     StateDef("PT_RECEIVED", "登记", basis="LVR Art 17, 19, 21, 22"),
@@ -172,7 +173,7 @@ EVENTS = (
              schema=c.AcceptSchema,
              effect=fx.close("petitioner accepted the opinion", "ZJLV Art 25(2)", finality="ZJLV Art 25(2)")),
     EventDef("review_window_expired", "复查期限届满未申请", ("PT_OPINION_SERVED",), "PT_CLOSED", ("sys",),
-             "LVR Art 35; ZJLV Art 25(2): no review within 30 d of receipt", schema=c.ClockEventSchema,
+             "LVR Art 35; ZJLV Art 25(2): no review within 30 d of receipt", schema=ClockEventSchema,
              effect=fx.close("no review requested within 30 days", "LVR Art 35; ZJLV Art 25(2)",
                              finality="ZJLV Art 25(2)")),
     EventDef("issue_review", "出具复查意见", ("PT_REVIEW",), "PT_REVIEW_ISSUED", ("sup",),
@@ -190,7 +191,7 @@ EVENTS = (
              schema=c.AcceptSchema,
              effect=fx.close("petitioner accepted the review", "ZJLV Art 25(2)", finality="ZJLV Art 25(2)")),
     EventDef("recheck_window_expired", "复核期限届满未申请", ("PT_REVIEW_SERVED",), "PT_CLOSED", ("sys",),
-             "LVR Art 36; ZJLV Art 25(2): no re-review within 30 d of receipt", schema=c.ClockEventSchema,
+             "LVR Art 36; ZJLV Art 25(2): no re-review within 30 d of receipt", schema=ClockEventSchema,
              effect=fx.close("no re-review requested within 30 days", "LVR Art 36; ZJLV Art 25(2)",
                              finality="ZJLV Art 25(2)")),
     EventDef("clock_pause", "听证开始（复核期限中止）", ("PT_RECHECK",), None, ("sup",),
@@ -205,9 +206,9 @@ EVENTS = (
              schema=c.IssueRecheckSchema, effect=fx.issue_recheck),
     # -- clocks, 督办 and satisfaction -------------------------------------------------------------
     EventDef("objection_window_expired", "异议期限届满（视为接受）", ("PT_TRANSFERRED",), None, ("sys",),
-             "LVR Art 23 ¶3: 5 WD passed without objection; deemed accepted [A]", schema=c.ClockEventSchema,
+             "LVR Art 23 ¶3: 5 WD passed without objection; deemed accepted [A]", schema=ClockEventSchema,
              effect=fx.objection_window_expired),
-    EventDef("deadline_warning", "期限预警", OPEN, None, ("sys",), "SPEC §1: T-3 WD [A]", schema=c.ClockEventSchema),
+    EventDef("deadline_warning", "期限预警", OPEN, None, ("sys",), "SPEC §1: T-3 WD [A]", schema=ClockEventSchema),
     EventDef("deadline_expired", "逾期督办", OPEN, None, ("sys", "xfb"),
              "LVR Art 40 (督办), 43, 44, 45: an overdue clock (sys) or a finding of 推诿、敷衍、拖延 (petition office)",
              guards=(G["supervision_grounds"],), schema=c.SupervisionSchema, effect=fx.supervise),
@@ -222,11 +223,6 @@ EVENTS = (
              "it was collected (回访)", guards=(G["petitioner_evaluates"],), schema=c.SatisfactionSchema,
              effect=fx.satisfaction),
 )
-
-
-def _period(key: str):
-    """SPEC §5 clock table; per profile in config/jiefen.yaml ``petition:`` (national LVR / zhejiang ZJLV)."""
-    return lambda config, case: Period(*config.period("petition", key))
 
 
 def _at_office(case) -> bool:
@@ -278,18 +274,19 @@ def _extension_cap(config) -> int:
     return min(amount, ceiling)
 
 
+# SPEC §5 clock table; periods per profile in config/jiefen.yaml ``petition:`` (national LVR / zhejiang ZJLV)
 CLOCKS = (
-    ClockDef("transfer", "转送交办期限", _period("transfer"), ("PT_RECEIVED",), ("PT_RECEIVED",), "deadline_expired",
+    ClockDef("transfer", "转送交办期限", configured("petition", "transfer"), ("PT_RECEIVED",), ("PT_RECEIVED",), "deadline_expired",
              "LVR Art 22: 15 d (ZJLV Art 20: 5 WD); expiry → 督办, 责令改正 (Art 43)", applies=_at_office),
-    ClockDef("acknowledge_direct", "受理告知期限（直接收到）", _period("acknowledge_direct"), ("PT_RECEIVED",),
+    ClockDef("acknowledge_direct", "受理告知期限（直接收到）", configured("petition", "acknowledge_direct"), ("PT_RECEIVED",),
              ("PT_RECEIVED",), "deadline_expired", "LVR Art 23 ¶2: on the spot or 15 d (ZJLV Art 20: 5 WD); Art 44(3)",
              applies=_direct),
-    ClockDef("acknowledge_transferred", "受理告知期限（转送交办）", _period("acknowledge_transferred"),
+    ClockDef("acknowledge_transferred", "受理告知期限（转送交办）", configured("petition", "acknowledge_transferred"),
              ("PT_TRANSFERRED",), ("PT_TRANSFERRED", "PT_OBJECTED"), "deadline_expired",
              "LVR Art 23 ¶3: 15 d (ZJLV Art 20 ¶2: 5 WD); Art 44"),
-    ClockDef("objection", "异议期限", _period("objection"), ("PT_TRANSFERRED",), ("PT_TRANSFERRED",),
+    ClockDef("objection", "异议期限", configured("petition", "objection"), ("PT_TRANSFERRED",), ("PT_TRANSFERRED",),
              "objection_window_expired", "LVR Art 23 ¶3: 5 WD; then deemed accepted [A]", applies=_may_object),
-    ClockDef("handling", "办理期限", _period("handling"), ("PT_ACCEPTED", "PT_HANDLING"),
+    ClockDef("handling", "办理期限", configured("petition", "handling"), ("PT_ACCEPTED", "PT_HANDLING"),
              ("PT_ACCEPTED", "PT_HANDLING", "PT_MEDIATING"), "deadline_expired",
              "LVR Art 34: Art 31(6) matters, 60 d from acceptance (starts with start_handling 31(6), counted from "
              "acceptance); ZJLV Art 23: every matter, 30 d from acceptance; expiry → 督办, LVR Art 45(1)",
@@ -298,15 +295,15 @@ CLOCKS = (
                                  "LVR Art 34: 延长期限不得超过30日，经本机关负责人批准并告知信访人延期理由；"
                                  "浙江 ZJLV Art 23: 经本国家机关负责人批准，延长期限不得超过六十日",
                                  needs=("approval", "reason", "notice"))),
-    ClockDef("review_window", "复查申请期限", _period("review_window"), ("PT_OPINION_SERVED",), ("PT_OPINION_SERVED",),
+    ClockDef("review_window", "复查申请期限", configured("petition", "review_window"), ("PT_OPINION_SERVED",), ("PT_OPINION_SERVED",),
              "review_window_expired", "LVR Art 35: 30 d from receiving the written reply (the recorded service "
              "date); then closed (ZJLV Art 25(2))", anchor=_served_at("opinion")),
-    ClockDef("review_decision", "复查期限", _period("review_decision"), ("PT_REVIEW",), ("PT_REVIEW",),
+    ClockDef("review_decision", "复查期限", configured("petition", "review_decision"), ("PT_REVIEW",), ("PT_REVIEW",),
              "deadline_expired", "LVR Art 35: 30 d from the request; expiry → 督办"),
-    ClockDef("recheck_window", "复核申请期限", _period("recheck_window"), ("PT_REVIEW_SERVED",), ("PT_REVIEW_SERVED",),
+    ClockDef("recheck_window", "复核申请期限", configured("petition", "recheck_window"), ("PT_REVIEW_SERVED",), ("PT_REVIEW_SERVED",),
              "recheck_window_expired", "LVR Art 36 ¶1: 30 d from receiving the written review (the recorded service "
              "date); then closed (ZJLV Art 25(2))", anchor=_served_at("review")),
-    ClockDef("recheck_decision", "复核期限", _period("recheck_decision"), ("PT_RECHECK",), ("PT_RECHECK",),
+    ClockDef("recheck_decision", "复核期限", configured("petition", "recheck_decision"), ("PT_RECHECK",), ("PT_RECHECK",),
              "deadline_expired", "LVR Art 36: 30 d from the request, hearing time excluded; expiry → 督办",
              pausable=True),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from contracts.petition import (HANDLING_BASES, LEGAL_PROCEDURES, OPINION_OUTCOMES, ORAL_CHANNELS,
                                 PETITION_CHANNELS, REDIRECT_KINDS, SATISFACTION, SATISFACTION_VIA, SERVICE_METHODS)
 from infra import querycode
+from infra.casedata import append, put, stamp
 from infra.models import CaseLink, Party
 from services.petition import litigation, rules
 
@@ -19,18 +20,6 @@ SUPERVISION_BASIS = {          # what a run-out clock means (督办 LVR Art 40, 
     "review_decision": "LVR Art 40, 45(1): 复查未在30日内答复（Art 35）",
     "recheck_decision": "LVR Art 40, 45(1): 复核未在30日内提出意见（Art 36）",
 }
-
-
-def _set(case, **values) -> None:
-    case.data = {**(case.data or {}), **values}
-
-
-def _stamp(ctx) -> dict:
-    return {"by": ctx.actor.user_id, "org_id": ctx.actor.org_id, "at": ctx.now.isoformat()}
-
-
-def _append(case, key: str, item: dict) -> None:
-    _set(case, **{key: [*(case.data or {}).get(key, []), item]})
 
 
 def _org_name(ctx, code: str | None) -> str | None:
@@ -46,13 +35,13 @@ def _receive(case, data: dict, ctx, org_id: str, channel: str, kind: str, extra:
     case.summary, case.request, case.facts = data["summary"], data["request"], data.get("facts") or ""
     case.parties = [Party(seq=i, **p) for i, p in enumerate(data["parties"], start=1)]
     at_office = rules.kind_of(directory, org_id) == "petition_office"
-    _set(case, petition_kind=kind, channel_label=PETITION_CHANNELS[channel],
+    put(case, petition_kind=kind, channel_label=PETITION_CHANNELS[channel],
          subject_ref=data.get("subject_ref"), reasons=data.get("reasons") or "",
          received_by=org_id, received_by_name=_org_name(ctx, org_id), profile=ctx.env.config.profile,
          # a body other than a petition office that receives a petition handles it itself (Art 23 ¶1-2)
          direct_receipt=not at_office, petition_office=org_id if at_office else None,
          handler_org_id=None if at_office else org_id, **extra)
-    _set(case, duplicate_candidates=rules.candidates(ctx.session, case, ctx.env.config.profile),
+    put(case, duplicate_candidates=rules.candidates(ctx.session, case, ctx.env.config.profile),
          law_related=rules.law_related(case))
 
 
@@ -63,7 +52,7 @@ def register(case, data: dict, ctx) -> None:
         "respondent_org_id": data.get("respondent_org_id"),
         "group_visit": {"visitor_count": data.get("visitor_count"), "representatives": data["representatives"]}
         if data["group_visit"] else None,
-        "registered": _stamp(ctx)})
+        "registered": stamp(ctx)})
     querycode.issue(case, ctx)      # the petitioner follows the matter with it (LVR Art 21 ¶2)
 
 
@@ -75,7 +64,7 @@ def register_from_handoff(case, data: dict, ctx) -> None:
     kind = rules.KIND_FROM_CATEGORY.get(data.get("category") or "", "claim")
     case.parent_service, case.parent_case_id = data["parent_service"], data["parent_case_id"]
     handoff = {"reason": data["reason"], "basis": data.get("basis") or "", "parent_case_no": data["parent_case_no"],
-               "requested_org_id": data.get("target_org_id"), **_stamp(ctx)}
+               "requested_org_id": data.get("target_org_id"), **stamp(ctx)}
     subject = (data.get("data") or {}).get("subject_ref")
     _receive(case, {**data, "subject_ref": subject}, ctx, org, channel, kind,
              {"oral": channel in ORAL_CHANNELS, "source_channel": data.get("channel"), "handoff": handoff})
@@ -92,48 +81,48 @@ def transfer(mode: str):
         handler = data["handler_org_id"]
         entry = {"mode": mode, "handler_org_id": handler, "handler_name": _org_name(ctx, handler),
                  "note": data.get("note", ""), "report_due": data.get("report_due"),
-                 "new_facts_or_reasons": data.get("new_facts_or_reasons", False), **_stamp(ctx),
+                 "new_facts_or_reasons": data.get("new_facts_or_reasons", False), **stamp(ctx),
                  "basis": "LVR Art 22(3)" if mode == "assign" else "LVR Art 22(1)-(2)"}
-        _set(case, handler_org_id=handler, transfer=entry)
-        _append(case, "transfers", entry)
+        put(case, handler_org_id=handler, transfer=entry)
+        append(case, "transfers", entry)
     return effect
 
 
 def object_misdirected(case, data: dict, ctx) -> None:
-    _set(case, objection={"status": "pending", "handler_org_id": rules.handler_org(case),
-                          "reasons": data["reasons"], **_stamp(ctx)})
+    put(case, objection={"status": "pending", "handler_org_id": rules.handler_org(case),
+                          "reasons": data["reasons"], **stamp(ctx)})
 
 
 def objection_upheld(case, data: dict, ctx) -> None:
     """The office agrees: the materials go back and it transfers the matter again (Art 23 ¶3)."""
-    verified = {**_stamp(ctx), "note": data["note"]}
-    _set(case, objection={**case.data["objection"], "status": "upheld", "verified": verified},
+    verified = {**stamp(ctx), "note": data["note"]}
+    put(case, objection={**case.data["objection"], "status": "upheld", "verified": verified},
          handler_org_id=None, transfer=None)
 
 
 def objection_dismissed(case, data: dict, ctx) -> None:
-    _set(case, objection={**case.data["objection"], "status": "dismissed",
-                          "verified": {**_stamp(ctx), "note": data["note"]}})
+    put(case, objection={**case.data["objection"], "status": "dismissed",
+                          "verified": {**stamp(ctx), "note": data["note"]}})
 
 
 def objection_window_expired(case, data: dict, ctx) -> None:
     """5 WD passed without an objection: deemed accepted [A]; no objection any more (Art 23 ¶3)."""
-    _set(case, objection_barred={"at": ctx.now.isoformat(), "basis": "LVR Art 23 ¶3 [A: deemed accepted]"})
+    put(case, objection_barred={"at": ctx.now.isoformat(), "basis": "LVR Art 23 ¶3 [A: deemed accepted]"})
 
 
 def acknowledge(case, data: dict, ctx) -> None:
-    _set(case, acceptance={"written_notice_ref": data.get("written_notice_ref"), "notified_how": data["notified_how"],
-                           "address_unclear": data["address_unclear"], "note": data["note"], **_stamp(ctx),
+    put(case, acceptance={"written_notice_ref": data.get("written_notice_ref"), "notified_how": data["notified_how"],
+                           "address_unclear": data["address_unclear"], "note": data["note"], **stamp(ctx),
                            "new_facts_or_reasons": data["new_facts_or_reasons"],
                            "basis": "LVR Art 23 ¶2" if case.data.get("direct_receipt") else "LVR Art 23 ¶3"})
 
 
 def redirect(case, data: dict, ctx) -> None:
     target = data.get("target_org_id")
-    _set(case, redirect={"kind": data["kind"], "label": REDIRECT_KINDS[data["kind"]], "target_org_id": target,
+    put(case, redirect={"kind": data["kind"], "label": REDIRECT_KINDS[data["kind"]], "target_org_id": target,
                          "target_name": _org_name(ctx, target), "channel_told": data["channel_told"],
                          "notified_how": data["notified_how"], "civil_suit": data["civil_suit"],
-                         "written_notice_ref": data.get("written_notice_ref"), **_stamp(ctx)})
+                         "written_notice_ref": data.get("written_notice_ref"), **stamp(ctx)})
     if data["civil_suit"]:
         litigation.hand_to_court(case, data, ctx)     # 诉访分离 (LVR Art 20 ¶2, 22 ¶2)
 
@@ -145,8 +134,8 @@ def reject_duplicate(case, data: dict, ctx) -> None:
     basis = {"D3": "LVR Art 19 ¶3（浙江 ZJLV Art 20(5)）：信访事项已经受理、正在办理期限内，向上级机关又提出同一信访事项的，不予受理",
              "D4": "LVR Art 36 ¶3（浙江 ZJLV Art 20(5), 25 ¶2：处理终结的信访事项）：对复核意见不服，仍以同一事实和理由提出投诉请求的，不再受理"}[data["rule"]]
     refusal = {"rule": data["rule"], "duplicate_of": earlier.id, "duplicate_case_no": earlier.case_no,
-               "earlier_status": earlier.status, "basis": basis, "note": data["note"], **_stamp(ctx)}
-    _set(case, duplicate=refusal)
+               "earlier_status": earlier.status, "basis": basis, "note": data["note"], **stamp(ctx)}
+    put(case, duplicate=refusal)
     case.links.append(CaseLink(link_type="duplicate_of", target_service="petition", target_case_id=earlier.id,
                                target_case_no=earlier.case_no, target_status=earlier.status,
                                target_terminal=earlier.status in rules.TERMINAL, basis=basis,
@@ -156,57 +145,57 @@ def reject_duplicate(case, data: dict, ctx) -> None:
 
 # -- the handling organ (LVR Art 29-34) -------------------------------------------------------------
 def classify_suggestion(case, data: dict, ctx) -> None:
-    _set(case, track="suggestion", handling_basis="29",
-         handling={"basis": "LVR Art 29", "note": data["note"], **_stamp(ctx)})
+    put(case, track="suggestion", handling_basis="29",
+         handling={"basis": "LVR Art 29", "note": data["note"], **stamp(ctx)})
 
 
 def start_handling(case, data: dict, ctx) -> None:
     basis = data["handling_basis"]
-    _set(case, track="claim", handling_basis=basis,
-         handling={"basis": HANDLING_BASES[basis], "note": data["note"], **_stamp(ctx)})
+    put(case, track="claim", handling_basis=basis,
+         handling={"basis": HANDLING_BASES[basis], "note": data["note"], **stamp(ctx)})
 
 
 def route_to_legal_procedure(case, data: dict, ctx) -> None:
-    _set(case, legal_procedure={"procedure": data["procedure"], "basis": LEGAL_PROCEDURES[data["procedure"]],
+    put(case, legal_procedure={"procedure": data["procedure"], "basis": LEGAL_PROCEDURES[data["procedure"]],
                                 "target_org_id": data.get("target_org_id"), "note": data["note"],
-                                "civil_suit": data["civil_suit"], **_stamp(ctx)})
+                                "civil_suit": data["civil_suit"], **stamp(ctx)})
     if data["civil_suit"]:
         litigation.hand_to_court(case, data, ctx)     # LVR Art 31(1): 审判机关诉讼程序
 
 
 def extend(case, data: dict, ctx) -> None:
-    _append(case, "extensions", {"clock": data["clock"], "amount": data["amount"], "approval": data["approval"],
-                                 "reason": data["reason"], "notice": data["notice"], **_stamp(ctx)})
+    append(case, "extensions", {"clock": data["clock"], "amount": data["amount"], "approval": data["approval"],
+                                 "reason": data["reason"], "notice": data["notice"], **stamp(ctx)})
 
 
 def hold_hearing(case, data: dict, ctx) -> None:
-    _append(case, "hearings", {"grounds": data["grounds"], "held_on": data.get("held_on"), "note": data["note"],
-                               **_stamp(ctx)})
+    append(case, "hearings", {"grounds": data["grounds"], "held_on": data.get("held_on"), "note": data["note"],
+                               **stamp(ctx)})
 
 
 def start_mediation(case, data: dict, ctx) -> None:
-    _set(case, mediation={"mode": data["mode"], "status": "ongoing", "note": data["note"], **_stamp(ctx)})
+    put(case, mediation={"mode": data["mode"], "status": "ongoing", "note": data["note"], **stamp(ctx)})
 
 
 def mediation_failed(case, data: dict, ctx) -> None:
-    failed = {**_stamp(ctx), "note": data["note"]}
-    _set(case, mediation={**case.data.get("mediation", {}), "status": "failed", "failed": failed})
+    failed = {**stamp(ctx), "note": data["note"]}
+    put(case, mediation={**case.data.get("mediation", {}), "status": "failed", "failed": failed})
 
 
 def sign_settlement(case, data: dict, ctx) -> None:
-    _set(case, mediation={**case.data.get("mediation", {}), "status": "settled"},
+    put(case, mediation={**case.data.get("mediation", {}), "status": "settled"},
          settlement={"agreement_ref": data["agreement_ref"], "signed_by": data["signed_by"], "note": data["note"],
-                     "performed": data["performed"], **_stamp(ctx)}, outcome="settlement")
+                     "performed": data["performed"], **stamp(ctx)}, outcome="settlement")
     if data["performed"]:           # ZJLV Art 25(1): 达成协议并履行完毕 → 处理终结
-        _set(case, finality="ZJLV Art 25(1)")
+        put(case, finality="ZJLV Art 25(1)")
     if data.get("satisfaction"):
         satisfaction(case, data, ctx)
 
 
 def issue_opinion(case, data: dict, ctx) -> None:
-    _set(case, opinion={"outcome": data["outcome"], "label": OPINION_OUTCOMES[data["outcome"]],
+    put(case, opinion={"outcome": data["outcome"], "label": OPINION_OUTCOMES[data["outcome"]],
                         "reasons": data["reasons"], "legal_basis": data["legal_basis"],
-                        "document_ref": data.get("document_ref"), "basis": "LVR Art 32", **_stamp(ctx)},
+                        "document_ref": data.get("document_ref"), "basis": "LVR Art 32", **stamp(ctx)},
          operative_outcome=data["outcome"])
 
 
@@ -217,8 +206,8 @@ def serve(key: str):
     def effect(case, data: dict, ctx) -> None:
         service = {"served_on": data["served_on"], "method": data["method"], "method_label": SERVICE_METHODS[data["method"]],
                    "receipt_ref": data.get("receipt_ref"), "received_by": data.get("received_by"),
-                   "note": data["note"], **_stamp(ctx)}
-        _set(case, **{key: {**(case.data.get(key) or {}), "service": service}})
+                   "note": data["note"], **stamp(ctx)}
+        put(case, **{key: {**(case.data.get(key) or {}), "service": service}})
     return effect
 
 
@@ -236,47 +225,47 @@ def issued_at(case, key: str) -> str | None:
 def request_review(case, data: dict, ctx) -> None:
     """To the handling organ's superior (Art 35), found in the organisation directory."""
     superior = ctx.env.directory.superior(rules.handler_org(case))
-    _set(case, review={"org_id": superior.code, "org_name": superior.name, "of_org_id": rules.handler_org(case),
-                       "requested": {**_stamp(ctx), "reasons": data["reasons"]}, "basis": "LVR Art 35"})
+    put(case, review={"org_id": superior.code, "org_name": superior.name, "of_org_id": rules.handler_org(case),
+                       "requested": {**stamp(ctx), "reasons": data["reasons"]}, "basis": "LVR Art 35"})
 
 
 def _decision(data: dict, ctx) -> dict:
     return {"outcome": data["outcome"], "label": OPINION_OUTCOMES[data["outcome"]],
             "upholds_original": data["upholds_original"], "reasons": data["reasons"],
-            "legal_basis": data["legal_basis"], "written_reply_ref": data["written_reply_ref"], "issued": _stamp(ctx)}
+            "legal_basis": data["legal_basis"], "written_reply_ref": data["written_reply_ref"], "issued": stamp(ctx)}
 
 
 def issue_review(case, data: dict, ctx) -> None:
-    _set(case, review={**case.data["review"], **_decision(data, ctx)}, operative_outcome=data["outcome"])
+    put(case, review={**case.data["review"], **_decision(data, ctx)}, operative_outcome=data["outcome"])
 
 
 def request_recheck(case, data: dict, ctx) -> None:
     """To the review organ's superior (Art 36)."""
     superior = ctx.env.directory.superior(rules.review_org(case))
-    _set(case, recheck={"org_id": superior.code, "org_name": superior.name, "of_org_id": rules.review_org(case),
-                        "requested": {**_stamp(ctx), "reasons": data["reasons"]}, "hearings": [],
+    put(case, recheck={"org_id": superior.code, "org_name": superior.name, "of_org_id": rules.review_org(case),
+                        "requested": {**stamp(ctx), "reasons": data["reasons"]}, "hearings": [],
                         "basis": "LVR Art 36"})
 
 
 def hearing_clock(case, data: dict, ctx) -> None:
     recheck = case.data.get("recheck") or {}
-    entry = {"event": ctx.event.id, "reason": data["reason"], "note": data["note"], **_stamp(ctx)}
-    _set(case, recheck={**recheck, "hearings": [*recheck.get("hearings", []), entry]})
+    entry = {"event": ctx.event.id, "reason": data["reason"], "note": data["note"], **stamp(ctx)}
+    put(case, recheck={**recheck, "hearings": [*recheck.get("hearings", []), entry]})
 
 
 def issue_recheck(case, data: dict, ctx) -> None:
     """复核意见: final; the same facts and reasons are not accepted again (Art 36 ¶3; Art 37 ¶3)."""
     decision = {**_decision(data, ctx), "hearing_held": data["hearing_held"], "publicise": data["publicise"]}
-    _set(case, recheck={**case.data["recheck"], **decision}, operative_outcome=data["outcome"],
-         final={"basis": "LVR Art 36 ¶3, 37 ¶3", **_stamp(ctx)})
+    put(case, recheck={**case.data["recheck"], **decision}, operative_outcome=data["outcome"],
+         final={"basis": "LVR Art 36 ¶3, 37 ¶3", **stamp(ctx)})
 
 
 def close(reason: str, basis: str, finality: str | None = None):
     """Close the case; ``finality`` records a ZJLV Art 25 处理终结 (a repeat is then refusable in Zhejiang)."""
     def effect(case, data: dict, ctx) -> None:
-        _set(case, closing={"reason": reason, "basis": basis, "note": data.get("note", ""), **_stamp(ctx)})
+        put(case, closing={"reason": reason, "basis": basis, "note": data.get("note", ""), **stamp(ctx)})
         if finality:
-            _set(case, finality=finality)
+            put(case, finality=finality)
         if data.get("satisfaction"):
             satisfaction(case, data, ctx)
     return effect
@@ -288,20 +277,20 @@ def supervise(case, data: dict, ctx) -> None:
     kind = data.get("clock")
     basis = SUPERVISION_BASIS.get(kind, "LVR Art 40: 推诿、敷衍、拖延")
     entry = {"cause": "clock" if kind else "finding", "clock": kind, "reason": data.get("reason"), "basis": basis,
-             **_stamp(ctx)}
+             **stamp(ctx)}
     _flag(case, ctx, entry)
 
 
 def execution_overdue(case, data: dict, ctx) -> None:
     _flag(case, ctx, {"cause": "execution_overdue", "reason": data["reason"],
-                      "basis": "LVR Art 32 ¶2, 40, 42(4): 拒不执行支持信访请求的处理意见", **_stamp(ctx)})
+                      "basis": "LVR Art 32 ¶2, 40, 42(4): 拒不执行支持信访请求的处理意见", **stamp(ctx)})
 
 
 def _flag(case, ctx, entry: dict) -> None:
     case.supervised = True
     office = case.data.get("petition_office") or rules.default_org(ctx.env.config)
     entry = {**entry, "supervising_org_id": office}
-    _append(case, "supervision", entry)
+    append(case, "supervision", entry)
     ctx.outbox.append(("case_supervised", {"supervision": entry}))
 
 
@@ -312,6 +301,6 @@ def satisfaction(case, data: dict, ctx) -> None:
     via = data.get("via") or ("self_service" if ctx.actor.role == "party" else None)
     entry = {"value": value, "label": SATISFACTION[value], "note": data.get("note", ""), "state": case.status,
              "given_by": "petitioner", "evaluator": data.get("evaluator"), "via": via,
-             "via_label": SATISFACTION_VIA.get(via or ""), "recorded_by_role": ctx.actor.role, **_stamp(ctx)}
-    _set(case, satisfaction=entry)
-    _append(case, "satisfaction_history", entry)
+             "via_label": SATISFACTION_VIA.get(via or ""), "recorded_by_role": ctx.actor.role, **stamp(ctx)}
+    put(case, satisfaction=entry)
+    append(case, "satisfaction_history", entry)

@@ -266,7 +266,7 @@ def _d3_in_progress(case, data, ctx) -> bool:
     return any(o != case.org_id and d.governs(case.org_id, o) for o in rules.acting_orgs(earlier))
 
 
-G = {
+GUARDS = {
     "reception_org": Guard(_reception_org, "信访事项须向信访部门或有权处理的机关、单位提出（LVR Art 14, 23）",
                            "LVR Art 14, 23"),
     "registrar": Guard(_registrar, "登记人员只能为本机关（或其下级）登记信访事项；联合接访场所除外（LVR Art 18 ¶3, 21）",

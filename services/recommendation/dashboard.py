@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from infra import clocks
-from services.recommendation.casetype import RECOMMENDATION, days_overdue, reply_clock
+from services.recommendation.casetype import RECOMMENDATION
+from services.recommendation.letters import days_overdue, reply_clock
 
 # how far a recommendation has gone past its reply period, in increasing gravity
 ESCALATION_ORDER = ("none", "overdue", "urged", "escalated")

@@ -14,8 +14,10 @@ from datetime import date, datetime, timedelta
 
 
 from contracts.recommendation import COURT, KINDS
+from infra import clocks
 from infra.calendar import SHANGHAI, add_months
 from infra.numbering import next_sequence
+from infra.timekeeping import utc
 
 SECTION = "recommendation"
 
@@ -80,3 +82,32 @@ def local_year(now: datetime) -> int:
 def next_doc_seq(session, org_id: str, year: int) -> int:
     """The issuer's next document number this year (a per-issuer, per-year counter)."""
     return next_sequence(session, f"RCDOC:{org_id}:{year}")
+
+
+# -- the reply period of a served letter (its clocks: services/recommendation/casetype.py) -------------
+REPLY_CLOCKS = ("court_reply", "procuratorate_reply", "public_interest_reply")
+
+
+def reply_clock(case):
+    """The reply period of the letter as last served."""
+    mine = [k for k in case.clocks if k.kind in REPLY_CLOCKS]
+    return max(mine, key=lambda k: (utc(k.started_at), k.id or 0)) if mine else None
+
+
+def overdue_reply_clock(case):
+    """The reply period that ran out with no reply since it started (the reply is overdue), or None."""
+    clock = reply_clock(case)
+    if clock is None or clock.expired_at is None:
+        return None
+    started = utc(clock.started_at)
+    if any(datetime.fromisoformat(r["at"]) >= started for r in case.data.get("replies") or []):
+        return None
+    return clock
+
+
+def days_overdue(case, now) -> int | None:
+    """Natural days from the reply period's last day to today, while the reply is overdue."""
+    clock = overdue_reply_clock(case)
+    if clock is None:
+        return None
+    return (clocks.local_date(now) - clocks.local_date(clock.due_at)).days

@@ -12,8 +12,24 @@ allows; ``check`` narrows that to the actor's own side: the issuer's role acts o
 from __future__ import annotations
 
 from contracts.errors import JiefenError
+from contracts.recommendation import KINDS
 
 SIDE_LABELS = {"issuer": "建议制发机关", "rcpt": "被建议单位", "supv": "平安建设组织协调机构"}
+
+
+def kind_of(case) -> str | None:
+    return (case.data or {}).get("kind") if case is not None else None
+
+
+def side_of(case) -> str | None:
+    """COURT or PROCURATORATE: which side issued the recommendation (its kind says, JSR Art 1; PRR)."""
+    kind = kind_of(case)
+    return KINDS[kind][0] if kind else None
+
+
+def org_of(ctx, code: str | None):
+    """The directory's organisation of ``code`` (None for none or an unknown one)."""
+    return ctx.env.directory.get(code) if code else None
 
 
 def recipient_org(case) -> str | None:

@@ -5,10 +5,12 @@ the centre 督促检查 what residents are not satisfied with, Art 39 ¶2, 46 ¶
 from __future__ import annotations
 
 from contracts import evaluation as c
-from contracts.supervision import ClockEventSchema
-from infra.casetype import CaseType, ClockDef, EventDef, Period, StateDef
-from services.supervision.casetype import OWNER_ROLES, escalate
-from services.supervision.guards import RESPONSIBLE
+from contracts.schemas import ClockEventSchema
+from infra.casetype import CaseType, ClockDef, EventDef, StateDef, configured
+from services.supervision import return_visit_effects as fx
+from services.supervision.casetype import OWNER_ROLES
+from services.supervision.effects import escalate
+from services.supervision.guards import GUARDS as G
 
 WAITING = ("RV_OPEN",)
 # the handling organisation's staff, whatever its kind; at the centre itself (answered on the spot) its
@@ -22,28 +24,12 @@ STATES = (
 )
 
 
-def open_return_visit(case, data, ctx) -> None:
-    case.org_id = data["owner_org_id"]
-    case.category, case.channel = None, None
-    case.summary = f"{data['evaluated_case_no']} 当事人评价不满意：{data['reason']}"
-    case.data = {"owner_org_id": data["owner_org_id"], "evaluation_id": data["evaluation_id"],
-                 "evaluated_case_no": data["evaluated_case_no"], "rating": data["rating"],
-                 "rating_label": c.RATINGS[data["rating"]], "reason": data["reason"],
-                 "given_by": "resident", "given_by_label": c.GIVEN_BY["resident"]}
-
-
-def record_return_visit(case, data, ctx) -> None:
-    case.data = {**case.data, "visit": {"result": data["visit_result"], "result_label": c.VISIT_RESULTS[data["visit_result"]],
-                                        "note": data["note"], "by": ctx.actor.user_id, "org_id": ctx.actor.org_id,
-                                        "at": ctx.now.isoformat()}}
-
-
 EVENTS = (
     EventDef("open_return_visit", "不满意评价转回访", (), "RV_OPEN", ("sys",),
              "PSR Art 62: 满意率; an 不满意 evaluation is visited by the organisation that handled the case",
-             schema=c.OpenReturnVisitSchema, effect=open_return_visit),
+             schema=c.OpenReturnVisitSchema, effect=fx.open_return_visit),
     EventDef("record_return_visit", "记录回访情况", ("RV_OPEN", "RV_ESCALATED"), "RV_DONE", VISITOR_ROLES,
-             "PSR Art 39 ¶2, 62", guards=(RESPONSIBLE,), schema=c.RecordReturnVisitSchema, effect=record_return_visit),
+             "PSR Art 39 ¶2, 62", guards=(G["responsible"],), schema=c.RecordReturnVisitSchema, effect=fx.record_return_visit),
     EventDef("deadline_warning", "期限预警", WAITING, None, ("sys",), "SPEC §1: T-3 WD [A]", schema=ClockEventSchema),
     EventDef("return_visit_overdue", "逾期未回访，报上级督办", WAITING, "RV_ESCALATED", ("sys",),
              "PSR Art 60, 65: a missed period escalates to the owner's superior", schema=ClockEventSchema,
@@ -51,12 +37,8 @@ EVENTS = (
 )
 
 
-def _visit_period(config, case) -> Period:
-    return Period(*config.period("supervision", "return_visit"))
-
-
 CLOCKS = (
-    ClockDef("return_visit", "回访期限", _visit_period, WAITING, WAITING, "return_visit_overdue",
+    ClockDef("return_visit", "回访期限", configured("supervision", "return_visit"), WAITING, WAITING, "return_visit_overdue",
              "PSR Art 62 [A]: config supervision.return_visit"),
 )
 

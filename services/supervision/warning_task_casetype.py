@@ -5,10 +5,12 @@ a missed clock escalates to the centre's superior, as 督办 does (PSR Art 60)."
 from __future__ import annotations
 
 from contracts import evaluation as c
-from contracts.supervision import ClockEventSchema, NoteSchema
+from contracts.schemas import ClockEventSchema
+from contracts.supervision import NoteSchema
 from infra.casetype import CaseType, ClockDef, EventDef, Period, StateDef
-from services.supervision.casetype import escalate
-from services.supervision.guards import RESPONSIBLE
+from services.supervision import warning_task_effects as fx
+from services.supervision.effects import escalate
+from services.supervision.guards import GUARDS as G
 
 # the centre's router and supv; the superior it escalates to acts through its own staff (handler)
 CENTRE_ROLES = ("router", "supv", "handler")
@@ -22,36 +24,15 @@ STATES = (
 )
 
 
-def raise_warning(case, data, ctx) -> None:
-    case.org_id = ctx.actor.org_id
-    case.summary = data["title"]
-    case.data = {"owner_org_id": ctx.actor.org_id, "rule": data["warning_rule"],
-                 "rule_label": c.WARNING_RULES[data["warning_rule"]], "level": data["level"],
-                 "level_label": c.LEVELS[data["level"]], "title": data["title"], "explanation": data["explanation"],
-                 "case_count": data["case_count"] if data["case_count"] is not None else len(data["case_ids"]),
-                 "case_ids": list(data["case_ids"]), "case_nos": list(data["case_nos"]), "basis": data["basis"],
-                 "fingerprint": data["fingerprint"],
-                 # the drill-down to every case behind it (supervision.warning_cases; the page links there)
-                 "period_from": data["period_from"] and data["period_from"].isoformat(),
-                 "period_to": data["period_to"] and data["period_to"].isoformat(), "about": dict(data["about"])}
-
-
-def _note(key: str, field: str):
-    def effect(case, data, ctx) -> None:
-        case.data = {**case.data, key: {"note": data[field], "by": ctx.actor.user_id, "org_id": ctx.actor.org_id,
-                                        "at": ctx.now.isoformat()}}
-    return effect
-
-
 EVENTS = (
     EventDef("raise_warning", "研判预警", (), "WT_OPEN", ("sys",),
              "PSR Art 50, 54: 研判预警; every warning explained, with its cases", schema=c.RaiseWarningSchema,
-             effect=raise_warning),
+             effect=fx.raise_warning),
     EventDef("acknowledge_warning", "签收预警", ("WT_OPEN",), "WT_ACKNOWLEDGED", CENTRE_ROLES, "PSR Art 54",
-             guards=(RESPONSIBLE,), schema=NoteSchema, effect=_note("acknowledged", "note")),
+             guards=(G["responsible"],), schema=NoteSchema, effect=fx.note("acknowledged", "note")),
     EventDef("handle_warning", "预警处置完毕", ("WT_OPEN", "WT_ACKNOWLEDGED", "WT_ESCALATED"), "WT_HANDLED",
-             CENTRE_ROLES, "PSR Art 54: 及时采取措施化解", guards=(RESPONSIBLE,), schema=c.HandleWarningSchema,
-             effect=_note("handled", "measures")),
+             CENTRE_ROLES, "PSR Art 54: 及时采取措施化解", guards=(G["responsible"],), schema=c.HandleWarningSchema,
+             effect=fx.note("handled", "measures")),
     EventDef("deadline_warning", "期限预警", RUNNING, None, ("sys",), "SPEC §1: T-3 WD [A]", schema=ClockEventSchema),
     EventDef("warning_overdue", "逾期未处置，报上级", RUNNING, "WT_ESCALATED", ("sys",),
              "PSR Art 60: a missed period escalates to the centre's superior", schema=ClockEventSchema,

@@ -15,7 +15,8 @@ from sqlalchemy import update
 from infra.db import write_session
 from infra.models import Clock
 from infra.service import Platform
-from services.recommendation.casetype import RECOMMENDATION, REPLY_CLOCKS
+from services.recommendation.casetype import RECOMMENDATION
+from services.recommendation.letters import REPLY_CLOCKS
 from tests.factories import key
 
 ISSUER_ORG, COURT_ORG, RECIPIENT_ORG, CENTRE_ORG = "zj-proc", "zj-court", "zj-nr", "zj-centre"

@@ -15,7 +15,7 @@ from stdnum.cn import uscc
 from infra.config import ROOT
 from infra.db import make_engine, service_db_url
 from infra.config import load_config
-from services.intake.casetype import GUARDS
+from services.intake.guards import GUARDS
 from tests.conftest import ACTORS
 from tests.factories import claim, key, org_code, person_id
 from tests.harness import expect_error, wait_for

@@ -12,7 +12,7 @@ import pytest
 
 from infra import timekeeping
 from services.petition.casetype import PETITION
-from services.petition.guards import G
+from services.petition.guards import GUARDS as G
 from tests.factories import person_id
 from tests.harness import expect_error
 from tests.interface.petition_walk import SUPPORT, Flow, petition, petition_service, start_petition

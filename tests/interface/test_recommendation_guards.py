@@ -12,7 +12,7 @@ import pytest
 
 from infra import timekeeping
 from infra.calendar import SHANGHAI
-from services.recommendation.casetype import GUARDS
+from services.recommendation.guards import GUARDS
 from tests.factories import key
 from tests.harness import expect_error
 from tests.interface.recommendation_walk import COURT_APPROVAL, COURT_SERVE, DRAFT, EXAMPLES, Flow, recommendation

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from services.petition.casetype import PETITION
-from services.petition.guards import G
+from services.petition.guards import GUARDS as G
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
 
