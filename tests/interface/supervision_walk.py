@@ -69,7 +69,11 @@ def loaded(supervision, jiefen):
 
 
 def in_days(n: int) -> str:
-    return (to_shanghai_date(now()) + timedelta(days=n)).isoformat()
+    """About n days from today, on a working day: a deadline the centre sets that falls on a rest day is
+    rolled to the next working day (the clock's period rule), which an expectation written as a plain
+    date would not know (it failed on the evenings whose +n landed on a weekend or New Year)."""
+    from infra.calendar import Calendar
+    return Calendar().next_working_day(to_shanghai_date(now()) + timedelta(days=n)).isoformat()
 
 
 SUPERVISION_EXAMPLES = {
