@@ -26,6 +26,7 @@ from infra.casetype import CaseType
 from infra.config import Config, default_config, load_config
 from infra.db import make_engine, read_session, service_db_url, upgrade
 from infra.engine import Env, prune_idempotency, transition
+from infra.system_fire import fire_as_system
 from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
 from infra.trust import Trust, load_trust, service_client_id
@@ -188,6 +189,14 @@ class Bound:
             env = self.env_of_case(case_id) if case_id else self.envs[case_type] if case_type else self.env
         return transition(env, actor, event, view=lambda case, ctx: case_view(
             case, env, actor, ctx.now, ctx.extra), **kwargs)
+
+
+    def fire_as_system(self, event: str, case_type: str, org_id: str, **kwargs) -> dict:
+        """This service acting as itself (``sys`` of ``org_id``) through the one system path
+        (infra/system_fire.py), answering with the case as a user sees it; a refusal is raised."""
+        env = self.envs[case_type]
+        return fire_as_system(env, event, org_id=org_id, strict=True, view=lambda case, ctx: case_view(
+            case, env, ctx.actor, ctx.now, ctx.extra), **kwargs)
 
 
 class CaseService:
@@ -416,10 +425,8 @@ class CaseService:
         started = time.perf_counter()
         totals = {"warnings": 0, "expiries": 0, "skipped": 0}
         for env in self.platform.envs.values():
-            def fire(case_id, event, data, version, key, org_id, env=env):
-                return transition(env, system_actor(org_id), event, case_id=case_id, data=data,
-                                  expected_version=version, idempotency_key=key,
-                                  view=lambda case, ctx: {"case_id": case.id, "status": case.status})
+            def fire(case_id, event, data, key, org_id, when, env=env):
+                return fire_as_system(env, event, case_id=case_id, data=data, key=key, org_id=org_id, when=when)
             for k, v in clocks.sweep(env, fire).items():
                 totals[k] += v
         operations.record_sweep(self.name, time.perf_counter() - started, totals)

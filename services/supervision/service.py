@@ -18,7 +18,6 @@ from contracts.errors import JiefenError, validation_error
 from contracts.evaluation import EvaluateArgs
 from contracts.feed import FEED_VERSION
 from contracts.schemas import KEY
-from infra.actors import system_actor
 from infra.calendar import to_shanghai_date
 from infra.db import read_session
 from infra.registry import all_case_types
@@ -293,10 +292,10 @@ class SupervisionService(CaseService):
                 env = self.platform.env_for("return_visit")
                 with read_session(env.engine) as s:
                     return case_view(s.get(Case, ev.return_visit_case_id), env, None, env.now())
-            return self.platform.fire(system_actor(ev.org_id), "open_return_visit", case_type="return_visit",
-                                      data={"evaluation_id": ev.id, "evaluated_case_no": ev.case_no,
-                                            "owner_org_id": ev.org_id, "rating": ev.rating, "reason": ev.reason},
-                                      idempotency_key=f"return-visit:{ev.id}")
+            return self.platform.fire_as_system("open_return_visit", "return_visit", ev.org_id,
+                                                data={"evaluation_id": ev.id, "evaluated_case_no": ev.case_no,
+                                                      "owner_org_id": ev.org_id, "rating": ev.rating, "reason": ev.reason},
+                                                key=f"return-visit:{ev.id}")
         return satisfaction.evaluate(self.store.engine, self.store.directory, found, args, self.store.now(), open_visit)
 
     @api
@@ -339,5 +338,5 @@ class SupervisionService(CaseService):
             numbers = dict(s.execute(select(SvCase.case_id, SvCase.case_no).where(SvCase.case_id.in_(wanted))).all())
         return warning_tasks.raise_tasks(
             self.platform.env_for("warning_task").engine, found,
-            lambda data, key: self.platform.fire(system_actor(centre), "raise_warning", case_type="warning_task",
-                                                 data=data, idempotency_key=key), numbers)
+            lambda data, key: self.platform.fire_as_system("raise_warning", "warning_task", centre,
+                                                           data=data, key=key), numbers)
