@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError
-from nameko.events import EventDispatcher
+from nameko.events import EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from sqlalchemy import func, or_, select
@@ -29,7 +29,7 @@ from infra.engine import Env, prune_idempotency, transition
 from infra.system_fire import fire_as_system
 from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
-from infra.trust import Trust, load_trust, service_client_id
+from infra.trust import Trust, load_trust, service_client_id, verify_event
 from contracts.idnumbers import normalise as normalise_id, normalise_phone
 from infra.pii import keyring
 from infra.ratelimit import Limiter
@@ -37,9 +37,9 @@ from infra.rpcdoor import rpc   # nameko's rpc behind the size/depth/text checks
 from infra.views import audit_view, case_view
 
 log = logging.getLogger(__name__)
-SWEEP_INTERVAL = float(os.environ.get("JIEFEN_SWEEP_INTERVAL", "30"))
-RELAY_INTERVAL = float(os.environ.get("JIEFEN_RELAY_INTERVAL", "0.5"))
-ANCHOR_INTERVAL = float(os.environ.get("JIEFEN_ANCHOR_INTERVAL", "600"))
+# the timers' periods (config/jiefen.yaml, environment overrides: contracts/config.py INTERVALS)
+SWEEP_INTERVAL, RELAY_INTERVAL, ANCHOR_INTERVAL, PRUNE_INTERVAL, HANDOFF_INTERVAL = (
+    default_config().interval(name) for name in ("sweep", "relay", "anchor", "prune", "handoff"))
 
 
 def load(schema: type[Schema], payload: Any, field: str | None = None) -> dict:
@@ -100,6 +100,21 @@ def api(fn: Callable) -> Callable:
             metrics.call(self.name, fn.__name__, code, time.perf_counter() - started)
             logs.clear()
     return rpc(expected_exceptions=JiefenError)(wrapper)
+
+
+def owned_event(source: str, event_type: str) -> Callable:
+    """The one way a service consumes another's (or its own) events: a nameko event handler for ``source``'s
+    ``event_type`` that hands on only events signed, unchanged, by ``source``, the service that owns them
+    (infra/trust.py ``verify_event``); anything else on the exchange is dropped with one log line before the
+    handler sees it. The handler's service has a ``platform`` (its key and the client registry)."""
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def handle(self, payload):
+            if not verify_event(self.platform.trust, payload, source):
+                return None
+            return fn(self, payload)
+        return event_handler(source, event_type)(handle)
+    return decorate
 
 
 def _case_id_position(fn: Callable) -> int | None:
@@ -385,7 +400,7 @@ class CaseService:
 
     @api
     def sweep_clocks(self) -> dict:
-        """Run the deadline sweep now (operators; the timer runs it every JIEFEN_SWEEP_INTERVAL s)."""
+        """Run the deadline sweep now (operators; the timer runs it every clocks.sweep_interval_seconds)."""
         actor = self.platform.actor()
         if actor.role != "supv":
             raise JiefenError("FORBIDDEN", "仅督办（supv）可手动触发期限巡检", {"reason": "role", "role": actor.role})
@@ -406,7 +421,7 @@ class CaseService:
         except Exception:
             log.exception("audit root export failed")
 
-    @timer(interval=float(default_config().get("idempotency", {}).get("prune_interval_seconds", 600)))
+    @timer(interval=PRUNE_INTERVAL)
     def _prune_idempotency(self):
         try:
             prune_idempotency(self.platform.env)
@@ -416,7 +431,7 @@ class CaseService:
     @timer(interval=RELAY_INTERVAL)
     def _relay_outbox(self):
         try:
-            outbox.relay(self.platform.env, self.dispatch)
+            outbox.relay(self.platform.env, self.dispatch, batch=int(self.platform.env.config["outbox"]["batch"]))
         except Exception:
             log.exception("outbox relay failed")
 

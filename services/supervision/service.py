@@ -8,7 +8,6 @@ import logging
 import os
 
 from marshmallow import Schema, fields
-from nameko.events import event_handler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import timer
@@ -21,8 +20,7 @@ from contracts.schemas import KEY
 from infra.calendar import to_shanghai_date
 from infra.db import read_session
 from infra.registry import all_case_types
-from infra.trust import verify_event
-from infra.service import CaseService, Platform, api, load, load_all
+from infra.service import CaseService, Platform, api, load, load_all, owned_event
 from infra.models import Case
 from infra.views import case_view, iso
 from services.supervision import caselist, feed, figures, figures_sql, query, replay, report
@@ -45,14 +43,12 @@ FEED_FIGURES_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_FEED_FIGURES_IN
 
 
 def _consumer(source: str, event_type: str):
-    def handle(self, payload):
-        if not verify_event(self.store.trust, payload, source):     # forged or altered: dropped, logged
-            return
+    def handle(self, payload):          # signed by ``source`` (owned_event drops anything else)
         if ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now(),
                   self.store.calendar):
             self._publish_fact(payload["case_id"])
     handle.__name__ = f"_on_{source}_{event_type}"
-    return event_handler(source, event_type)(handle)
+    return owned_event(source, event_type)(handle)
 
 
 class OpenArgs(Schema):
