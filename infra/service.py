@@ -155,19 +155,32 @@ class Platform(DependencyProvider):
                      for ct in self.case_types}
         for env in self.envs.values():
             env.siblings = self.envs
+        self.owners = event_owners(self.envs)
         self.limiters: dict[str, Limiter] = {}
 
     def stop(self):
         next(iter(self.envs.values())).engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return Bound(self.envs, worker_ctx.data, self.amqp_config, self.trust, self.limiters)
+        return Bound(self.envs, worker_ctx.data, self.amqp_config, self.trust, self.limiters, self.owners)
+
+
+def event_owners(envs: dict[str, Env]) -> dict[str, Env]:
+    """Each event only one of the service's case types has, with that type's Env: firing it on a case needs
+    no read to learn the case's type (the engine's own read checks it). Events several types share (the
+    clocks' sys events) are left out."""
+    found: dict[str, list[Env]] = {}
+    for env in envs.values():
+        for event in env.case_type.events:
+            found.setdefault(event.id, []).append(env)
+    return {event: owners[0] for event, owners in found.items() if len(owners) == 1}
 
 
 class Bound:
     def __init__(self, envs: dict[str, Env], context: dict, amqp_config: dict, trust: Trust,
-                 limiters: dict | None = None):
+                 limiters: dict | None = None, owners: dict[str, Env] | None = None):
         self.limiters = {} if limiters is None else limiters
+        self.owners = event_owners(envs) if owners is None else owners
         self.envs = envs
         self.env = next(iter(envs.values()))      # the default case type's
         self.context = context
@@ -198,10 +211,21 @@ class Bound:
     def fire(self, actor: Actor, event: str, case_type: str | None = None, **kwargs) -> dict:
         """Apply an event: to an existing case (its own case type), or create one of ``case_type``."""
         case_id = kwargs.get("case_id")
-        if case_id and len(self.envs) == 1:
-            env = self.env      # one case type: the transition's own read checks it (NOT_FOUND otherwise)
-        else:
-            env = self.env_of_case(case_id) if case_id else self.envs[case_type] if case_type else self.env
+        if not case_id:
+            return self._transition(self.envs[case_type] if case_type else self.env, actor, event, kwargs)
+        # one case type, or an event only one of the types has: the transition's own read checks the type
+        guess = self.env if len(self.envs) == 1 else self.owners.get(event)
+        if guess is not None:
+            try:
+                return self._transition(guess, actor, event, kwargs)
+            except JiefenError as err:
+                if err.code != "NOT_FOUND" or len(self.envs) == 1:
+                    raise
+        # a case of another of the service's types (refused as that type refuses), or a shared event
+        return self._transition(self.env_of_case(case_id), actor, event, kwargs)
+
+    @staticmethod
+    def _transition(env: Env, actor: Actor, event: str, kwargs: dict) -> dict:
         return transition(env, actor, event, view=lambda case, ctx: case_view(
             case, env, actor, ctx.now, ctx.extra), **kwargs)
 
@@ -316,9 +340,8 @@ class CaseService:
         """A statutory document issued from the case (issue 14): its kind and SHA-256 in the audit trail, by
         the signed-in user; no state change; the same content again records nothing (infra/issued.py)."""
         actor = self.platform.actor()
-        env = self.platform.env_of_case(case_id)
-        with read_session(env.engine) as s:
-            self._readable(s, actor, case_id)
+        with read_session(self.platform.env.engine) as s:
+            env = self.platform.env_for(self._readable(s, actor, case_id).case_type)   # the row says its type
         return issued.record(env, actor, case_id, kind, sha256, title, basis)
 
     @api

@@ -49,3 +49,20 @@ def test_what_is_transient_is_one_table():
     assert {c for c in ERRORS if transient(c)} == {"VERSION_CONFLICT", "RATE_LIMITED", "SERVICE_UNAVAILABLE",
                                                    "INTERNAL"}
     assert not transient("NO_SUCH_CODE")
+
+
+def test_a_multi_type_service_knows_a_case_type_from_the_event_without_reading_the_case():
+    """infra/service.py event_owners: an event only one of the service's types has needs no read of the case
+    to learn its type; an event several share (the clocks' sys events) does."""
+    from types import SimpleNamespace
+
+    from infra.service import event_owners
+    from services.diversion.casetype import DIVERSION
+    from services.diversion.jc_casetype import JUDICIAL_CONFIRMATION
+    envs = {ct.code: SimpleNamespace(case_type=ct) for ct in (DIVERSION, JUDICIAL_CONFIRMATION)}
+    owners = event_owners(envs)
+    assert owners["designate_mediator"].case_type is DIVERSION
+    assert owners["confirm"].case_type is JUDICIAL_CONFIRMATION
+    assert all(owners[e.id].case_type is JUDICIAL_CONFIRMATION for e in JUDICIAL_CONFIRMATION.events
+               if DIVERSION.event(e.id) is None)
+    assert "deadline_warning" not in owners and "deadline_expired" not in owners
