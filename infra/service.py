@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
 from infra import anchor, audit, clocks, facts, issued, logs, metrics, ops as operations, outbox
-from infra.actors import Actor, actor_from_context, system_actor
+from infra.actors import Actor, actor_from_context
 from infra.calendar import Calendar
 from infra.casetype import CaseType
 from infra.config import Config, default_config, load_config
