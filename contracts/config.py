@@ -12,6 +12,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "config" / "jiefen.yaml"
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 PROFILES = ("national", "zhejiang")
+# every timer's period in seconds: where config/jiefen.yaml keeps it, and the environment variable that
+# overrides it (tests and `make run` shorten them). nameko fixes a @timer's interval when its class is
+# defined, so the timers read these through ``default_config().interval(name)`` at import.
+INTERVALS = {
+    "sweep": (("clocks", "sweep_interval_seconds"), "JIEFEN_SWEEP_INTERVAL"),      # deadline sweep
+    "relay": (("outbox", "relay_interval_seconds"), "JIEFEN_RELAY_INTERVAL"),      # outbox → AMQP
+    "handoff": (("handoff", "interval_seconds"), "JIEFEN_HANDOFF_INTERVAL"),       # hand-off delivery, tracking
+    "anchor": (("audit", "anchor_interval_seconds"), "JIEFEN_ANCHOR_INTERVAL"),    # the day's audit root
+    "prune": (("idempotency", "prune_interval_seconds"), None),                    # old idempotency records
+}
 
 
 class Config(dict):
@@ -24,6 +34,11 @@ class Config(dict):
     @property
     def county_code(self) -> str:
         return self["county_code"]
+
+    def interval(self, name: str) -> float:
+        """A timer's period in seconds (``INTERVALS``)."""
+        (section, key), _ = INTERVALS[name]
+        return float(self[section][key])
 
     def path(self, key: str) -> Path:
         p = Path(self[key])
@@ -56,6 +71,9 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
     data.update({k: v for k, v in env.items() if v})
     if os.environ.get("JIEFEN_DEV_KEYS"):          # 0 in a deployment: keys are provisioned, never generated
         data["dev_keys"] = os.environ["JIEFEN_DEV_KEYS"].lower() not in ("0", "false", "no")
+    for (section, key), variable in INTERVALS.values():
+        if variable and os.environ.get(variable):
+            data[section] = {**(data.get(section) or {}), key: float(os.environ[variable])}
     data.update(overrides)
     data.setdefault("amqp_uri", DEFAULT_AMQP_URI)
     data.setdefault("db_url", None)

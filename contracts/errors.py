@@ -19,6 +19,7 @@ class ErrorKind:
     code: str
     http_status: int
     meaning: str
+    transient: bool = False     # trying the same again later may succeed (infra/system_fire.py retries these)
 
 
 ERRORS: dict[str, ErrorKind] = {
@@ -30,16 +31,22 @@ ERRORS: dict[str, ErrorKind] = {
         ErrorKind("NOT_FOUND", 404, "no such case, organisation or resource"),
         ErrorKind("METHOD_NOT_ALLOWED", 405, "the HTTP method is not allowed on this route"),
         ErrorKind("TRANSITION_NOT_ALLOWED", 409, "the event is not allowed in the case's current state"),
-        ErrorKind("VERSION_CONFLICT", 409, "expected_version is stale: re-read the case and retry"),
+        ErrorKind("VERSION_CONFLICT", 409, "expected_version is stale: re-read the case and retry", transient=True),
         ErrorKind("IDEMPOTENCY_MISMATCH", 409, "the idempotency key was used before with another payload"),
         ErrorKind("GUARD_FAILED", 422, "a legal condition of the event does not hold; message cites the article"),
         ErrorKind("DEADLINE_PASSED", 422, "the statutory period for this act has run out"),
         ErrorKind("EXTENSION_REFUSED", 422, "an extension beyond the statutory cap or without approval"),
-        ErrorKind("RATE_LIMITED", 429, "too many attempts from this client; retry after the given time"),
-        ErrorKind("SERVICE_UNAVAILABLE", 503, "a service did not answer in time"),
-        ErrorKind("INTERNAL", 500, "an unexpected fault; it was logged, nothing was changed"),
+        ErrorKind("RATE_LIMITED", 429, "too many attempts from this client; retry after the given time", transient=True),
+        ErrorKind("SERVICE_UNAVAILABLE", 503, "a service did not answer in time", transient=True),
+        ErrorKind("INTERNAL", 500, "an unexpected fault; it was logged, nothing was changed", transient=True),
     )
 }
+
+
+def transient(code: str) -> bool:
+    """Whether a refusal with ``code`` may go away by itself (a concurrent change, a service not answering)."""
+    kind = ERRORS.get(code)
+    return bool(kind and kind.transient)
 
 
 @deserialize_to_instance

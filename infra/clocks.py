@@ -189,10 +189,11 @@ def due_within_filter(now: datetime, days: int):
 def sweep(env: "Env", fire, limit: int = 500, claim_seconds: int = 60) -> dict:
     """Fire deadline_warning / the expiry event for every clock whose time has come, as ``sys``.
 
-    ``fire(case_id, event, data, expected_version, idempotency_key, org_id)`` goes through the one
-    transition function. The idempotency key is per clock and act, so two instances sweeping the same
-    database fire each warning and expiry once: the loser gets a replay (or a mismatch) and skips."""
-    from infra.db import is_postgres, read_session, write_session
+    ``fire(case_id, event, data, idempotency_key, org_id, when)`` is infra/system_fire.py's: the firing
+    transaction reads the case and fires only if ``when(case)`` (the clock is still running and due: a
+    deadline extended meanwhile is not expired). The idempotency key is per clock and act, so two instances
+    sweeping the same database fire each warning and expiry once: the loser gets a replay."""
+    from infra.db import is_postgres, write_session
     now = env.now()
     defs = {d.kind: d for d in env.case_type.clocks}
     fired = {"warnings": 0, "expiries": 0, "skipped": 0}
@@ -209,27 +210,33 @@ def sweep(env: "Env", fire, limit: int = 500, claim_seconds: int = 60) -> dict:
         claimed = list(s.scalars(ids))
         if claimed:
             s.execute(update(Clock).where(Clock.id.in_(claimed)).values(claimed_until=claim_until))
-        rows = s.execute(select(Clock.id, Clock.case_id, Clock.kind, Clock.due_at, Case.version, Case.org_id)
+        rows = s.execute(select(Clock.id, Clock.case_id, Clock.kind, Clock.due_at, Case.org_id)
                          .join(Case, Case.id == Clock.case_id).where(Clock.id.in_(claimed))
                          .order_by(Clock.due_at)).all() if claimed else []
         s.commit()
-    for clock_id, case_id, kind, due_at, _, org_id in rows:
+    for clock_id, case_id, kind, due_at, org_id in rows:
         d = defs.get(kind)
         if d is None:
             continue
         expired = utc(due_at) < now
         event = d.on_expiry if expired else d.on_warning
         act = "expire" if expired else "warn"
-        with read_session(env.engine) as s:   # current: an earlier clock of this case may have just fired
-            version = s.scalar(select(Case.version).where(Case.id == case_id))
-        try:
-            fire(case_id, event, {"clock": kind}, version, f"clock:{clock_id}:{act}", org_id)
+        if fire(case_id, event, {"clock": kind}, f"clock:{clock_id}:{act}", org_id,
+                lambda case, clock_id=clock_id, expired=expired: _still_due(case, clock_id, expired, now)):
             fired["expiries" if expired else "warnings"] += 1
-        except JiefenError as err:
-            # lost the race to another instance, or the case moved on: the next sweep looks again
+        else:
+            # the case moved on, or the clock changed (stopped, extended) since it was claimed: the next
+            # sweep looks again
             fired["skipped"] += 1
-            log.info("sweep skipped clock %s (%s): %s", clock_id, act, err.code)
+            log.info("sweep skipped clock %s (%s)", clock_id, act)
         with write_session(env.engine) as s:   # release the claim: a warning's clock may expire soon
             s.execute(update(Clock).where(Clock.id == clock_id).values(claimed_until=None))
             s.commit()
     return fired
+
+
+def _still_due(case: Case, clock_id, expired: bool, now: datetime) -> bool:
+    """The claimed clock, read again in the firing transaction, still calls for its warning or expiry."""
+    clock = next((c for c in case.clocks if c.id == clock_id), None)
+    return clock is not None and clock.status == "running" and \
+        (utc(clock.due_at) < now if expired else not clock.warned)

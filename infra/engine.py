@@ -20,7 +20,7 @@ from statemachine.exceptions import TransitionNotAllowed
 
 from contracts.errors import JiefenError, validation_error
 from infra import audit, clocks
-from infra.actors import Actor
+from infra.actors import Actor, system_actor
 from infra.audit import PARTY_ACT, append_audit
 from infra.casetype import NEW, CaseType, EventDef
 from infra.context import Env, GuardContext
@@ -68,10 +68,13 @@ def validate_data(event: EventDef, data: dict | None) -> dict:
 
 def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = None, data: dict | None = None,
                expected_version: int | None = None, idempotency_key: str | None = None,
-               view: Callable[[Case, GuardContext], dict], data_loaded: bool = False) -> dict:
+               view: Callable[[Case, GuardContext], dict], data_loaded: bool = False,
+               when: Callable[[Case], bool] | None = None) -> dict:
     """Apply one event. Returns ``view(case, ctx)`` (also stored for replays of the same key).
     ``data_loaded``: the caller has loaded ``data`` with the event's own schema at its boundary (the
-    RPC entrypoint), so it is trusted as the payload rather than loaded a second time."""
+    RPC entrypoint), so it is trusted as the payload rather than loaded a second time.
+    ``when``: a system fire (in-process only, infra/system_fire.py): no expected version; the case as this
+    transaction reads it (locked) is the one acted on, if ``when(case)`` holds, by the case's own organisation."""
     ct = env.case_type
     event = ct.event(event_id)
     if event is None:
@@ -80,7 +83,9 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
     if event.creates == (case_id is not None):
         raise validation_error({"case_id": ["a creation event takes no case_id" if event.creates
                                             else "required"]})
-    if not event.creates and expected_version is None:
+    if when is not None and not actor.is_system:
+        raise ValueError("only a system fire reads its version in the transaction")
+    if not event.creates and expected_version is None and when is None:
         raise validation_error({"expected_version": ["required"]})
     data, party_act = split_party_act(event, actor, data)
     if party_act is None and actor.party_act and PARTY in event.roles:
@@ -108,6 +113,12 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         now = env.now()
         case = _load_or_new(session, env, event, case_id, now)
         from_state = case.status
+        if when is not None and not event.creates:
+            if not when(case):
+                raise JiefenError("TRANSITION_NOT_ALLOWED", f"案件已不需要“{event.label}”",
+                                  {"state": from_state, "event": event.id, "reason": "precondition"})
+            expected_version = case.version          # read under this transaction's lock: no lost race
+            actor = recorder = system_actor(actor.org_id or case.org_id)
         if not event.creates:
             if not actor.is_system and not env.directory.governs_any(actor.org_id, ct.acting_orgs(case)):
                 raise JiefenError("FORBIDDEN", f"机构 {actor.org_id} 无权处理本案（承办机构 {case.org_id}）",

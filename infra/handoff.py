@@ -19,7 +19,6 @@ from infra.actors import system_actor
 from infra.db import read_session, write_session
 from infra.models import Case, CaseLink, InboxRow
 from infra.pii import party_view
-from infra.trust import verify_event
 
 log = logging.getLogger(__name__)
 AWAITING = "awaiting_service"
@@ -94,14 +93,12 @@ def _update_link(env, link_id, child_id=None, child_no=None, status=None, termin
 def authentic_child_event(env, payload: dict, source: str) -> dict | None:
     """The event as the child case really stands, or None (dropped, logged in one line).
 
-    The event must be signed by ``source``, the service whose exchange it came from (infra/trust.py), and
-    concern one of this service's cases; then the child case is read over authenticated RPC as this
-    service's ``sys`` (its own database when the child is its own) and what it reads replaces what the
-    message claims (status, terminal, version): a replayed or reordered event reacts to the truth."""
+    The event, signed by ``source`` (checked by the handler: infra/service.py ``owned_event``), must concern
+    one of this service's cases; then the child case is read over authenticated RPC as this service's
+    ``sys`` (its own database when the child is its own) and what it reads replaces what the message claims
+    (status, terminal, version): a replayed or reordered event reacts to the truth."""
     if not isinstance(payload, dict) or payload.get("parent_service") != env.service \
             or not payload.get("parent_case_id"):
-        return None
-    if env.trust is not None and not verify_event(env.trust, payload, source):
         return None
     try:
         child = _read_child(env, source, payload)

@@ -18,10 +18,11 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import func, or_, select
 
 from infra import metrics
+from infra.config import default_config
 from infra.logs import redact
 
 log = logging.getLogger(__name__)
-SWEEP_INTERVAL = float(os.environ.get("JIEFEN_SWEEP_INTERVAL", "30"))
+SWEEP_INTERVAL = default_config().interval("sweep")
 STARTED = time.time()
 _containers: dict[str, object] = {}        # service name -> its nameko container, in this process
 _sweeps: dict[str, dict] = {}              # service name -> the last deadline sweep

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError
-from nameko.events import EventDispatcher
+from nameko.events import EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from sqlalchemy import func, or_, select
@@ -20,15 +20,16 @@ from sqlalchemy.exc import OperationalError
 from contracts.errors import JiefenError, validation_error
 from contracts.schemas import FindCasesSchema, FireSchema, PageSchema
 from infra import anchor, audit, clocks, facts, issued, logs, metrics, ops as operations, outbox, preview
-from infra.actors import Actor, actor_from_context, system_actor
+from infra.actors import Actor, actor_from_context
 from infra.calendar import Calendar
 from infra.casetype import CaseType
 from infra.config import Config, default_config, load_config
 from infra.db import make_engine, read_session, service_db_url, upgrade
 from infra.engine import Env, prune_idempotency, transition
+from infra.system_fire import fire_as_system
 from infra.models import AuditEntry, Case, CaseParticipant, Clock, Party
 from infra.orgs import load_directory
-from infra.trust import Trust, load_trust, service_client_id
+from infra.trust import Trust, load_trust, service_client_id, verify_event
 from contracts.idnumbers import normalise as normalise_id, normalise_phone
 from contracts.schemas import schema_instance
 from infra.pii import keyring
@@ -37,9 +38,9 @@ from infra.rpcdoor import rpc   # nameko's rpc behind the size/depth/text checks
 from infra.views import audit_view, case_view
 
 log = logging.getLogger(__name__)
-SWEEP_INTERVAL = float(os.environ.get("JIEFEN_SWEEP_INTERVAL", "30"))
-RELAY_INTERVAL = float(os.environ.get("JIEFEN_RELAY_INTERVAL", "0.5"))
-ANCHOR_INTERVAL = float(os.environ.get("JIEFEN_ANCHOR_INTERVAL", "600"))
+# the timers' periods (config/jiefen.yaml, environment overrides: contracts/config.py INTERVALS)
+SWEEP_INTERVAL, RELAY_INTERVAL, ANCHOR_INTERVAL, PRUNE_INTERVAL, HANDOFF_INTERVAL = (
+    default_config().interval(name) for name in ("sweep", "relay", "anchor", "prune", "handoff"))
 
 
 def load(schema: type[Schema], payload: Any, field: str | None = None) -> dict:
@@ -102,6 +103,21 @@ def api(fn: Callable) -> Callable:
     return rpc(expected_exceptions=JiefenError)(wrapper)
 
 
+def owned_event(source: str, event_type: str) -> Callable:
+    """The one way a service consumes another's (or its own) events: a nameko event handler for ``source``'s
+    ``event_type`` that hands on only events signed, unchanged, by ``source``, the service that owns them
+    (infra/trust.py ``verify_event``); anything else on the exchange is dropped with one log line before the
+    handler sees it. The handler's service has a ``platform`` (its key and the client registry)."""
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def handle(self, payload):
+            if not verify_event(self.platform.trust, payload, source):
+                return None
+            return fn(self, payload)
+        return event_handler(source, event_type)(handle)
+    return decorate
+
+
 def _case_id_position(fn: Callable) -> int | None:
     names = [p for p in inspect.signature(fn).parameters][1:]      # without self
     return names.index("case_id") if "case_id" in names else None
@@ -140,19 +156,32 @@ class Platform(DependencyProvider):
                      for ct in self.case_types}
         for env in self.envs.values():
             env.siblings = self.envs
+        self.owners = event_owners(self.envs)
         self.limiters: dict[str, Limiter] = {}
 
     def stop(self):
         next(iter(self.envs.values())).engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return Bound(self.envs, worker_ctx.data, self.amqp_config, self.trust, self.limiters)
+        return Bound(self.envs, worker_ctx.data, self.amqp_config, self.trust, self.limiters, self.owners)
+
+
+def event_owners(envs: dict[str, Env]) -> dict[str, Env]:
+    """Each event only one of the service's case types has, with that type's Env: firing it on a case needs
+    no read to learn the case's type (the engine's own read checks it). Events several types share (the
+    clocks' sys events) are left out."""
+    found: dict[str, list[Env]] = {}
+    for env in envs.values():
+        for event in env.case_type.events:
+            found.setdefault(event.id, []).append(env)
+    return {event: owners[0] for event, owners in found.items() if len(owners) == 1}
 
 
 class Bound:
     def __init__(self, envs: dict[str, Env], context: dict, amqp_config: dict, trust: Trust,
-                 limiters: dict | None = None):
+                 limiters: dict | None = None, owners: dict[str, Env] | None = None):
         self.limiters = {} if limiters is None else limiters
+        self.owners = event_owners(envs) if owners is None else owners
         self.envs = envs
         self.env = next(iter(envs.values()))      # the default case type's
         self.context = context
@@ -183,12 +212,31 @@ class Bound:
     def fire(self, actor: Actor, event: str, case_type: str | None = None, **kwargs) -> dict:
         """Apply an event: to an existing case (its own case type), or create one of ``case_type``."""
         case_id = kwargs.get("case_id")
-        if case_id and len(self.envs) == 1:
-            env = self.env      # one case type: the transition's own read checks it (NOT_FOUND otherwise)
-        else:
-            env = self.env_of_case(case_id) if case_id else self.envs[case_type] if case_type else self.env
+        if not case_id:
+            return self._transition(self.envs[case_type] if case_type else self.env, actor, event, kwargs)
+        # one case type, or an event only one of the types has: the transition's own read checks the type
+        guess = self.env if len(self.envs) == 1 else self.owners.get(event)
+        if guess is not None:
+            try:
+                return self._transition(guess, actor, event, kwargs)
+            except JiefenError as err:
+                if err.code != "NOT_FOUND" or len(self.envs) == 1:
+                    raise
+        # a case of another of the service's types (refused as that type refuses), or a shared event
+        return self._transition(self.env_of_case(case_id), actor, event, kwargs)
+
+    @staticmethod
+    def _transition(env: Env, actor: Actor, event: str, kwargs: dict) -> dict:
         return transition(env, actor, event, view=lambda case, ctx: case_view(
             case, env, actor, ctx.now, ctx.extra), **kwargs)
+
+
+    def fire_as_system(self, event: str, case_type: str, org_id: str, **kwargs) -> dict:
+        """This service acting as itself (``sys`` of ``org_id``) through the one system path
+        (infra/system_fire.py), answering with the case as a user sees it; a refusal is raised."""
+        env = self.envs[case_type]
+        return fire_as_system(env, event, org_id=org_id, strict=True, view=lambda case, ctx: case_view(
+            case, env, ctx.actor, ctx.now, ctx.extra), **kwargs)
 
 
 class CaseService:
@@ -296,9 +344,8 @@ class CaseService:
         """A statutory document issued from the case (issue 14): its kind and SHA-256 in the audit trail, by
         the signed-in user; no state change; the same content again records nothing (infra/issued.py)."""
         actor = self.platform.actor()
-        env = self.platform.env_of_case(case_id)
-        with read_session(env.engine) as s:
-            self._readable(s, actor, case_id)
+        with read_session(self.platform.env.engine) as s:
+            env = self.platform.env_for(self._readable(s, actor, case_id).case_type)   # the row says its type
         return issued.record(env, actor, case_id, kind, sha256, title, basis)
 
     @api
@@ -387,7 +434,7 @@ class CaseService:
 
     @api
     def sweep_clocks(self) -> dict:
-        """Run the deadline sweep now (operators; the timer runs it every JIEFEN_SWEEP_INTERVAL s)."""
+        """Run the deadline sweep now (operators; the timer runs it every clocks.sweep_interval_seconds)."""
         actor = self.platform.actor()
         if actor.role != "supv":
             raise JiefenError("FORBIDDEN", "仅督办（supv）可手动触发期限巡检", {"reason": "role", "role": actor.role})
@@ -408,7 +455,7 @@ class CaseService:
         except Exception:
             log.exception("audit root export failed")
 
-    @timer(interval=float(default_config().get("idempotency", {}).get("prune_interval_seconds", 600)))
+    @timer(interval=PRUNE_INTERVAL)
     def _prune_idempotency(self):
         try:
             prune_idempotency(self.platform.env)
@@ -418,7 +465,7 @@ class CaseService:
     @timer(interval=RELAY_INTERVAL)
     def _relay_outbox(self):
         try:
-            outbox.relay(self.platform.env, self.dispatch)
+            outbox.relay(self.platform.env, self.dispatch, batch=int(self.platform.env.config["outbox"]["batch"]))
         except Exception:
             log.exception("outbox relay failed")
 
@@ -427,10 +474,8 @@ class CaseService:
         started = time.perf_counter()
         totals = {"warnings": 0, "expiries": 0, "skipped": 0}
         for env in self.platform.envs.values():
-            def fire(case_id, event, data, version, key, org_id, env=env):
-                return transition(env, system_actor(org_id), event, case_id=case_id, data=data,
-                                  expected_version=version, idempotency_key=key,
-                                  view=lambda case, ctx: {"case_id": case.id, "status": case.status})
+            def fire(case_id, event, data, key, org_id, when, env=env):
+                return fire_as_system(env, event, case_id=case_id, data=data, key=key, org_id=org_id, when=when)
             for k, v in clocks.sweep(env, fire).items():
                 totals[k] += v
         operations.record_sweep(self.name, time.perf_counter() - started, totals)

@@ -35,9 +35,8 @@ from contracts.errors import JiefenError
 from infra import handoff
 from infra.actors import system_actor
 from infra.db import read_session
-from infra.engine import transition
+from infra.system_fire import fire_as_system
 from infra.models import Case, CaseLink
-from infra.trust import verify_event
 
 log = logging.getLogger(__name__)
 MODE = "court_delegated"
@@ -100,11 +99,9 @@ def committee_records(case, data, ctx) -> bool:
 
 # -- the committee's case answers ---------------------------------------------------------------------
 def on_committee_event(env, payload: dict) -> None:
-    """A mediation ``case_registered``/``case_transitioned`` event: if it concerns a committee case of one
+    """A mediation ``case_registered``/``case_transitioned`` event (signed by mediation: owned_event): if it concerns a committee case of one
     of this service's DV cases, keep the link current and bring the DV case along."""
     if not isinstance(payload, dict) or payload.get("parent_service") != env.service:
-        return
-    if env.trust is not None and not verify_event(env.trust, payload, "mediation"):
         return
     try:
         pm = _read_pm(env, payload)
@@ -164,26 +161,15 @@ def steps_for(pm: dict, respondent: int | None, everyone: list[int]) -> list[tup
 
 
 def follow(env, dv_id: str, pm: dict, event_id: str) -> None:
-    """Fire, as sys, the DV events the PM case stands for that the DV case's state allows."""
+    """Fire, as sys, the DV events the PM case stands for that the DV case's state allows, while the PM case
+    is still the one the DV case's designation governs (checked in each firing transaction)."""
+    def governs(case) -> bool:
+        link = committee_link(case)
+        return case.case_type == "diversion" and link is not None and link.target_case_id == pm["case_id"]
     respondent, everyone = _sides(env, dv_id)
     for event, data in steps_for(pm, respondent, everyone):
-        with read_session(env.engine) as s:
-            case = s.get(Case, dv_id)
-            if case is None or case.case_type != "diversion":
-                return
-            link = committee_link(case)
-            if link is None or link.target_case_id != pm["case_id"]:
-                return                          # an earlier designation's case: no longer governs
-            if case.status not in env.case_type.event(event).sources:
-                continue
-            version, org = case.version, case.org_id
-        try:
-            transition(env, system_actor(org), event, case_id=dv_id, data=data, expected_version=version,
-                       idempotency_key=f"pm:{event_id}:{event}",
-                       view=lambda c, ctx: {"case_id": c.id, "status": c.status, "version": c.version})
-        except JiefenError as err:
-            log.warning("%s on %s from the committee's case refused: %s %s", event, dv_id, err.code, err.message)
-            return
+        # a step the DV case has taken already, or cannot take, is refused by its state and left out
+        fire_as_system(env, event, case_id=dv_id, data=data, key=f"pm:{event_id}:{event}", when=governs)
 
 
 def _sides(env, dv_id: str) -> tuple[int | None, list[int]]:

@@ -9,21 +9,18 @@ the court, and the application from a settled DV case.
 from __future__ import annotations
 
 import logging
-import os
 
-from nameko.events import event_handler
 from nameko.timer import timer
 
 from contracts.diversion import HandoffDataSchema
 from contracts.errors import JiefenError
 from contracts.schemas import CommandSchema, CreateArgs, HandoffSchema
 from infra import handoff as platform_handoff
-from infra.service import CaseService, Platform, api, load
+from infra.service import HANDOFF_INTERVAL, CaseService, Platform, api, load, owned_event
 from services.diversion import delegation, handoffs
 from services.diversion.casetype import DIVERSION
 from services.diversion.jc_casetype import JUDICIAL_CONFIRMATION
 
-HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
 log = logging.getLogger(__name__)
 
 
@@ -100,19 +97,19 @@ class DiversionService(CaseService):
         except Exception:
             log.exception("hand-off to the mediation committees failed")
 
-    @event_handler("mediation", "case_registered")
+    @owned_event("mediation", "case_registered")
     def _committee_case_registered(self, payload):
         delegation.on_committee_event(self.platform.env, payload)
 
-    @event_handler("mediation", "case_transitioned")
+    @owned_event("mediation", "case_transitioned")
     def _committee_case_transitioned(self, payload):
         delegation.on_committee_event(self.platform.env, payload)
 
-    @event_handler("diversion", "case_registered")
+    @owned_event("diversion", "case_registered")
     def _own_case_registered(self, payload):
         platform_handoff.apply_child_event(self.platform.env, payload, "diversion")
 
-    @event_handler("diversion", "case_transitioned")
+    @owned_event("diversion", "case_transitioned")
     def _own_case_transitioned(self, payload):
         platform_handoff.apply_child_event(self.platform.env, payload, "diversion")
 

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 
 from marshmallow import Schema, fields, validate
-from nameko.events import event_handler
 from nameko.timer import timer
 from sqlalchemy import select
 
@@ -17,7 +15,7 @@ from infra.db import read_session
 from infra.models import Case
 from infra.querycode import legacy_query_code_hash, query_code_hash
 from contracts.intake import LookupArgs
-from infra.service import CaseService, Platform, api, load
+from infra.service import HANDOFF_INTERVAL, CaseService, Platform, api, load, owned_event
 from infra.views import iso
 from services.intake import duplicates
 from services.intake.casetype import INTAKE
@@ -26,7 +24,6 @@ from services.intake.tracking import on_child_event, reconcile
 ROUTE_EVENTS = {"mediation": "route_to_mediation", "diversion": "route_to_diversion",
                 "petition": "route_to_petition", "external": "refer_external"}
 QUIET_EVENTS = {"deadline_warning"}
-HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
 log = logging.getLogger(__name__)   # internal; the resident sees milestones
 
 
@@ -143,27 +140,27 @@ class IntakeService(CaseService):
         except Exception:
             log.exception("hand-off delivery failed")
 
-    @event_handler("mediation", "case_registered")
+    @owned_event("mediation", "case_registered")
     def _mediation_registered(self, payload):
         on_child_event(self.platform.env, payload, "mediation")
 
-    @event_handler("mediation", "case_transitioned")
+    @owned_event("mediation", "case_transitioned")
     def _mediation_transitioned(self, payload):
         on_child_event(self.platform.env, payload, "mediation")
 
-    @event_handler("diversion", "case_registered")
+    @owned_event("diversion", "case_registered")
     def _diversion_registered(self, payload):
         on_child_event(self.platform.env, payload, "diversion")
 
-    @event_handler("diversion", "case_transitioned")
+    @owned_event("diversion", "case_transitioned")
     def _diversion_transitioned(self, payload):
         on_child_event(self.platform.env, payload, "diversion")
 
-    @event_handler("petition", "case_registered")
+    @owned_event("petition", "case_registered")
     def _petition_registered(self, payload):
         on_child_event(self.platform.env, payload, "petition")
 
-    @event_handler("petition", "case_transitioned")
+    @owned_event("petition", "case_transitioned")
     def _petition_transitioned(self, payload):
         on_child_event(self.platform.env, payload, "petition")
 

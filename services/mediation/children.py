@@ -22,11 +22,10 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from contracts.errors import JiefenError
+from contracts.errors import JiefenError, transient
 from infra import handoff
-from infra.actors import system_actor
 from infra.db import read_session
-from infra.engine import transition
+from infra.system_fire import fire_as_system
 from infra.models import Case, CaseLink
 from services.mediation.confirmation import PURPOSE as CONFIRMATION, jc_links, pending_jc_case
 
@@ -37,7 +36,6 @@ ANSWERS = {"JC_CONFIRMED": "confirmation_granted", "JC_REJECTED": "confirmation_
 LAPSES = {"JC_NOT_ACCEPTED": "not_accepted", "JC_WITHDRAWN": "withdrawn"}
 ENFORCEMENT = "JC_ENFORCEMENT_REQUESTED"
 OBJECTION_STATES = ("JC_OBJECTION", "JC_REVOKED", "JC_AMENDED", "JC_OBJECTION_DISMISSED")   # CPLI Art 372
-TRANSIENT = {"INTERNAL", "SERVICE_UNAVAILABLE", "VERSION_CONFLICT", "RATE_LIMITED"}
 
 
 def on_child_event(env, payload: dict, source: str) -> None:
@@ -74,7 +72,7 @@ def settle_refused(env) -> int:
     settled = 0
     for link_id, case_id, service, status, decision in refused:
         code = status.split(":", 1)[1]
-        if code in TRANSIENT:
+        if transient(code):          # the relay simply tries again
             continue
         if (decision or {}).get("purpose") == CONFIRMATION:
             event, data = "confirmation_lapsed", {"outcome": "handoff_refused", "code": code, "link_id": link_id}
@@ -85,27 +83,10 @@ def settle_refused(env) -> int:
 
 
 def react(env, case_id: str, event: str, data: dict, key: str,
-          concerns: Callable[[Case], bool] = lambda case: True, attempts: int = 3) -> dict | None:
-    """Fire ``event`` as sys on the parent case if its state allows it and the child concerns it (a late
-    or repeated event changes nothing). A concurrent change (a clock, a user) is retried."""
-    sources = env.case_type.event(event).sources
-    for _ in range(attempts):
-        with read_session(env.engine) as s:
-            case = s.get(Case, case_id)
-            if case is None or case.status not in sources or not concerns(case):
-                log.info("%s not fired on %s (%s)", event, case_id, case.status if case else "no case")
-                return None
-            version, org_id = case.version, case.org_id
-        try:
-            return transition(env, system_actor(org_id), event, case_id=case_id, data=data,
-                              expected_version=version, idempotency_key=key,
-                              view=lambda case, ctx: {"case_id": case.id, "status": case.status,
-                                                      "version": case.version})
-        except JiefenError as err:
-            if err.code != "VERSION_CONFLICT":
-                log.warning("%s on %s refused: %s %s", event, case_id, err.code, err.message)
-                return None
-    return None
+          concerns: Callable[[Case], bool] = lambda case: True) -> dict | None:
+    """Fire ``event`` as sys on the parent case if, as the firing transaction reads it, the child concerns
+    it (a late or repeated event changes nothing; infra/system_fire.py)."""
+    return fire_as_system(env, event, case_id=case_id, data=data, key=key, when=concerns)
 
 
 def enforceable(case: Case) -> dict:

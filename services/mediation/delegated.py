@@ -24,9 +24,8 @@ from sqlalchemy import select
 from contracts.errors import JiefenError
 from infra.actors import system_actor
 from infra.db import read_session
-from infra.engine import transition
+from infra.system_fire import fire_as_system
 from infra.models import Case
-from infra.trust import verify_event
 
 log = logging.getLogger(__name__)
 MODE = "court_delegated"
@@ -81,17 +80,15 @@ def not_court_accepted(case, data, ctx) -> bool:
 
 # -- the DV case's events refresh the court's deadlines here ------------------------------------------
 def on_court_event(env, payload: dict) -> None:
-    """A diversion event: if a court-delegated case of this service names that DV case as its parent,
+    """A diversion event (signed by diversion: owned_event): if a court-delegated case of this service names that DV case as its parent,
     read the DV case as it stands (authenticated) and record its deadlines and state here."""
     if not isinstance(payload, dict) or payload.get("case_type") != "diversion" or not payload.get("case_id"):
         return
     with read_session(env.engine) as s:
-        mine = [(c.id, c.version, c.org_id) for c in s.scalars(select(Case).where(
+        mine = [(c.id, c.org_id) for c in s.scalars(select(Case).where(
             Case.parent_service == "diversion", Case.parent_case_id == payload["case_id"],
             Case.closed_at.is_(None))).all() if is_delegated(c)]
     if not mine:
-        return
-    if env.trust is not None and not verify_event(env.trust, payload, "diversion"):
         return
     try:
         context = env.trust.context_for(system_actor(str(payload.get("org_id") or "")))
@@ -105,48 +102,26 @@ def on_court_event(env, payload: dict) -> None:
             "court_version": dv["version"]}
     expired = dv["status"] == "DV_FAILED" and \
         ((dv.get("data") or {}).get("failure") or {}).get("ground") == ENDED_BY_COURT_PERIOD
-    for case_id, version, org in mine:
-        refresh(env, case_id, version, org, data, f"court:{payload.get('event_id')}")
+    for case_id, org in mine:
+        refresh(env, case_id, org, data, f"court:{payload.get('event_id')}")
         if expired:
             end_with_court_period(env, case_id, org, f"court-period:{payload.get('event_id')}")
 
 
-def refresh(env, case_id: str, version: int, org: str, data: dict, key: str) -> None:
-    with read_session(env.engine) as s:
-        case = s.get(Case, case_id)
+def refresh(env, case_id: str, org: str, data: dict, key: str) -> None:
+    """``court_period_updated`` as sys, unless the case (as the firing transaction reads it) already shows
+    this or a newer state of the DV case (reordered events), or nothing the committee sees has changed."""
+    def changed(case) -> bool:
         cd = (case.data or {}).get("court_delegation") or {}
-        if case.status not in env.case_type.event("court_period_updated").sources \
-                or cd.get("court_version", -1) >= data["court_version"]:
-            return                                      # a final case, or already as new (reordered events)
-        if (cd.get("deadlines"), cd.get("court_status")) == (data["deadlines"], data["court_status"]):
-            return                                      # nothing the committee sees has changed
-        version = case.version
-    try:
-        transition(env, system_actor(org), "court_period_updated", case_id=case_id, data=data,
-                   expected_version=version, idempotency_key=key,
-                   view=lambda c, ctx: {"case_id": c.id, "version": c.version})
-    except JiefenError as err:
-        log.warning("court_period_updated on %s refused: %s %s", case_id, err.code, err.message)
+        return cd.get("court_version", -1) < data["court_version"] and \
+            (cd.get("deadlines"), cd.get("court_status")) != (data["deadlines"], data["court_status"])
+    fire_as_system(env, "court_period_updated", case_id=case_id, data=data, key=key, org_id=org, when=changed)
 
 
 def end_with_court_period(env, case_id: str, org: str, key: str) -> None:
     """The delegating court's mediation period ended without agreement (OMR Art 25(6); SIM Art 27): the
     committee's mediation ends with it (``deadline_expired``, clock ``court_period``), if still running."""
-    for _ in range(3):
-        with read_session(env.engine) as s:
-            case = s.get(Case, case_id)
-            if case is None or case.status not in env.case_type.event("deadline_expired").sources:
-                return
-            version = case.version
-        try:
-            transition(env, system_actor(org), "deadline_expired", case_id=case_id, data={"clock": COURT_PERIOD},
-                       expected_version=version, idempotency_key=key,
-                       view=lambda c, ctx: {"case_id": c.id, "version": c.version})
-            return
-        except JiefenError as err:
-            if err.code != "VERSION_CONFLICT":
-                log.warning("deadline_expired on %s refused: %s %s", case_id, err.code, err.message)
-                return
+    fire_as_system(env, "deadline_expired", case_id=case_id, data={"clock": COURT_PERIOD}, key=key, org_id=org)
 
 
 def court_period_updated(case, data: dict, ctx) -> None:

@@ -9,9 +9,7 @@ events (services/mediation/children.py), and enforcement applied for on the link
 from __future__ import annotations
 
 import logging
-import os
 
-from nameko.events import event_handler
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
@@ -21,12 +19,11 @@ from contracts.mediation import EnforcementArgs
 from contracts.schemas import CommandSchema, CreateArgs, HandoffSchema
 from infra import handoff
 from infra.db import read_session
-from infra.service import CaseService, Platform, api, load
+from infra.service import HANDOFF_INTERVAL, CaseService, Platform, api, load, owned_event
 from services.mediation import children, delegated
 from services.mediation.casetype import MEDIATION
 from services.mediation.guards import roster_entries
 
-HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
 log = logging.getLogger(__name__)
 
 
@@ -145,11 +142,11 @@ class MediationService(CaseService):
         except Exception:
             log.exception("hand-off delivery failed")
 
-    @event_handler("diversion", "case_registered")
+    @owned_event("diversion", "case_registered")
     def _court_case_registered(self, payload):
         children.on_child_event(self.platform.env, payload, "diversion")
 
-    @event_handler("diversion", "case_transitioned")
+    @owned_event("diversion", "case_transitioned")
     def _court_case_transitioned(self, payload):
         children.on_child_event(self.platform.env, payload, "diversion")
         delegated.on_court_event(self.platform.env, payload)   # a court-delegated case's DV case (SPEC §7)

@@ -8,20 +8,17 @@ creation entrypoints and read helpers, and the hand-off of a 涉法涉诉 civil 
 from __future__ import annotations
 
 import logging
-import os
 
-from nameko.events import event_handler
 from nameko.timer import timer
 
 from contracts.intake import LookupArgs
 from contracts.schemas import CreateArgs
 from infra import handoff
 from infra.db import read_session
-from infra.service import CaseService, Platform, api, load
+from infra.service import HANDOFF_INTERVAL, CaseService, Platform, api, load, owned_event
 from services.petition import lookup, rules
 from services.petition.casetype import PETITION
 
-HANDOFF_INTERVAL = float(os.environ.get("JIEFEN_HANDOFF_INTERVAL", "1"))
 log = logging.getLogger(__name__)
 
 
@@ -86,10 +83,10 @@ class PetitionService(CaseService):
         except Exception:
             log.exception("hand-off delivery failed")
 
-    @event_handler("diversion", "case_registered")
+    @owned_event("diversion", "case_registered")
     def _court_case_registered(self, payload):
         handoff.apply_child_event(self.platform.env, payload, "diversion")
 
-    @event_handler("diversion", "case_transitioned")
+    @owned_event("diversion", "case_transitioned")
     def _court_case_transitioned(self, payload):
         handoff.apply_child_event(self.platform.env, payload, "diversion")

@@ -8,7 +8,6 @@ import logging
 import os
 
 from marshmallow import Schema, fields
-from nameko.events import event_handler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import timer
@@ -18,12 +17,10 @@ from contracts.errors import JiefenError, validation_error
 from contracts.evaluation import EvaluateArgs
 from contracts.feed import FEED_VERSION
 from contracts.schemas import KEY
-from infra.actors import system_actor
 from infra.calendar import to_shanghai_date
 from infra.db import read_session
 from infra.registry import all_case_types
-from infra.trust import verify_event
-from infra.service import CaseService, Platform, api, load, load_all
+from infra.service import CaseService, Platform, api, load, load_all, owned_event
 from infra.models import Case
 from infra.views import case_view, iso
 from services.supervision import caselist, feed, figures, figures_sql, query, replay, report
@@ -46,14 +43,12 @@ FEED_FIGURES_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_FEED_FIGURES_IN
 
 
 def _consumer(source: str, event_type: str):
-    def handle(self, payload):
-        if not verify_event(self.store.trust, payload, source):     # forged or altered: dropped, logged
-            return
+    def handle(self, payload):          # signed by ``source`` (owned_event drops anything else)
         if ingest(self.store.engine, self.store.directory, source, event_type, payload, self.store.now(),
                   self.store.calendar):
             self._publish_fact(payload["case_id"])
     handle.__name__ = f"_on_{source}_{event_type}"
-    return event_handler(source, event_type)(handle)
+    return owned_event(source, event_type)(handle)
 
 
 class OpenArgs(Schema):
@@ -313,10 +308,10 @@ class SupervisionService(CaseService):
                 env = self.platform.env_for("return_visit")
                 with read_session(env.engine) as s:
                     return case_view(s.get(Case, ev.return_visit_case_id), env, None, env.now())
-            return self.platform.fire(system_actor(ev.org_id), "open_return_visit", case_type="return_visit",
-                                      data={"evaluation_id": ev.id, "evaluated_case_no": ev.case_no,
-                                            "owner_org_id": ev.org_id, "rating": ev.rating, "reason": ev.reason},
-                                      idempotency_key=f"return-visit:{ev.id}")
+            return self.platform.fire_as_system("open_return_visit", "return_visit", ev.org_id,
+                                                data={"evaluation_id": ev.id, "evaluated_case_no": ev.case_no,
+                                                      "owner_org_id": ev.org_id, "rating": ev.rating, "reason": ev.reason},
+                                                key=f"return-visit:{ev.id}")
         return satisfaction.evaluate(self.store.engine, self.store.directory, found, args, self.store.now(), open_visit)
 
     @api
@@ -359,5 +354,5 @@ class SupervisionService(CaseService):
             numbers = dict(s.execute(select(SvCase.case_id, SvCase.case_no).where(SvCase.case_id.in_(wanted))).all())
         return warning_tasks.raise_tasks(
             self.platform.env_for("warning_task").engine, found,
-            lambda data, key: self.platform.fire(system_actor(centre), "raise_warning", case_type="warning_task",
-                                                 data=data, idempotency_key=key), numbers, (first, last))
+            lambda data, key: self.platform.fire_as_system("raise_warning", "warning_task", centre,
+                                                           data=data, key=key), numbers, (first, last))

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
 from infra import clocks, timekeeping
-from infra.actors import Actor, system_actor
+from infra.actors import Actor
 from infra.calendar import Calendar
 from infra.casetype import CaseType, ClockDef, EventDef, Extension, Period, StateDef
 from infra.config import load_config
@@ -20,6 +20,8 @@ from infra.db import make_engine, read_session, service_db_url, upgrade
 from infra.engine import Env, transition
 from infra.models import AuditEntry
 from infra.orgs import load_directory
+from infra.system_fire import fire_as_system
+from contracts.errors import JiefenError
 from tests.harness import expect_error
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -83,6 +85,13 @@ def fire(env, event, case=None, actor=ACTOR, **data):
                       expected_version=case and case["version"], idempotency_key=None, view=view)
 
 
+def system_fire(env):
+    """What the service's sweep hands ``clocks.sweep``: the one system path (infra/system_fire.py)."""
+    def fire_sys(case_id, event, data, key, org_id, when):
+        return fire_as_system(env, event, case_id=case_id, data=data, key=key, org_id=org_id, when=when, view=view)
+    return fire_sys
+
+
 def opened(env, when):
     timekeeping.set_now(when)
     return fire(env, "open")
@@ -133,10 +142,7 @@ def test_expiry_moves_the_case_once_with_two_instances_sweeping(env, jiefen):
     results = []
 
     def sweeper(e):
-        def fire_sys(case_id, event, data, version, key, org_id):
-            return transition(e, system_actor(org_id), event, case_id=case_id, data=data,
-                              expected_version=version, idempotency_key=key, view=view)
-        results.append(clocks.sweep(e, fire_sys))
+        results.append(clocks.sweep(e, system_fire(e)))
 
     threads = [threading.Thread(target=sweeper, args=(e,)) for e in (env, env2)]
     for t in threads:
@@ -152,3 +158,49 @@ def test_expiry_moves_the_case_once_with_two_instances_sweeping(env, jiefen):
     with read_session(env.engine) as s:
         from infra.models import Case
         assert s.get(Case, case["case_id"]).status == "D_LAPSED"
+
+
+def test_an_expiry_racing_a_human_extension_lands_once_and_never_over_it(env, jiefen):
+    """The sweep (sys) and a handler extending the same overdue clocks at the same time, from two instances.
+    The system fire reads the case in its own transaction (locked): each case ends either extended (the
+    handler first: the clock is no longer due, the sweep leaves it) or expired once (the sweep first: the
+    handler's stale version is refused with VERSION_CONFLICT, nothing half-done). Never expired over an
+    extension the handler was told had landed, never expired twice."""
+    cases = [opened(env, datetime(2026, 3, 2, 10, tzinfo=SH)) for _ in range(20)]
+    timekeeping.set_now(datetime(2026, 5, 7, 1, tzinfo=SH))          # due 5/6: every clock is overdue
+    config = load_config(**jiefen)
+    env2 = Env("demo", DEMO, make_engine(*service_db_url("demo", config)), env.config, env.directory, env.calendar)
+    start, answers, swept = threading.Barrier(2), {}, []
+
+    def handler():
+        start.wait()
+        for case in reversed(cases):                                   # meet the sweep in the middle
+            try:
+                fire(env2, "extend", case, clock="handling", amount=20, approval="局长批准", notice="已书面告知")
+                answers[case["case_id"]] = "extended"
+            except JiefenError as err:
+                answers[case["case_id"]] = err.code
+
+    def sweeper():
+        start.wait()
+        swept.append(clocks.sweep(env, system_fire(env)))
+    threads = [threading.Thread(target=handler), threading.Thread(target=sweeper)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    env2.engine.dispose()
+    from infra.models import Case
+    with read_session(env.engine) as s:
+        events = {c["case_id"]: [e for e in s.scalars(select(AuditEntry.event).where(
+            AuditEntry.case_id == c["case_id"]).order_by(AuditEntry.seq))] for c in cases}
+        status = {c["case_id"]: s.get(Case, c["case_id"]).status for c in cases}
+    for case in cases:
+        cid = case["case_id"]
+        if answers[cid] == "extended":
+            assert events[cid] == ["open", "extend"] and status[cid] == "D_OPEN"
+        else:
+            assert answers[cid] == "VERSION_CONFLICT"
+            assert events[cid] == ["open", "deadline_expired"] and status[cid] == "D_LAPSED"
+    assert swept[0]["expiries"] == sum(a != "extended" for a in answers.values())
+    assert swept[0]["expiries"] + swept[0]["skipped"] == 20

@@ -10,13 +10,12 @@ governs, and an unsigned event moves nothing."""
 from __future__ import annotations
 
 import pytest
+from nameko.testing.services import entrypoint_hook
 
 from contracts.errors import JiefenError
-from services.diversion import delegation
 from tests.factories import key
 from tests.harness import child_links, expect_error, wait_for
-from tests.interface.diversion_walk import ACTORS as COURT_ACTORS, COURT_DESIGNATES, diversion, dv_walker, \
-    platform_env
+from tests.interface.diversion_walk import ACTORS as COURT_ACTORS, COURT_DESIGNATES, diversion, dv_walker
 from tests.interface.mediation_walk import ACTORS, COMMITTEE, make_walker, mediation
 
 __all__ = ["diversion", "mediation"]
@@ -126,14 +125,15 @@ def test_a_failed_committee_mediation_fails_the_court_case_and_an_unsigned_event
     pm = committee.get_case(item["case_id"])
     assert pm["data"]["court_delegation"]["designated_by"] == "parties_jointly"
 
-    # a forged event (no signature) claiming the committee ended the mediation changes nothing
-    env = platform_env(diversion, "diversion")
+    # a forged event (no signature) claiming the committee ended the mediation changes nothing: handed to
+    # diversion's own handler (owned_event), in the running container, and answered before we look
     forged = {"event_id": key(), "event_type": "case_transitioned", "service": "mediation", "case_type": "mediation",
               "case_id": pm["case_id"], "case_no": pm["case_no"], "org_id": COMMITTEE, "event": "declare_failure",
               "from": "PM_IN_MEDIATION", "to": "PM_TERMINATED", "terminal": False, "version": 9,
               "parent_service": "diversion", "parent_case_id": dv["case_id"]}
     before = rpc_as(COURT_ACTORS["filing"]).diversion.get_case(dv["case_id"])
-    delegation.on_committee_event(env, forged)
+    with entrypoint_hook(diversion, "_committee_case_transitioned") as handle:
+        handle(forged)
     after = rpc_as(COURT_ACTORS["filing"]).diversion.get_case(dv["case_id"])
     assert (after["status"], after["version"]) == (before["status"], before["version"])
 
