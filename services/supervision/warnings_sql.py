@@ -12,7 +12,7 @@ from collections import defaultdict
 from sqlalchemy import String, and_, case, cast, func, or_, select, tuple_
 
 from contracts.evaluation import WARNING_ABOUT
-from services.supervision import figures
+from services.supervision import figures, repeats
 from services.supervision.early_warning import LEVELS, ORDER, _level
 from services.supervision.figures import DISPUTE_TYPES
 from services.supervision.figures_sql import C, H, Scope, _in, _involved, received
@@ -269,21 +269,22 @@ def _subject(rule: str, index: str) -> str:
     return hashlib.sha256(f"{rule}:{index}".encode()).hexdigest()[:16]
 
 
-def _parties(q: Scope, *where, column=None):
+def _parties(q: Scope, lowest: float, domain: str, *where):
     """(blind index, case id), once each, of the disputes received in the period (``figures_sql.received``)
-    with a party matching ``where``: ``column`` is the party's index (by default) or the address's."""
-    column = P.c.party_index if column is None else column
+    with a party matching ``where``: the party's index, or the address's (``domain`` address). Only the indexes
+    met often enough to reach ``lowest`` (``repeats``, kept at ingest) are grouped."""
+    column = P.c.address_index if domain == "address" else P.c.party_index
     got = received(q)[0].with_only_columns(C.c.case_id)
     return select(column.label("subject"), P.c.case_id.label("case_id")).distinct().where(
-        P.c.case_id.in_(got), column.is_not(None), *where).subquery()
+        repeats.repeated(domain, lowest), P.c.case_id.in_(got), column.is_not(None), *where).subquery()
 
 
-def _respondents(q: Scope):
+def _respondents(q: Scope, lowest: float):
     """(respondent's index, case id), once each, of the disputes received in the period."""
-    return _parties(q, P.c.role == "respondent")
+    return _parties(q, lowest, "applicants", P.c.role == "respondent")
 
 
-def _applicants_of_respondents(q: Scope):
+def _applicants_of_respondents(q: Scope, lowest: float):
     """(respondent's index, applicant), once each, over the disputes received in the period: an applicant is
     its blind index, or (without an ID number) the party itself, so two applicants without one are two."""
     A = P.alias("applicant")
@@ -291,12 +292,13 @@ def _applicants_of_respondents(q: Scope):
     applicant = func.coalesce(A.c.party_index, A.c.case_id + ":" + cast(A.c.seq, String))
     return select(P.c.party_index.label("subject"), applicant.label("applicant")).distinct().select_from(
         P.join(A, and_(A.c.case_id == P.c.case_id, A.c.role == "applicant"))).where(
-        P.c.role == "respondent", P.c.party_index.is_not(None), P.c.case_id.in_(got)).subquery()
+        repeats.repeated("applicants", lowest), P.c.role == "respondent", P.c.party_index.is_not(None),
+        P.c.case_id.in_(got)).subquery()
 
 
-PARTY_RULES = {   # rule -> (its cases by subject, what it counts when not cases)
-    "same_person": (lambda q: _parties(q, P.c.kind == "person"), None),
-    "same_address": (lambda q: _parties(q, column=P.c.address_index), None),
+PARTY_RULES = {   # rule -> (its cases by subject, what it counts when not cases), each of (scope, lowest threshold)
+    "same_person": (lambda q, lowest: _parties(q, lowest, "party", P.c.kind == "person"), None),
+    "same_address": (lambda q, lowest: _parties(q, lowest, "address"), None),
     "one_respondent": (_respondents, _applicants_of_respondents),
 }
 
@@ -307,8 +309,9 @@ def _party_warnings(session, rule: str, q: Scope, t: dict, title: str, explain) 
     groups, measured = PARTY_RULES[rule]
     days = (q.period.end - q.period.start).days
     out = []
-    for (index,), (m, n, ids) in _grouped(session, groups(q), ("subject",), t,
-                                          measured(q) if measured else None).items():
+    lowest = _lowest(t)
+    for (index,), (m, n, ids) in _grouped(session, groups(q, lowest), ("subject",), t,
+                                          measured(q, lowest) if measured else None).items():
         level = _level(m, t)
         out.append(_warning(rule, level, title.format(m=m, n=n), explain(days, m, n, level), "PSR Art 50, 54",
                             **_summary(n, ids), subject=_subject(rule, index)))
@@ -382,9 +385,9 @@ def _members(session, q: Scope, thresholds: dict, rule: str, about: dict):
     if rule == "risk_words":
         return _risky(q, thresholds[rule]).with_only_columns(C.c.case_id).where(C.c.case_id == about.get("case_id"))
     groups, measured = PARTY_RULES[rule]
-    base = groups(q)
-    found = session.scalars(_warned_keys(base, ("subject",), _lowest(thresholds[rule]),
-                                         measured(q) if measured else None))
+    lowest = _lowest(thresholds[rule])
+    base = groups(q, lowest)
+    found = session.scalars(_warned_keys(base, ("subject",), lowest, measured(q, lowest) if measured else None))
     index = next((i for i in found if _subject(rule, i) == about.get("subject")), None)
     return of(base, subject=index) if index is not None else []
 
