@@ -71,6 +71,9 @@ class SvParty(Base):
     kind: Mapped[str] = mapped_column(String(16))
     party_index: Mapped[str | None] = mapped_column(String(64), index=True)
     address_index: Mapped[str | None] = mapped_column(String(64), index=True)   # infra.facts.address_index
+    # the case's created_at if it is a dispute received (figures_sql.received: no parent), else None; kept by
+    # ingest (derived.received_at) so that the party rules read a period without a lookup per party (sv0007)
+    received_at: Mapped[datetime | None] = mapped_column()
 
 
 class SvHistory(Base):

@@ -270,13 +270,12 @@ def _subject(rule: str, index: str) -> str:
 
 
 def _parties(q: Scope, lowest: float, domain: str, *where):
-    """(blind index, case id), once each, of the disputes received in the period (``figures_sql.received``)
-    with a party matching ``where``: the party's index, or the address's (``domain`` address). Only the indexes
+    """(blind index, case id), once each, of the disputes received in the period (``figures_sql.received``, kept
+    on the party as ``received_at`` by ingest) with a party matching ``where``: the party's index, or the address's (``domain`` address). Only the indexes
     met often enough to reach ``lowest`` (``repeats``, kept at ingest) are grouped."""
     column = P.c.address_index if domain == "address" else P.c.party_index
-    got = received(q)[0].with_only_columns(C.c.case_id)
     return select(column.label("subject"), P.c.case_id.label("case_id")).distinct().where(
-        repeats.repeated(domain, lowest), P.c.case_id.in_(got), column.is_not(None), *where).subquery()
+        repeats.repeated(domain, lowest), _in(P.c.received_at, q.period), column.is_not(None), *where).subquery()
 
 
 def _respondents(q: Scope, lowest: float):
@@ -288,12 +287,11 @@ def _applicants_of_respondents(q: Scope, lowest: float):
     """(respondent's index, applicant), once each, over the disputes received in the period: an applicant is
     its blind index, or (without an ID number) the party itself, so two applicants without one are two."""
     A = P.alias("applicant")
-    got = received(q)[0].with_only_columns(C.c.case_id)
     applicant = func.coalesce(A.c.party_index, A.c.case_id + ":" + cast(A.c.seq, String))
     return select(P.c.party_index.label("subject"), applicant.label("applicant")).distinct().select_from(
         P.join(A, and_(A.c.case_id == P.c.case_id, A.c.role == "applicant"))).where(
         repeats.repeated("applicants", lowest), P.c.role == "respondent", P.c.party_index.is_not(None),
-        P.c.case_id.in_(got)).subquery()
+        _in(P.c.received_at, q.period)).subquery()
 
 
 PARTY_RULES = {   # rule -> (its cases by subject, what it counts when not cases), each of (scope, lowest threshold)
