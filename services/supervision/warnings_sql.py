@@ -77,10 +77,21 @@ def _warned(session, base, keys: tuple, lowest: float, measured=None) -> dict:
         select(*mcols, func.count()).group_by(*mcols).having(func.count() >= lowest))}
     if not counts:
         return {}
-    which = tuple_(*cols).in_(_warned_keys(base, keys, lowest, measured)) if len(cols) > 1 else \
-        cols[0].in_(_warned_keys(base, keys, lowest, measured))
+    which = _among(cols, counts, _warned_keys(base, keys, lowest, measured))
     return {tuple(r[:-1]): (counts[tuple(r[:-1])], r[-1]) for r in
             session.execute(select(*cols, func.count()).where(which).group_by(*cols))}
+
+
+LISTED = 10_000     # up to so many warned groups are named in the query, not found again by their subquery
+
+
+def _among(cols: list, found, again):
+    """The condition that a row's key is one of the groups ``found`` (key tuples): named, which spares running
+    the measure again (a respondent's applicants, a join over every party: half a second a year at a
+    million), or beyond ``LISTED`` (SQLite's limit of bound values) the select ``again`` that finds them."""
+    if len(found) > LISTED:
+        return tuple_(*cols).in_(again) if len(cols) > 1 else cols[0].in_(again)
+    return tuple_(*cols).in_(list(found)) if len(cols) > 1 else cols[0].in_([k[0] for k in found])
 
 
 def _samples(session, base, keys: tuple, sizes: dict, small=None) -> dict:
@@ -120,13 +131,13 @@ def _grouped(session, base, keys: tuple, t: dict, measured=None) -> dict:
     if not warned:
         return {}
     cols = [base.c[k] for k in keys]
-    small = select(*cols).group_by(*cols).having(func.count() <= SAMPLE)
-    if measured is None:
-        small = small.having(func.count() >= lowest)
-    else:
-        small = small.where(tuple_(*cols).in_(_warned_keys(base, keys, lowest, measured)) if len(cols) > 1
-                            else cols[0].in_(_warned_keys(base, keys, lowest, measured)))
-    sample = _samples(session, base, keys, {k: n for k, (_, n) in warned.items()}, small)
+    sizes = {k: n for k, (_, n) in warned.items()}
+    small = None                  # the groups of at most SAMPLE cases: named (``_among``), else found again
+    if sum(1 for n in sizes.values() if n <= SAMPLE) > LISTED:
+        small = select(*cols).group_by(*cols).having(func.count() <= SAMPLE)
+        small = small.having(func.count() >= lowest) if measured is None else \
+            small.where(_among(cols, warned, _warned_keys(base, keys, lowest, measured)))
+    sample = _samples(session, base, keys, sizes, small)
     return {tuple(_key(v) for v in key): (m, n, sample.get(key, [])) for key, (m, n) in warned.items()}
 
 
