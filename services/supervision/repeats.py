@@ -9,7 +9,7 @@ groups that could not warn: the warnings stay the same. The count of an index is
 or a rebuild gives the same table; ``recount_all`` is the recount the migration's backfill and the check use."""
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, insert, literal, select, text
+from sqlalchemy import and_, delete, func, insert, literal, select, text, update
 
 from services.supervision.models import SvParty, SvPartyRepeat
 
@@ -72,6 +72,15 @@ def recount(s, keys: dict[str, set[str]]) -> None:
 def _insert(conn, domain: str, counted) -> None:
     c = counted.subquery()
     conn.execute(insert(R).from_select(["domain", "subject", "n"], select(literal(domain), *c.c)))
+
+
+def receive_all(conn) -> None:
+    """Every party's received date from its case (as ``derived.received_at`` keeps it at ingest), for parties
+    written otherwise: the migration's backfill of a live county, the benchmark's generated one."""
+    from services.supervision.figures import DISPUTE_TYPES
+    from services.supervision.figures_sql import C, _no_parent
+    conn.execute(update(P).values(received_at=select(C.c.created_at).where(
+        C.c.case_id == P.c.case_id, C.c.case_type.in_(DISPUTE_TYPES), _no_parent()).scalar_subquery()))
 
 
 def recount_all(conn) -> None:

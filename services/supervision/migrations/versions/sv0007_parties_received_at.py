@@ -16,12 +16,8 @@ def upgrade():
     with op.batch_alter_table('sv_parties', schema=None) as batch_op:
         batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
     # a county upgraded live: its parties' received dates as ingest keeps them (derived.received_at)
-    from services.supervision.figures import DISPUTE_TYPES
-    from services.supervision.figures_sql import C, _no_parent
-    from services.supervision.models import SvParty
-    P = SvParty.__table__
-    op.get_bind().execute(sa.update(P).values(received_at=sa.select(C.c.created_at).where(
-        C.c.case_id == P.c.case_id, C.c.case_type.in_(DISPUTE_TYPES), _no_parent()).scalar_subquery()))
+    from services.supervision import repeats
+    repeats.receive_all(op.get_bind())
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ANALYZE sv_parties')
 
