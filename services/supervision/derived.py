@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from infra.calendar import Calendar
 from services.supervision import outcomes
 from services.supervision.figures import DISPUTE_TYPES
-from services.supervision.models import SvCase, SvParty, SvStay
+from services.supervision.models import SvCase, SvStay
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +36,8 @@ def root_of(s, row: SvCase) -> str:
 
 def received_at(row: SvCase) -> datetime | None:
     """When the case was received as a dispute (``figures_sql.received``: a dispute type without a parent case,
-    a routed child being the same matter), else None: kept on its parties for the party rules."""
+    a routed child being the same matter), else None: kept on its parties for the party rules (``ingest._derive``;
+    not in ``derive``, which migration sv0003 runs before sv_parties exists)."""
     return row.created_at if row.case_type in DISPUTE_TYPES and not row.parent_case_id else None
 
 
@@ -62,8 +63,6 @@ def derive(s, row: SvCase, history: list[dict], calendar: Calendar | None = None
               .execution_options(synchronize_session=False))
     if root == row.case_id:
         s.refresh(row, ["matter_resolved_at"])
-    s.execute(update(SvParty).where(SvParty.case_id == row.case_id).values(received_at=received_at(row))
-              .execution_options(synchronize_session=False))
     s.execute(delete(SvStay).where(SvStay.case_id == row.case_id))
     seen: set[str] = set()
     for i, (state, entered, left) in enumerate(outcomes.stays(history)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from infra.db import is_postgres, write_session
@@ -93,6 +93,8 @@ def _derive(s, row: SvCase, now: datetime, calendar=None) -> None:
     row.open_due_at = parse(outcomes.open_due_at(row.clocks or []))
     row.overdue_ever = outcomes.overdue_ever(row.clocks or [], iso(now))
     derived.derive(s, row, history, calendar)
+    s.execute(update(SvParty).where(SvParty.case_id == row.case_id).values(received_at=derived.received_at(row))
+              .execution_options(synchronize_session=False))
 
 
 def ingest(engine, directory: Directory, service: str, event_type: str, payload: dict, now: datetime,
