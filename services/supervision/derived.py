@@ -34,6 +34,13 @@ def root_of(s, row: SvCase) -> str:
     return parent_root or row.parent_case_id
 
 
+def received_at(row: SvCase) -> datetime | None:
+    """When the case was received as a dispute (``figures_sql.received``: a dispute type without a parent case,
+    a routed child being the same matter), else None: kept on its parties for the party rules (``ingest._derive``;
+    not in ``derive``, which migration sv0003 runs before sv_parties exists)."""
+    return row.created_at if row.case_type in DISPUTE_TYPES and not row.parent_case_id else None
+
+
 def derive(s, row: SvCase, history: list[dict], calendar: Calendar | None = None) -> None:
     """Set the row's derived columns from its history (sorted by version) and replace its stays."""
     calendar = calendar or default_calendar()

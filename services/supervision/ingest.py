@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from infra.db import is_postgres, write_session
 from infra.orgs import Directory
 from infra.views import iso
-from services.supervision import derived, outcomes
+from services.supervision import derived, outcomes, repeats
 from services.supervision.models import SvCase, SvHistory, SvInbox, SvParty
 
 CASE_EVENTS = ("case_registered", "case_transitioned", "case_routed")
@@ -73,12 +73,16 @@ def _add_history(s, case_id: str, entries: list[dict]) -> None:
 
 
 def _set_parties(s, case_id: str, parties: list[dict]) -> None:
-    """The case's parties as (role, kind, blind index) only (infra.facts.party_index): replaced as a whole."""
+    """The case's parties as (role, kind, blind index) only (infra.facts.party_index): replaced as a whole; the
+    indexes they name, before and after, recounted (``repeats``: what the party rules group)."""
+    before = s.execute(select(SvParty.role, SvParty.party_index, SvParty.address_index)
+                       .where(SvParty.case_id == case_id)).all()
     s.execute(delete(SvParty).where(SvParty.case_id == case_id))
-    for seq, p in enumerate(parties, 1):
-        s.add(SvParty(case_id=case_id, seq=seq, role=str(p["role"])[:16], kind=str(p["kind"])[:16],
-                      party_index=p.get("index"), address_index=p.get("address")))
+    rows = [SvParty(case_id=case_id, seq=seq, role=str(p["role"])[:16], kind=str(p["kind"])[:16],
+                    party_index=p.get("index"), address_index=p.get("address")) for seq, p in enumerate(parties, 1)]
+    s.add_all(rows)
     s.flush()
+    repeats.recount(s, repeats.keys_of([*before, *((r.role, r.party_index, r.address_index) for r in rows)]))
 
 
 def _derive(s, row: SvCase, now: datetime, calendar=None) -> None:
@@ -89,6 +93,8 @@ def _derive(s, row: SvCase, now: datetime, calendar=None) -> None:
     row.open_due_at = parse(outcomes.open_due_at(row.clocks or []))
     row.overdue_ever = outcomes.overdue_ever(row.clocks or [], iso(now))
     derived.derive(s, row, history, calendar)
+    s.execute(update(SvParty).where(SvParty.case_id == row.case_id).values(received_at=derived.received_at(row))
+              .execution_options(synchronize_session=False))
 
 
 def ingest(engine, directory: Directory, service: str, event_type: str, payload: dict, now: datetime,

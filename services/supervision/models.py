@@ -71,6 +71,9 @@ class SvParty(Base):
     kind: Mapped[str] = mapped_column(String(16))
     party_index: Mapped[str | None] = mapped_column(String(64), index=True)
     address_index: Mapped[str | None] = mapped_column(String(64), index=True)   # infra.facts.address_index
+    # the case's created_at if it is a dispute received (figures_sql.received: no parent), else None; kept by
+    # ingest (derived.received_at) so that the party rules read a period without a lookup per party (sv0007)
+    received_at: Mapped[datetime | None] = mapped_column()
 
 
 class SvHistory(Base):
@@ -121,3 +124,15 @@ class SvEvaluation(Base):
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     return_visit_case_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class SvPartyRepeat(Base):
+    """A blind index met in more than one row that a party rule counts (PSR Art 50, 54; migration sv0006), with
+    how many: ``repeats.py`` recounts the indexes a case's parties touch at ingest, in the same transaction, so
+    that the rules group only these (a party met once cannot reach a threshold of two or more). ``domain``:
+    ``party`` (cases with the index), ``address`` (cases with the address), ``applicants`` (applicant rows in the
+    cases where the index is a respondent): each at least what a rule counts for that index in any period."""
+    __tablename__ = "sv_party_repeats"
+    domain: Mapped[str] = mapped_column(String(12), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

@@ -13,7 +13,7 @@ from contracts.errors import JiefenError
 from infra.db import read_session, write_session
 from infra.views import iso
 from services.supervision.ingest import apply_facts
-from services.supervision.models import SvCase, SvHistory, SvInbox, SvParty, SvStay
+from services.supervision.models import SvCase, SvHistory, SvInbox, SvParty, SvPartyRepeat, SvStay
 
 SOURCES = ("intake", "mediation", "diversion", "petition", "recommendation", "supervision")
 # what the check compares between the model and the services' own rows
@@ -38,7 +38,7 @@ def facts_of(rpc, service: str, limit: int = 200) -> Iterator[dict]:
 def rebuild(engine, directory, rpc, now: datetime, services=SOURCES) -> dict:
     """Empty the model and fill it again from every service's facts."""
     with write_session(engine) as s:
-        for table in (SvInbox, SvHistory, SvStay, SvParty, SvCase):
+        for table in (SvInbox, SvHistory, SvStay, SvPartyRepeat, SvParty, SvCase):
             s.execute(delete(table))
         s.commit()
     counts = {}

@@ -12,7 +12,7 @@ from collections import defaultdict
 from sqlalchemy import String, and_, case, cast, func, or_, select, tuple_
 
 from contracts.evaluation import WARNING_ABOUT
-from services.supervision import figures
+from services.supervision import figures, repeats
 from services.supervision.early_warning import LEVELS, ORDER, _level
 from services.supervision.figures import DISPUTE_TYPES
 from services.supervision.figures_sql import C, H, Scope, _in, _involved, received
@@ -77,10 +77,21 @@ def _warned(session, base, keys: tuple, lowest: float, measured=None) -> dict:
         select(*mcols, func.count()).group_by(*mcols).having(func.count() >= lowest))}
     if not counts:
         return {}
-    which = tuple_(*cols).in_(_warned_keys(base, keys, lowest, measured)) if len(cols) > 1 else \
-        cols[0].in_(_warned_keys(base, keys, lowest, measured))
+    which = _among(cols, counts, _warned_keys(base, keys, lowest, measured))
     return {tuple(r[:-1]): (counts[tuple(r[:-1])], r[-1]) for r in
             session.execute(select(*cols, func.count()).where(which).group_by(*cols))}
+
+
+LISTED = 10_000     # up to so many warned groups are named in the query, not found again by their subquery
+
+
+def _among(cols: list, found, again):
+    """The condition that a row's key is one of the groups ``found`` (key tuples): named, which spares running
+    the measure again (a respondent's applicants, a join over every party: half a second a year at a
+    million), or beyond ``LISTED`` (SQLite's limit of bound values) the select ``again`` that finds them."""
+    if len(found) > LISTED:
+        return tuple_(*cols).in_(again) if len(cols) > 1 else cols[0].in_(again)
+    return tuple_(*cols).in_(list(found)) if len(cols) > 1 else cols[0].in_([k[0] for k in found])
 
 
 def _samples(session, base, keys: tuple, sizes: dict, small=None) -> dict:
@@ -120,13 +131,13 @@ def _grouped(session, base, keys: tuple, t: dict, measured=None) -> dict:
     if not warned:
         return {}
     cols = [base.c[k] for k in keys]
-    small = select(*cols).group_by(*cols).having(func.count() <= SAMPLE)
-    if measured is None:
-        small = small.having(func.count() >= lowest)
-    else:
-        small = small.where(tuple_(*cols).in_(_warned_keys(base, keys, lowest, measured)) if len(cols) > 1
-                            else cols[0].in_(_warned_keys(base, keys, lowest, measured)))
-    sample = _samples(session, base, keys, {k: n for k, (_, n) in warned.items()}, small)
+    sizes = {k: n for k, (_, n) in warned.items()}
+    small = None                  # the groups of at most SAMPLE cases: named (``_among``), else found again
+    if sum(1 for n in sizes.values() if n <= SAMPLE) > LISTED:
+        small = select(*cols).group_by(*cols).having(func.count() <= SAMPLE)
+        small = small.having(func.count() >= lowest) if measured is None else \
+            small.where(_among(cols, warned, _warned_keys(base, keys, lowest, measured)))
+    sample = _samples(session, base, keys, sizes, small)
     return {tuple(_key(v) for v in key): (m, n, sample.get(key, [])) for key, (m, n) in warned.items()}
 
 
@@ -269,34 +280,34 @@ def _subject(rule: str, index: str) -> str:
     return hashlib.sha256(f"{rule}:{index}".encode()).hexdigest()[:16]
 
 
-def _parties(q: Scope, *where, column=None):
-    """(blind index, case id), once each, of the disputes received in the period (``figures_sql.received``)
-    with a party matching ``where``: ``column`` is the party's index (by default) or the address's."""
-    column = P.c.party_index if column is None else column
-    got = received(q)[0].with_only_columns(C.c.case_id)
+def _parties(q: Scope, lowest: float, domain: str, *where):
+    """(blind index, case id), once each, of the disputes received in the period (``figures_sql.received``, kept
+    on the party as ``received_at`` by ingest) with a party matching ``where``: the party's index, or the address's (``domain`` address). Only the indexes
+    met often enough to reach ``lowest`` (``repeats``, kept at ingest) are grouped."""
+    column = P.c.address_index if domain == "address" else P.c.party_index
     return select(column.label("subject"), P.c.case_id.label("case_id")).distinct().where(
-        P.c.case_id.in_(got), column.is_not(None), *where).subquery()
+        repeats.repeated(domain, lowest), _in(P.c.received_at, q.period), column.is_not(None), *where).subquery()
 
 
-def _respondents(q: Scope):
+def _respondents(q: Scope, lowest: float):
     """(respondent's index, case id), once each, of the disputes received in the period."""
-    return _parties(q, P.c.role == "respondent")
+    return _parties(q, lowest, "applicants", P.c.role == "respondent")
 
 
-def _applicants_of_respondents(q: Scope):
+def _applicants_of_respondents(q: Scope, lowest: float):
     """(respondent's index, applicant), once each, over the disputes received in the period: an applicant is
     its blind index, or (without an ID number) the party itself, so two applicants without one are two."""
     A = P.alias("applicant")
-    got = received(q)[0].with_only_columns(C.c.case_id)
     applicant = func.coalesce(A.c.party_index, A.c.case_id + ":" + cast(A.c.seq, String))
     return select(P.c.party_index.label("subject"), applicant.label("applicant")).distinct().select_from(
         P.join(A, and_(A.c.case_id == P.c.case_id, A.c.role == "applicant"))).where(
-        P.c.role == "respondent", P.c.party_index.is_not(None), P.c.case_id.in_(got)).subquery()
+        repeats.repeated("applicants", lowest), P.c.role == "respondent", P.c.party_index.is_not(None),
+        _in(P.c.received_at, q.period)).subquery()
 
 
-PARTY_RULES = {   # rule -> (its cases by subject, what it counts when not cases)
-    "same_person": (lambda q: _parties(q, P.c.kind == "person"), None),
-    "same_address": (lambda q: _parties(q, column=P.c.address_index), None),
+PARTY_RULES = {   # rule -> (its cases by subject, what it counts when not cases), each of (scope, lowest threshold)
+    "same_person": (lambda q, lowest: _parties(q, lowest, "party", P.c.kind == "person"), None),
+    "same_address": (lambda q, lowest: _parties(q, lowest, "address"), None),
     "one_respondent": (_respondents, _applicants_of_respondents),
 }
 
@@ -307,8 +318,9 @@ def _party_warnings(session, rule: str, q: Scope, t: dict, title: str, explain) 
     groups, measured = PARTY_RULES[rule]
     days = (q.period.end - q.period.start).days
     out = []
-    for (index,), (m, n, ids) in _grouped(session, groups(q), ("subject",), t,
-                                          measured(q) if measured else None).items():
+    lowest = _lowest(t)
+    for (index,), (m, n, ids) in _grouped(session, groups(q, lowest), ("subject",), t,
+                                          measured(q, lowest) if measured else None).items():
         level = _level(m, t)
         out.append(_warning(rule, level, title.format(m=m, n=n), explain(days, m, n, level), "PSR Art 50, 54",
                             **_summary(n, ids), subject=_subject(rule, index)))
@@ -382,9 +394,9 @@ def _members(session, q: Scope, thresholds: dict, rule: str, about: dict):
     if rule == "risk_words":
         return _risky(q, thresholds[rule]).with_only_columns(C.c.case_id).where(C.c.case_id == about.get("case_id"))
     groups, measured = PARTY_RULES[rule]
-    base = groups(q)
-    found = session.scalars(_warned_keys(base, ("subject",), _lowest(thresholds[rule]),
-                                         measured(q) if measured else None))
+    lowest = _lowest(thresholds[rule])
+    base = groups(q, lowest)
+    found = session.scalars(_warned_keys(base, ("subject",), lowest, measured(q, lowest) if measured else None))
     index = next((i for i in found if _subject(rule, i) == about.get("subject")), None)
     return of(base, subject=index) if index is not None else []
 

@@ -15,6 +15,10 @@ from infra.calendar import to_shanghai_date
 from infra.config import load_config
 from infra.db import make_engine, read_session, service_db_url
 from infra.timekeeping import now
+from infra.orgs import load_directory
+from services.supervision import repeats
+from services.supervision.derived import received_at
+from services.supervision.ingest import apply_facts
 from services.supervision.models import SvCase, SvParty
 from tests.factories import claim, key, person_id
 from tests.harness import wait_for
@@ -108,4 +112,61 @@ def test_person_respondent_and_risk_words_warn_at_their_thresholds(intake, super
     labels = {"same_person": "同一当事人多次涉纠纷", "same_address": "同一地址多起纠纷", "one_respondent": "同一被申请人面对多名申请人（群体性风险）",
               "risk_words": "民转刑风险"}
     assert {t["data"]["rule"]: t["data"]["rule_label"] for t in opened if t["data"]["rule"] in labels} == labels
+    engine.dispose()
+
+
+def _recounted(engine) -> set:
+    """What ``sv_party_repeats`` would hold if counted again from every party now (rolled back)."""
+    with engine.connect() as conn:
+        with conn.begin() as t:
+            repeats.recount_all(conn)
+            got = repeats.kept(conn)
+            t.rollback()
+    return got
+
+
+def _kept_and_received_right(engine) -> set:
+    """The kept repeats, after checking them against a recount and each party's received date against its case."""
+    with read_session(engine) as s:
+        kept = repeats.kept(s.connection())
+        rows = s.execute(select(SvCase, SvParty.received_at).join(SvParty, SvParty.case_id == SvCase.case_id)).all()
+    assert kept == _recounted(engine)
+    assert rows and all(at == received_at(case) for case, at in rows)
+    return kept
+
+
+def test_the_kept_repeats_equal_a_recount_through_ingest_replay_and_rebuild(intake, supervision, rpc_as, jiefen):
+    """sv_party_repeats (the indexes the party rules group, kept at ingest) equals a recount from the parties
+    after the cases arrive, after their facts are applied twice more (idempotent), after a case's parties change
+    (an index it no longer names is counted down) and after a rebuild from scratch; so does each party's
+    received date (derived.received_at)."""
+    window, supv = rpc_as("window").intake, rpc_as("supv").supervision
+    engine = make_engine(*service_db_url("supervision", load_config(**jiefen)))
+    directory = load_directory(str(load_config(**jiefen).path("organisations")))
+    ids = [window.register_case(claim("neighbourhood", parties=[_applicant(PERSON), _against(COMPANY)]),
+                                key())["case_id"] for _ in range(3)]
+    def arrived():
+        with read_session(engine) as s:
+            rows = s.scalars(select(SvCase).where(SvCase.case_id.in_(ids))).all()
+        return len(rows) == 3 and all(r.facts_version == r.version for r in rows)
+    wait_for(arrived)
+    kept = _kept_and_received_right(engine)
+    assert {d for d, _, n in kept if n >= 3} == {"party", "address", "applicants"}    # the person, the address, the company
+    facts = [f for f in rpc_as("supv").intake.replay_facts(limit=200)["items"] if f["case_id"] in ids]
+    assert len(facts) == 3
+    for _ in range(2):
+        for f in facts:
+            apply_facts(engine, directory, f, now())
+        assert _kept_and_received_right(engine) == kept
+    # one case's applicant replaced by someone else: the person and the address are counted down
+    changed = {**facts[0], "parties": [{**facts[0]["parties"][0], "index": "0" * 64, "address": "1" * 64},
+                                       *facts[0]["parties"][1:]]}
+    apply_facts(engine, directory, changed, now())
+    fewer = _kept_and_received_right(engine)
+    assert fewer != kept and ("party", "0" * 64, 1) not in fewer
+    assert {(d, n) for d, _, n in kept - fewer} >= {("party", 3), ("address", 3)}
+    apply_facts(engine, directory, facts[0], now())
+    assert _kept_and_received_right(engine) == kept
+    supv.rebuild(["intake"])
+    assert _kept_and_received_right(engine) == kept
     engine.dispose()
