@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from infra.casetype import NEW
+from infra.db import insert_rows
 from infra.models import AuditEntry, Case
 from infra.pii import keyring
 from infra.timekeeping import utc
@@ -106,6 +107,7 @@ def daily_root(heads: list[tuple[str, int, str]]) -> str:
 
 # -- appending an entry (the transition engine's audit step; infra/issued.py's document entries) ----------
 PARTY_ACT = "party_act"
+ENTRY_COLUMNS = tuple(c.key for c in AuditEntry.__table__.columns if c.key != "id")   # id: the database's
 
 
 def last_entry(session, case, from_state) -> tuple[int, str]:
@@ -124,7 +126,11 @@ def last_entry(session, case, from_state) -> tuple[int, str]:
 
 def append_audit(session, case, actor, event, from_state, payload, now, party_act=None,
                  version: int | None = None) -> AuditEntry:
-    """Add the case's next audit entry and move the case row's anchor (audit_head, audit_count) to it.
+    """Insert the case's next audit entry and move the case row's anchor (audit_head, audit_count) to it.
+
+    The entry is a Core INSERT on the session's transaction (infra.db.insert_rows): append-only, the ORM
+    adds nothing to it. The returned AuditEntry is transient (not in the session), for the caller's outbox
+    rows and answer.
 
     ``version``: the version the case row takes when the caller's transaction flushes it (the transition
     engine, which changes the case: 1 for a case being created, the loaded version + 1 otherwise). The
@@ -141,7 +147,7 @@ def append_audit(session, case, actor, event, from_state, payload, now, party_ac
         summary=json.loads(canonical(public_summary(payload, party_act))), basis=event.basis,
         prev_hash=last_hash)
     entry.hash = entry_hash(entry)
-    session.add(entry)
+    insert_rows(session, AuditEntry.__table__, {c: getattr(entry, c) for c in ENTRY_COLUMNS})
     if version is not None:
         case.audit_head, case.audit_count = entry.hash, entry.seq
         return entry

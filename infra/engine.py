@@ -24,7 +24,7 @@ from infra.actors import Actor, system_actor
 from infra.audit import PARTY_ACT, append_audit
 from infra.casetype import NEW, CaseType, EventDef
 from infra.context import Env, GuardContext
-from infra.db import is_postgres, write_session
+from infra.db import insert_rows, is_postgres, write_session
 from infra.models import Case, CaseParticipant, IdempotencyRecord
 from infra.numbering import next_case_no
 from infra.outbox import write_outbox
@@ -141,7 +141,11 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
                               {"reason": "organisation", "org_id": actor.org_id, "case_org_id": case.org_id})
         # one flush for the whole change, so one version step per event and the audit anchor in the case's
         # own INSERT/UPDATE; the row takes version 1 (created) or the loaded version + 1 (always dirty:
-        # updated_at and the anchor change), which the audit entry and the outbox rows record
+        # updated_at and the anchor change), which the audit entry and the outbox rows record. Only the case
+        # and its collections (parties with their encrypted fields and blind indexes, clocks, links) go through
+        # the ORM's flush; the append-only rows (audit entry, outbox rows, participants, idempotency record)
+        # are Core INSERTs in the same transaction (infra.db.insert_rows), so a refusal or a stale version
+        # at the flush rolls them back with the rest
         version = 1 if event.creates else case.version + 1
         with session.no_autoflush:
             if event.effect is not None:
@@ -167,7 +171,8 @@ def transition(env: Env, actor: Actor, event_id: str, *, case_id: str | None = N
         _sync_participants(session, ct, case, created=event.creates)
         result = view(case, ctx)
         if key:
-            session.add(IdempotencyRecord(key=key, request_hash=request_hash, response=result, created_at=now))
+            insert_rows(session, IdempotencyRecord.__table__,
+                        {"key": key, "request_hash": request_hash, "response": result, "created_at": now})
         session.commit()
         return result
     except StaleDataError:
@@ -205,8 +210,7 @@ def _sync_participants(session: Session, ct: CaseType, case: Case, created: bool
     wanted = ct.acting_orgs(case) - {case.org_id}
     have = set() if created else set(      # a case being created has none yet
         session.scalars(select(CaseParticipant.org_id).where(CaseParticipant.case_id == case.id)))
-    for org in wanted - have:
-        session.add(CaseParticipant(case_id=case.id, org_id=org))
+    insert_rows(session, CaseParticipant.__table__, [{"case_id": case.id, "org_id": org} for org in sorted(wanted - have)])
     if have - wanted:
         session.execute(delete(CaseParticipant).where(CaseParticipant.case_id == case.id,
                                                       CaseParticipant.org_id.in_(have - wanted)))

@@ -3,8 +3,10 @@ numbers use the same counter)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
 from infra.calendar import SHANGHAI
@@ -28,14 +30,21 @@ def next_sequence(session: Session, name: str) -> int:
     uses of a counter (a new service, every 1 January) no longer race an UPDATE-then-INSERT into a
     unique violation; the row stays locked by the write transaction, and a rolled-back transaction gives
     its number back, so committed numbers are unique and never reused."""
-    # core statements only: an ORM flush here would flush (and version) a case an effect is changing
-    dialect = session.get_bind().dialect.name
+    # a Core statement on the session's connection, built once per dialect: an ORM flush here would flush
+    # (and version) a case an effect is changing, and an ORM-enabled INSERT goes through the ORM's bulk path
+    conn = session.connection()
+    return conn.execute(_upsert(conn.dialect.name), {"name": name}).scalar_one()
+
+
+@lru_cache(maxsize=None)
+def _upsert(dialect: str):
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as upsert
     else:   # pragma: no cover - jiefen runs on PostgreSQL and SQLite only
         raise RuntimeError(f"next_sequence: unsupported database {dialect}")
-    stmt = upsert(Sequence).values(name=name, value=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[Sequence.name], set_={"value": Sequence.value + 1})
-    return session.execute(stmt.returning(Sequence.value)).scalar_one()
+    table = Sequence.__table__
+    stmt = upsert(table).values(name=bindparam("name"), value=1)
+    return stmt.on_conflict_do_update(index_elements=[table.c.name], set_={"value": table.c.value + 1}) \
+        .returning(table.c.value)

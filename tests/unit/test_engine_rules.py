@@ -4,10 +4,11 @@ vs organisation, in details.reason), the idempotency key (no second change), one
 outbox row per change and none for a refusal, and the case number (一案一码: prefix-county-year-sequence)."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from contracts.errors import JiefenError
 from infra import audit, numbering, pii
@@ -167,3 +168,20 @@ def test_the_audit_entry_of_a_change_verifies_against_the_case_row(env):
                                  .order_by(AuditEntry.seq)))
         report = audit.verify(entries, s.get(Case, case["case_id"]))
     assert report["valid"] is True and report["entries"] == 2
+
+
+def test_the_rows_written_as_core_inserts_keep_their_column_types(env):
+    """Audit entry, outbox row and idempotency record go in as Core INSERTs (infra.db.insert_rows): the
+    stored answer is still encrypted at rest (个人信息保护法 Art 51(3)), the times are stored as UTC and read
+    back aware, and a retry of the key gets the stored answer back decrypted."""
+    k, data = key(), claim("neighbourhood")
+    case = transition(env, WINDOW, "register_claim", data=data, idempotency_key=k, view=view)
+    with env.engine.connect() as conn:
+        raw = conn.execute(text("SELECT response FROM idempotency WHERE key = :k"), {"k": f"intake:{k}"}).scalar_one()
+    assert json.loads(raw)["enc"].startswith(pii.PREFIX) and case["case_no"] not in raw
+    assert transition(env, WINDOW, "register_claim", data=data, idempotency_key=k, view=view) == case
+    with write_session(env.engine) as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.case_id == case["case_id"])).one()
+        row = next(r for r in s.scalars(select(OutboxRow)) if r.payload["case_id"] == case["case_id"])
+    assert entry.at == NOW and row.created_at == NOW and row.sent_at is None and row.attempts == 0
+    assert row.payload["event_id"] == row.id and row.payload["version"] == entry.version == case["version"]
