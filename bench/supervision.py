@@ -29,7 +29,7 @@ from infra.calendar import SHANGHAI, Calendar
 from infra.config import load_config
 from infra.db import make_engine, normalise_url, read_session, upgrade
 from infra.orgs import load_directory
-from services.supervision import caselist, early_warning, feed, figures, figures_sql, query, repeats, warnings_sql
+from services.supervision import caselist, early_warning, escalation, feed, figures, figures_sql, query, repeats, warnings_sql
 from services.supervision.ingest import town_of
 from services.supervision.store import MIGRATIONS
 
@@ -165,6 +165,9 @@ def load(engine, n: int, directory) -> None:
         # what ingest keeps for the party rules (repeats.py), here for the parties generated past it
         secs, _ = timed(lambda: repeats.recount_all(conn))
         print(f"  repeated indexes of the parties counted in {secs:6.1f} s")
+        # and what it keeps for the escalating rule (escalation.py), on the matters generated past it
+        secs, _ = timed(lambda: escalation.keep_all(conn))
+        print(f"  escalated matters flagged in {secs:6.1f} s")
         for org in set(orgs):
             if town := town_of(directory, org):
                 conn.execute(text("UPDATE sv_cases SET town_id = :t WHERE org_id = :o"), {"t": town, "o": org})

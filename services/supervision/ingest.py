@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from infra.db import is_postgres, write_session
 from infra.orgs import Directory
 from infra.views import iso
-from services.supervision import derived, outcomes, repeats
+from services.supervision import derived, escalation, outcomes, repeats
 from services.supervision.models import SvCase, SvHistory, SvInbox, SvParty
 
 CASE_EVENTS = ("case_registered", "case_transitioned", "case_routed")
@@ -92,7 +92,9 @@ def _derive(s, row: SvCase, now: datetime, calendar=None) -> None:
     row.resolution, row.resolved_at = kind, parse(at)
     row.open_due_at = parse(outcomes.open_due_at(row.clocks or []))
     row.overdue_ever = outcomes.overdue_ever(row.clocks or [], iso(now))
+    matter = row.root_case_id
     derived.derive(s, row, history, calendar)
+    escalation.keep(s, row.root_case_id, row.case_id, matter)    # the matter it joined, and any it left
     s.execute(update(SvParty).where(SvParty.case_id == row.case_id).values(received_at=derived.received_at(row))
               .execution_options(synchronize_session=False))
 

@@ -59,6 +59,9 @@ class SvCase(Base):
     # how many configured risk words (民转刑风险) the case's text holds, counted by its service (migration sv0005);
     # deferred: an older migration's backfill (sv0003) loads rows through this model before the column exists
     risk_words: Mapped[int] = mapped_column(Integer, default=0, deferred=True)
+    # on a matter's root case: whether the matter has escalated (escalation.py, kept by ingest; migration sv0008);
+    # deferred for the same reason as risk_words
+    matter_escalated: Mapped[bool] = mapped_column(Boolean, default=False, index=True, deferred=True)
 
 
 class SvParty(Base):

@@ -13,15 +13,13 @@ from sqlalchemy import String, and_, case, cast, func, or_, select, tuple_
 
 from contracts.evaluation import WARNING_ABOUT
 from services.supervision import figures, repeats
+from services.supervision.escalation import FAILED, REVIEWED
 from services.supervision.early_warning import LEVELS, ORDER, _level
 from services.supervision.figures import DISPUTE_TYPES
 from services.supervision.figures_sql import C, H, Scope, _in, _involved, received
 from services.supervision.models import SvParty
 
 P = SvParty.__table__
-
-FAILED = ("PM_TERMINATED", "DV_FAILED")            # mediation failed (PML Art 26), pre-filing mediation failed
-REVIEWED = ("PT_REVIEW", "PT_RECHECK")             # a petition's 复查 / 复核 (LVR Art 35-36)
 
 
 SAMPLE = 50          # case ids a warning carries; all of them: ``cases`` (the drill-down), paged in SQL
@@ -181,23 +179,18 @@ def category_surge(session, q: Scope, t: dict, name) -> list[dict]:
 
 
 def _escalating(session, q: Scope, top: str | None = None) -> list[tuple]:
-    """(top case, its cases, steps) of each escalating matter (``top``: only that one, for its drill-down)."""
-    involved = _involved(q)
-    marked = select(C.c.root_case_id).join(H, H.c.case_id == C.c.case_id).where(
-        H.c.to_state.in_(FAILED + REVIEWED), involved)
-    matters = select(C.c.root_case_id).where(involved, C.c.case_type == "petition", C.c.root_case_id.in_(marked))
+    """(top case, its cases, steps) of each escalating matter (``top``: only that one, for its drill-down). One
+    row per case, its history folded in SQL: whether it entered a failed or a review state, and changed in the
+    period (a third of the rows of one per history entry, and no Python test of each entry's date)."""
+    matters = select(C.c.case_id).where(C.c.matter_escalated)      # the roots of the escalated matters (sv0008)
     if top is not None:
-        matters = matters.where(C.c.root_case_id.in_(select(C.c.root_case_id).where(C.c.case_id == top)))
-    by_id, failed, reviewed, recent = {}, set(), set(), set()
-    for row in session.execute(select(C.c.case_id, C.c.parent_case_id, C.c.case_type, C.c.case_no, H.c.to_state, H.c.at)
-                               .join(H, H.c.case_id == C.c.case_id).where(involved, C.c.root_case_id.in_(matters))):
-        by_id[row.case_id] = row
-        if row.to_state in FAILED:
-            failed.add(row.case_id)
-        if row.to_state in REVIEWED:
-            reviewed.add(row.case_id)
-        if row.at in q.period:
-            recent.add(row.case_id)
+        matters = matters.where(C.c.case_id.in_(select(C.c.root_case_id).where(C.c.case_id == top)))
+    ever = lambda cond: func.max(case((cond, 1), else_=0))                          # noqa: E731
+    by_id = {row.case_id: row for row in session.execute(
+        select(C.c.case_id, C.c.parent_case_id, C.c.case_type, C.c.case_no, ever(H.c.to_state.in_(FAILED)).label("failed"),
+               ever(H.c.to_state.in_(REVIEWED)).label("reviewed"), ever(_in(H.c.at, q.period)).label("recent"))
+        .join(H, H.c.case_id == C.c.case_id).where(_involved(q), C.c.root_case_id.in_(matters))
+        .group_by(C.c.case_id, C.c.parent_case_id, C.c.case_type, C.c.case_no))}
 
     def root(case_id: str) -> str:
         seen = set()
@@ -210,11 +203,13 @@ def _escalating(session, q: Scope, top: str | None = None) -> list[tuple]:
         groups[root(case_id)].append(case_id)
     out = []
     for first, members in groups.items():
-        was_failed = any(c in failed for c in members)
-        petitions = any(by_id[c].case_type == "petition" for c in members)
-        was_reviewed = any(by_id[c].case_type == "petition" and c in reviewed for c in members)
-        if (top is not None and first != top) or not any(c in recent for c in members) \
-                or not ((was_failed and petitions) or was_reviewed):
+        rows = [by_id[c] for c in members]
+        if (top is not None and first != top) or not any(r.recent for r in rows):
+            continue
+        was_failed = any(r.failed for r in rows)
+        petitions = any(r.case_type == "petition" for r in rows)
+        was_reviewed = any(r.reviewed and r.case_type == "petition" for r in rows)
+        if not ((was_failed and petitions) or was_reviewed):
             continue
         steps = (["调解不成"] if was_failed else []) + (["信访"] if petitions else []) + \
             (["复查/复核"] if was_reviewed else [])
@@ -225,9 +220,9 @@ def _escalating(session, q: Scope, top: str | None = None) -> list[tuple]:
 def escalating_matters(session, q: Scope, t: dict, name) -> list[dict]:
     """A matter whose mediation failed and that went on to a petition, or a petition that reached 复查/复核,
     with a change in the period: the dispute is escalating (矛盾升级; PSR Art 50, 54; LVR Art 35-36).
-    Only the matters (``root_case_id``) with a case the period involves that entered a failed or a review
-    state (the history's ``to_state``, index ix_sv_history_to_state: migration sv0004) and an involved petition
-    are read, with their history entries; these few rows are then grouped as the reference groups them: a
+    Only the cases of the matters that have escalated (``matter_escalated`` on the root, kept at ingest:
+    ``escalation``, migration sv0008) that the period involves are read, with their history entries; these few
+    rows are then grouped as the reference groups them: a
     matter's cases are split at any case the period does not involve (``figures.Data.root`` walks a case's
     parents only through the cases it holds)."""
     return [_warning("escalating_matter", t.get("level", "red"), f"{case_no} 矛盾升级",
