@@ -62,7 +62,10 @@ def previous_release(tmp_path) -> Path:
 def run_previous_intake(tree: Path, amqp_uri: str, settings: dict, tmp_path) -> subprocess.Popen:
     config = tmp_path / "previous-nameko.yaml"
     config.write_text(json.dumps({"AMQP_URI": amqp_uri, "serializer": "json", "JIEFEN": settings}))
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    # the same PII, index and audit keys as this process: the previous release runs in its own tree, where
+    # a relative keys dir would hold keys of its own
+    from infra import pii
+    env = {**os.environ, "PYTHONPATH": str(tree), "JIEFEN_KEYS_DIR": str(pii.keys_dir().resolve())}
     env.pop("DB_URL", None)
     return subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", str(config),
                              "services.intake.service:IntakeService"], cwd=tree, env=env,
@@ -70,21 +73,22 @@ def run_previous_intake(tree: Path, amqp_uri: str, settings: dict, tmp_path) -> 
 
 
 def test_a_database_written_by_the_previous_release_upgrades_to_head_and_is_served(
-        rabbit_config, container_factory, rpc_as, old, trust_settings, tmp_path):
+        rabbit_config, container_factory, rpc_as, old, trust_settings, signer, tmp_path):
     """The previous release's own code writes cases (plain personal data, the unkeyed audit chain); the
     new code upgrades the schema, `reencrypt` (the README's upgrade step) encrypts and anchors them, and
     the new service serves them with every history valid."""
     tree = previous_release(tmp_path)
-    proc = run_previous_intake(tree, rabbit_config["AMQP_URI"], old, tmp_path)
+    # the previous release checks signed callers too (since migration 0002's release): same keys, same signer
+    proc = run_previous_intake(tree, rabbit_config["AMQP_URI"], {**old, **trust_settings}, tmp_path)
     try:
-        actor = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}   # that release: unsigned
+        actor = {"user_id": "clerk-01", "role": "window", "org_id": "zj-centre"}
         deadline = time.monotonic() + 90
         while True:
             try:
-                with ClusterRpcProxy({**rabbit_config, "serializer": "json"}, context_data=actor, timeout=20) as rpc:
+                with ClusterRpcProxy({**rabbit_config, "serializer": "json"}, context_data=signer.context(actor), timeout=20) as rpc:
                     cases = [rpc.intake.register_case(claim(), key()) for _ in range(3)]
                     router = {**actor, "user_id": "router-01", "role": "router"}
-                with ClusterRpcProxy({**rabbit_config, "serializer": "json"}, context_data=router, timeout=20) as rpc:
+                with ClusterRpcProxy({**rabbit_config, "serializer": "json"}, context_data=signer.context(router), timeout=20) as rpc:
                     rpc.intake.classify(cases[0]["case_id"], "neighbourhood", cases[0]["version"], key())
                 break
             except (UnknownService, RpcTimeout):
