@@ -108,10 +108,9 @@ def committee_intake_journey(page, base: str, shots: Path, args: dict) -> dict:
 
     seen["pm_no_in_list"] = _open_from_work_list(page, seen["pm_no"], texts, "pmc-2-list")
     page.locator('#c-actions button[data-event="accept"]').wait_for(timeout=WAIT)     # drawn for this case
-    # the actions are drawn again when the case's data arrives: read them once they hold the event's words
-    page.wait_for_function("() => [...document.querySelectorAll('#c-actions button')]"
-                           ".some(b => b.innerText.includes('受理'))", timeout=WAIT)
-    seen["actions"] = page.locator("#c-actions button").all_inner_texts()
+    seen["actions"] = page.wait_for_function(   # the buttons' words read in one step, once drawn
+        "() => { const t = [...document.querySelectorAll('#c-actions button')].map(b => b.innerText);"
+        " return t.length > 0 && t; }", timeout=WAIT).json_value()
     _act(page, "accept", lambda f: _field(f, "respondent_consented").locator("input").check(),
          texts, shots, "pmc-2-accept")
     seen["accepted"] = page.inner_text("#c-status")

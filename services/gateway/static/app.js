@@ -462,14 +462,24 @@
     } catch (err) { $("#case-error").textContent = describe(err); }
   }
   async function loadActions(service, c, def) {
+    // drawn again whenever the case is (the 15-second refresh, a reload after an act): the same case at the
+    // same version keeps its buttons until the answer replaces them in one step (not emptied under the
+    // user's pointer); another case or a changed one is emptied at once (its old acts may no longer be
+    // allowed); an answer overtaken by a newer drawing is dropped (it would add a second row of buttons)
     const box = $("#c-actions");
-    box.replaceChildren();
-    let events;
-    try { events = await api("GET", `/api/${service}/cases/${encodeURIComponent(c.case_id)}/allowed-events`); }
-    catch (err) { box.append(h("p", { class: "err", text: describe(err) })); return; }
-    if (!events.length) { box.append(h("p", { class: "empty", text: "当前没有需要您办理的事项" })); return; }
-    for (const e of events) box.append(h("button", { type: "button", class: "primary", "data-event": e.id, text: e.label,
-      title: e.basis_text ? `依据：${e.basis_text}` : null, onclick: () => openEvent(service, c, e) }));
+    const drawn = `${c.case_id}@${c.version}`;
+    if (box.dataset.drawn !== drawn) box.replaceChildren();
+    box.dataset.drawn = drawn;
+    const drawing = String(Number(box.dataset.drawing || 0) + 1);
+    box.dataset.drawing = drawing;
+    let items;
+    try {
+      const events = await api("GET", `/api/${service}/cases/${encodeURIComponent(c.case_id)}/allowed-events`);
+      items = events.length ? events.map((e) => h("button", { type: "button", class: "primary", "data-event": e.id,
+        text: e.label, title: e.basis_text ? `依据：${e.basis_text}` : null, onclick: () => openEvent(service, c, e) }))
+        : [h("p", { class: "empty", text: "当前没有需要您办理的事项" })];
+    } catch (err) { items = [h("p", { class: "err", text: describe(err) })]; }
+    if (box.dataset.drawing === drawing) box.replaceChildren(...items);
   }
 
   // -- firing an event ----------------------------------------------------------------------------
