@@ -21,6 +21,11 @@ INTERVALS = {
     "handoff": (("handoff", "interval_seconds"), "JIEFEN_HANDOFF_INTERVAL"),       # hand-off delivery, tracking
     "anchor": (("audit", "anchor_interval_seconds"), "JIEFEN_ANCHOR_INTERVAL"),    # the day's audit root
     "prune": (("idempotency", "prune_interval_seconds"), None),                    # old idempotency records
+    # the centre's read model: refresh from the services, the early-warning run, the month's figures on the feed
+    "supervision_refresh": (("supervision", "refresh_interval_seconds"), "JIEFEN_SUPERVISION_REFRESH_INTERVAL"),
+    "supervision_warnings": (("supervision", "warning_interval_seconds"), "JIEFEN_SUPERVISION_WARNING_INTERVAL"),
+    "supervision_feed_figures": (("supervision", "feed_figures_interval_seconds"),
+                                 "JIEFEN_SUPERVISION_FEED_FIGURES_INTERVAL"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
+from infra.config import default_config
 
 from marshmallow import Schema, fields
 from nameko.exceptions import RpcTimeout, UnknownService
@@ -35,11 +35,12 @@ from services.supervision.models import SvCase
 from services.supervision.store import Store
 
 log = logging.getLogger(__name__)
-REFRESH_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_REFRESH_INTERVAL", "1"))
-# how often the early-warning rules run and open 预警处置 tasks (seconds; raise_warning_tasks runs them at once)
-WARNING_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_WARNING_INTERVAL", "3600"))
-# how often the current month's figures go out on the feed topic (contracts/feed.py)
-FEED_FIGURES_INTERVAL = float(os.environ.get("JIEFEN_SUPERVISION_FEED_FIGURES_INTERVAL", "3600"))
+# the timers' periods, from the one config loader (contracts/config.py INTERVALS): the refresh from the services,
+# the early-warning run that opens 预警处置 tasks (raise_warning_tasks runs it at once), the month's figures on
+# the feed topic (contracts/feed.py)
+REFRESH_INTERVAL, WARNING_INTERVAL, FEED_FIGURES_INTERVAL = (
+    default_config().interval(name) for name in ("supervision_refresh", "supervision_warnings",
+                                                 "supervision_feed_figures"))
 
 
 def _consumer(source: str, event_type: str):
