@@ -310,8 +310,11 @@
     const put = (k, v) => { if (v) q.set(k, v); };
     put("service", service); put("status", service && statusSel.value); put("text", $("#w-text").value.trim());
     put("category", $("#w-category").value); put("channel", $("#w-channel").value);
-    if ($("#w-from").value) q.set("created_from", `${$("#w-from").value}T00:00:00+08:00`);
-    if ($("#w-to").value) q.set("created_to", `${$("#w-to").value}T23:59:59+08:00`);
+    const [from, to] = ["#w-from", "#w-to"].map((id) => $(id).value.trim());
+    const [fromIso, toIso] = [from, to].map((v) => v && JiefenDom.isoOf(v));
+    if ((from && !fromIso) || (to && !toIso)) { $("#work-error").textContent = "登记日期请写作“2026年12月01日”的样式"; return; }
+    if (fromIso) q.set("created_from", `${fromIso}T00:00:00+08:00`);
+    if (toIso) q.set("created_to", `${toIso}T23:59:59+08:00`);
     const ticket = (state.work.ticket = (state.work.ticket || 0) + 1);
     let list;
     try { list = await api("GET", `/api/tasks?${q}`); }
@@ -336,6 +339,8 @@
     $("#w-refreshed").textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
   }
   $("#work-filter").addEventListener("submit", (ev) => { ev.preventDefault(); route(); });
+  JiefenDom.wirePickers($("#work-filter"));
+  for (const id of ["#w-from", "#w-to"]) $(id).nextElementSibling.nextElementSibling.addEventListener("change", () => route());
   for (const id of ["#w-service", "#w-scope", "#w-category", "#w-channel"]) $(id).addEventListener("change", () => {
     if (id === "#w-service") $("#w-status").value = "";
     route();

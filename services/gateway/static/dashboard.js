@@ -22,23 +22,11 @@
   const make = (tag, value, cls) => { const el = document.createElement(tag); if (cls) el.className = cls; return text(el, value); };
   const shown = (fig, v) => v.value == null ? "—" : fig.kind === "rate" ? `${(v.value * 100).toFixed(1)}%` : String(v.value);
 
-  // dates as people write them: 2026年12月01日 shown and typed (also 2026年12月1日); ISO only towards the API
-  const pad = (n) => String(n).padStart(2, "0");
-  const ymdOf = (iso) => { const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || ""); return m ? `${m[1]}年${m[2]}月${m[3]}日` : ""; };
+  // dates as people write them (static/dom.js): 2026年12月01日 shown and typed; ISO only towards the API
+  const { ymdOf, isoOf } = JiefenDom;
   const DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
   const dayOf = (ts) => ts ? ymdOf(DAY.format(new Date(ts))) : "";          // a moment -> its Beijing date
-  function isoOf(typed) {
-    const m = /^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$/.exec(typed || "");
-    if (!m) return null;
-    const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-    if (d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return null;     // no 2月30日
-    return `${m[1]}-${pad(m[2])}-${pad(m[3])}`;
-  }
-  for (const b of document.querySelectorAll("button.pick")) {       // the calendar: the browser's own picker
-    const picker = b.nextElementSibling, field = $(b.dataset.for);
-    b.addEventListener("click", () => { picker.value = isoOf(field.value) || ""; try { picker.showPicker(); } catch (e) { picker.focus(); } });
-    picker.addEventListener("change", () => { if (picker.value) field.value = ymdOf(picker.value); });
-  }
+  JiefenDom.wirePickers();
 
   function showLogin() { $("login").hidden = false; $("board").hidden = true; }
 
